@@ -1,0 +1,162 @@
+package dev.tiergate.autoconfigure.cache;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.tiergate.TiergateConfigurationException;
+import dev.tiergate.autoconfigure.redis.TiergateRedisAutoConfiguration;
+import dev.tiergate.cache.CacheMetrics;
+import dev.tiergate.cache.JsonL2Codec;
+import dev.tiergate.cache.L2Codec;
+import dev.tiergate.cache.MicrometerCacheMetrics;
+import dev.tiergate.cache.TieredCaches;
+import dev.tiergate.cache.interceptor.TieredCacheAdvisor;
+import dev.tiergate.cache.interceptor.TieredCacheInterceptor;
+import dev.tiergate.cache.interceptor.TieredCacheMethodValidator;
+import dev.tiergate.cache.interceptor.TieredCacheOperationSource;
+import dev.tiergate.cache.redis.LettuceL2Store;
+import dev.tiergate.redis.RedisConnector;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.aop.config.AopConfigUtils;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
+import org.springframework.context.annotation.Role;
+import org.springframework.context.expression.BeanFactoryResolver;
+import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotationMetadata;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.StringUtils;
+
+/**
+ * Auto-configuration of tiered caching: the {@link TieredCaches}, and the advice that
+ * applies {@code @TieredCacheable}, {@code @TieredCachePut} and {@code @TieredCacheEvict}.
+ * L2 is Redis when a {@link RedisConnector} exists; without one, caches run on L1 only.
+ */
+@AutoConfiguration(after = TiergateRedisAutoConfiguration.class,
+		afterName = "org.springframework.boot.autoconfigure.aop.AopAutoConfiguration")
+@ConditionalOnClass(Caffeine.class)
+@ConditionalOnBooleanProperty(name = "tiergate.cache.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(TieredCacheProperties.class)
+@Import(TieredCacheAutoConfiguration.AutoProxyRegistrar.class)
+public final class TieredCacheAutoConfiguration {
+
+	private static final Log logger = LogFactory.getLog(TieredCacheAutoConfiguration.class);
+
+	private static final String DEFAULT_KEY_PREFIX = "tiergate";
+
+	@Bean
+	@ConditionalOnMissingBean
+	L2Codec tieredCacheL2Codec() {
+		return new JsonL2Codec();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TieredCaches tieredCaches(TieredCacheProperties properties, Environment environment,
+			ObjectProvider<RedisConnector> redisConnector, L2Codec codec,
+			ObjectProvider<CacheMetrics.Factory> metrics, ObjectProvider<Ticker> ticker) {
+		TieredCacheSettingsResolver settings = new TieredCacheSettingsResolver(properties);
+		settings.validateAll();
+		RedisConnector connector = redisConnector.getIfAvailable();
+		if (connector == null) {
+			logger.info("No Lettuce connection to Redis is configured: tiered caches run on L1 only");
+		}
+		return new TieredCaches(settings, keyPrefix(properties, environment),
+				(connector != null) ? new LettuceL2Store(connector) : null, codec,
+				metrics.getIfAvailable(() -> CacheMetrics.Factory.NONE), ticker.getIfAvailable(Ticker::systemTicker));
+	}
+
+	private static String keyPrefix(TieredCacheProperties properties, Environment environment) {
+		String configured = properties.getKeyPrefix();
+		if (configured != null) {
+			if (!StringUtils.hasText(configured) || configured.contains(" ")) {
+				throw new TiergateConfigurationException("property 'tiergate.cache.key-prefix'",
+						"must be a non-empty namespace without spaces but was '" + configured + "'",
+						"Set tiergate.cache.key-prefix to a short name such as your application's.");
+			}
+			return configured;
+		}
+		String applicationName = environment.getProperty("spring.application.name");
+		return StringUtils.hasText(applicationName) ? applicationName.strip() : DEFAULT_KEY_PREFIX;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static TieredCacheOperationSource tieredCacheOperationSource(ObjectProvider<TieredCaches> caches) {
+		return new TieredCacheOperationSource(caches::getObject, ClassUtils.getDefaultClassLoader());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static TieredCacheInterceptor tieredCacheInterceptor(TieredCacheOperationSource operationSource,
+			ConfigurableListableBeanFactory beanFactory) {
+		return new TieredCacheInterceptor(operationSource, new BeanFactoryResolver(beanFactory));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static TieredCacheAdvisor tieredCacheAdvisor(TieredCacheInterceptor interceptor, Environment environment) {
+		// Read from the environment: binding the properties class this early would make it
+		// ineligible for post-processing.
+		int order = environment.getProperty("tiergate.cache.order", Integer.class, TieredCacheProperties.DEFAULT_ORDER);
+		return new TieredCacheAdvisor(interceptor, order);
+	}
+
+	@Bean
+	static TieredCacheMethodValidator tieredCacheMethodValidator(ConfigurableListableBeanFactory beanFactory,
+			TieredCacheOperationSource operationSource) {
+		return new TieredCacheMethodValidator(beanFactory, operationSource);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	static class MetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		CacheMetrics.Factory tieredCacheMetricsFactory(ObjectProvider<MeterRegistry> registry) {
+			// Resolved per cache, when caches are created after startup, so the registry is ready.
+			return (cacheName) -> {
+				MeterRegistry meterRegistry = registry.getIfUnique();
+				return (meterRegistry != null) ? new MicrometerCacheMetrics(meterRegistry, cacheName)
+						: CacheMetrics.NONE;
+			};
+		}
+
+	}
+
+	/**
+	 * Makes sure an auto-proxy creator exists even when Spring Boot's AOP
+	 * auto-configuration is switched off ({@code spring.aop.auto=false}), so the
+	 * annotations never silently stop working.
+	 */
+	static class AutoProxyRegistrar implements ImportBeanDefinitionRegistrar {
+
+		@Override
+		public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
+			boolean present = registry.containsBeanDefinition(AopConfigUtils.AUTO_PROXY_CREATOR_BEAN_NAME);
+			AopConfigUtils.registerAutoProxyCreatorIfNecessary(registry);
+			if (!present) {
+				AopConfigUtils.forceAutoProxyCreatorToUseClassProxying(registry);
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,348 @@
+package dev.tiergate.autoconfigure.cache;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.core.Ordered;
+
+/**
+ * Configuration of tiered caches ({@code @TieredCacheable} and friends).
+ */
+@ConfigurationProperties("tiergate.cache")
+public class TieredCacheProperties {
+
+	/** Default order of the caching advice: inside rate limiting, outside transactions. */
+	public static final int DEFAULT_ORDER = Ordered.LOWEST_PRECEDENCE - 100;
+
+	/**
+	 * Whether tiered caching is enabled.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Namespace that starts every Redis key, before the cache name. Defaults to
+	 * 'spring.application.name', or 'tiergate' when that is not set.
+	 */
+	private @Nullable String keyPrefix;
+
+	/**
+	 * Order of the caching advice among the application's other advice. The default runs
+	 * it inside rate limiting and outside transactions, so a cache hit opens no
+	 * transaction.
+	 */
+	private int order = DEFAULT_ORDER;
+
+	/**
+	 * Settings of every cache, unless overridden under 'caches'.
+	 */
+	private final Defaults defaults = new Defaults();
+
+	/**
+	 * Settings per cache name, each overriding the defaults it sets.
+	 */
+	private Map<String, Cache> caches = new LinkedHashMap<>();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public @Nullable String getKeyPrefix() {
+		return this.keyPrefix;
+	}
+
+	public void setKeyPrefix(@Nullable String keyPrefix) {
+		this.keyPrefix = keyPrefix;
+	}
+
+	public int getOrder() {
+		return this.order;
+	}
+
+	public void setOrder(int order) {
+		this.order = order;
+	}
+
+	public Defaults getDefaults() {
+		return this.defaults;
+	}
+
+	public Map<String, Cache> getCaches() {
+		return this.caches;
+	}
+
+	public void setCaches(Map<String, Cache> caches) {
+		this.caches = caches;
+	}
+
+	/**
+	 * Settings that apply to every cache.
+	 */
+	public static class Defaults {
+
+		/**
+		 * In-process tier.
+		 */
+		private final L1 l1 = new L1();
+
+		/**
+		 * Redis tier.
+		 */
+		private final L2 l2 = new L2();
+
+		/**
+		 * Whether null results (and empty Optionals) are cached.
+		 */
+		private boolean cacheNulls = false;
+
+		public L1 getL1() {
+			return this.l1;
+		}
+
+		public L2 getL2() {
+			return this.l2;
+		}
+
+		public boolean isCacheNulls() {
+			return this.cacheNulls;
+		}
+
+		public void setCacheNulls(boolean cacheNulls) {
+			this.cacheNulls = cacheNulls;
+		}
+
+		/**
+		 * Default settings of the in-process tier.
+		 */
+		public static class L1 {
+
+			/**
+			 * Whether the in-process tier is used.
+			 */
+			private boolean enabled = true;
+
+			/**
+			 * Time to live of an L1 entry after it was written.
+			 */
+			private Duration ttl = Duration.ofMinutes(5);
+
+			/**
+			 * Maximum number of L1 entries per cache; the least useful are evicted
+			 * beyond it.
+			 */
+			private long maxSize = 10_000;
+
+			public boolean isEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(boolean enabled) {
+				this.enabled = enabled;
+			}
+
+			public Duration getTtl() {
+				return this.ttl;
+			}
+
+			public void setTtl(Duration ttl) {
+				this.ttl = ttl;
+			}
+
+			public long getMaxSize() {
+				return this.maxSize;
+			}
+
+			public void setMaxSize(long maxSize) {
+				this.maxSize = maxSize;
+			}
+
+		}
+
+		/**
+		 * Default settings of the Redis tier.
+		 */
+		public static class L2 {
+
+			/**
+			 * Whether the Redis tier is used.
+			 */
+			private boolean enabled = true;
+
+			/**
+			 * Time to live of an L2 entry.
+			 */
+			private Duration ttl = Duration.ofHours(48);
+
+			/**
+			 * Fraction of the TTL, from 0 (off) to below 1, by which each L2 entry's TTL
+			 * is shortened at random, so that entries written together do not expire
+			 * together.
+			 */
+			private double ttlJitter = 0.1;
+
+			public boolean isEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(boolean enabled) {
+				this.enabled = enabled;
+			}
+
+			public Duration getTtl() {
+				return this.ttl;
+			}
+
+			public void setTtl(Duration ttl) {
+				this.ttl = ttl;
+			}
+
+			public double getTtlJitter() {
+				return this.ttlJitter;
+			}
+
+			public void setTtlJitter(double ttlJitter) {
+				this.ttlJitter = ttlJitter;
+			}
+
+		}
+
+	}
+
+	/**
+	 * Settings of one cache; what is not set comes from the defaults.
+	 */
+	public static class Cache {
+
+		/**
+		 * In-process tier.
+		 */
+		private final L1 l1 = new L1();
+
+		/**
+		 * Redis tier.
+		 */
+		private final L2 l2 = new L2();
+
+		/**
+		 * Whether null results (and empty Optionals) are cached.
+		 */
+		private @Nullable Boolean cacheNulls;
+
+		public L1 getL1() {
+			return this.l1;
+		}
+
+		public L2 getL2() {
+			return this.l2;
+		}
+
+		public @Nullable Boolean getCacheNulls() {
+			return this.cacheNulls;
+		}
+
+		public void setCacheNulls(@Nullable Boolean cacheNulls) {
+			this.cacheNulls = cacheNulls;
+		}
+
+		/**
+		 * Settings of the in-process tier of one cache.
+		 */
+		public static class L1 {
+
+			/**
+			 * Whether the in-process tier is used.
+			 */
+			private @Nullable Boolean enabled;
+
+			/**
+			 * Time to live of an L1 entry after it was written.
+			 */
+			private @Nullable Duration ttl;
+
+			/**
+			 * Maximum number of L1 entries.
+			 */
+			private @Nullable Long maxSize;
+
+			public @Nullable Boolean getEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(@Nullable Boolean enabled) {
+				this.enabled = enabled;
+			}
+
+			public @Nullable Duration getTtl() {
+				return this.ttl;
+			}
+
+			public void setTtl(@Nullable Duration ttl) {
+				this.ttl = ttl;
+			}
+
+			public @Nullable Long getMaxSize() {
+				return this.maxSize;
+			}
+
+			public void setMaxSize(@Nullable Long maxSize) {
+				this.maxSize = maxSize;
+			}
+
+		}
+
+		/**
+		 * Settings of the Redis tier of one cache.
+		 */
+		public static class L2 {
+
+			/**
+			 * Whether the Redis tier is used.
+			 */
+			private @Nullable Boolean enabled;
+
+			/**
+			 * Time to live of an L2 entry.
+			 */
+			private @Nullable Duration ttl;
+
+			/**
+			 * Fraction of the TTL by which each entry's TTL is shortened at random.
+			 */
+			private @Nullable Double ttlJitter;
+
+			public @Nullable Boolean getEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(@Nullable Boolean enabled) {
+				this.enabled = enabled;
+			}
+
+			public @Nullable Duration getTtl() {
+				return this.ttl;
+			}
+
+			public void setTtl(@Nullable Duration ttl) {
+				this.ttl = ttl;
+			}
+
+			public @Nullable Double getTtlJitter() {
+				return this.ttlJitter;
+			}
+
+			public void setTtlJitter(@Nullable Double ttlJitter) {
+				this.ttlJitter = ttlJitter;
+			}
+
+		}
+
+	}
+
+}

@@ -1,0 +1,73 @@
+package dev.tiergate.autoconfigure.cache;
+
+import java.util.function.Function;
+
+import dev.tiergate.TiergateConfigurationException;
+import dev.tiergate.autoconfigure.cache.TieredCacheProperties.Cache;
+import dev.tiergate.autoconfigure.cache.TieredCacheProperties.Defaults;
+import dev.tiergate.cache.TieredCacheSettings;
+import dev.tiergate.cache.TieredCacheSettings.InvalidCacheSettingException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Resolves the {@link TieredCacheSettings} of a cache name from the properties: the
+ * cache's own entry under {@code tiergate.cache.caches}, over the defaults. Invalid values
+ * are reported with the full name of the property that holds them.
+ */
+final class TieredCacheSettingsResolver implements Function<String, TieredCacheSettings> {
+
+	private static final String PREFIX = "tiergate.cache.";
+
+	private final TieredCacheProperties properties;
+
+	TieredCacheSettingsResolver(TieredCacheProperties properties) {
+		this.properties = properties;
+	}
+
+	/**
+	 * Resolves the defaults and every configured cache, so that an invalid value fails
+	 * the application at startup rather than at a cache's first use.
+	 */
+	void validateAll() {
+		apply("default");
+		this.properties.getCaches().keySet().forEach(this::apply);
+	}
+
+	@Override
+	public TieredCacheSettings apply(String name) {
+		Defaults defaults = this.properties.getDefaults();
+		Cache cache = this.properties.getCaches().get(name);
+		try {
+			return new TieredCacheSettings(name,
+					orDefault(cache, (c) -> c.getL1().getEnabled(), defaults.getL1().isEnabled()),
+					orDefault(cache, (c) -> c.getL1().getTtl(), defaults.getL1().getTtl()),
+					orDefault(cache, (c) -> c.getL1().getMaxSize(), defaults.getL1().getMaxSize()),
+					orDefault(cache, (c) -> c.getL2().getEnabled(), defaults.getL2().isEnabled()),
+					orDefault(cache, (c) -> c.getL2().getTtl(), defaults.getL2().getTtl()),
+					orDefault(cache, (c) -> c.getL2().getTtlJitter(), defaults.getL2().getTtlJitter()),
+					orDefault(cache, Cache::getCacheNulls, defaults.isCacheNulls()));
+		}
+		catch (InvalidCacheSettingException ex) {
+			String property = (cache != null && isSet(cache, ex.getSetting())) ? PREFIX + "caches." + name + "."
+					+ ex.getSetting() : PREFIX + "defaults." + ex.getSetting();
+			throw new TiergateConfigurationException("property '" + property + "'", ex.getProblem(),
+					"Set " + property + " to a valid value (see docs/configuration.md).");
+		}
+	}
+
+	private static <T> T orDefault(@Nullable Cache cache, Function<Cache, @Nullable T> override, T fallback) {
+		T value = (cache != null) ? override.apply(cache) : null;
+		return (value != null) ? value : fallback;
+	}
+
+	private static boolean isSet(Cache cache, String setting) {
+		return switch (setting) {
+			case "l1.ttl" -> cache.getL1().getTtl() != null;
+			case "l1.max-size" -> cache.getL1().getMaxSize() != null;
+			case "l2.ttl" -> cache.getL2().getTtl() != null;
+			case "l2.ttl-jitter" -> cache.getL2().getTtlJitter() != null;
+			default -> false;
+		};
+	}
+
+}

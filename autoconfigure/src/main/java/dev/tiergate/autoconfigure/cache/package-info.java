@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of tiered caching.
+ */
+@NullMarked
+package dev.tiergate.autoconfigure.cache;
+
+import org.jspecify.annotations.NullMarked;

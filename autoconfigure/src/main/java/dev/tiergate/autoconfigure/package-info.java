@@ -1,0 +1,7 @@
+/**
+ * Spring Boot support shared by tiergate's auto-configurations.
+ */
+@NullMarked
+package dev.tiergate.autoconfigure;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,47 @@
+package dev.tiergate.cache;
+
+import java.lang.reflect.Type;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns cached values into the bytes stored in L2 and back. Decoding is bound to the
+ * type the cached method declares, so the bytes never choose the class that is
+ * instantiated.
+ *
+ * @see JsonL2Codec
+ */
+public interface L2Codec {
+
+	/**
+	 * Encodes a value.
+	 * @param value the value, {@code null} only when the cache stores nulls
+	 * @param declaredType the declared type of the value
+	 * @return the bytes to store
+	 * @throws RuntimeException when the value cannot be encoded
+	 */
+	byte[] encode(@Nullable Object value, Type declaredType);
+
+	/**
+	 * Decodes bytes read from L2.
+	 * @param bytes the stored bytes
+	 * @param declaredType the type to bind to
+	 * @return the value, {@code null} when a {@code null} was stored
+	 * @throws UndecodableValueException when the bytes are corrupt, of another format
+	 * version, or do not fit the declared type
+	 */
+	@Nullable Object decode(byte[] bytes, Type declaredType);
+
+	/**
+	 * Thrown when stored bytes cannot be turned into a value of the declared type. The
+	 * cache treats it as a miss and overwrites the entry.
+	 */
+	class UndecodableValueException extends RuntimeException {
+
+		public UndecodableValueException(String message, @Nullable Throwable cause) {
+			super(message, cause);
+		}
+
+	}
+
+}

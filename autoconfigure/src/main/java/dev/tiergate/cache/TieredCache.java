@@ -1,0 +1,418 @@
+package dev.tiergate.cache;
+
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One named cache with two tiers: a Caffeine cache in this JVM (L1) in front of an
+ * {@link L2Store} shared by all instances (L2).
+ * <p>
+ * A read returns an L1 hit at once, without touching L2. On an L1 miss, one caller per
+ * key and JVM looks in L2 and, if that misses too, invokes the loader; concurrent callers
+ * of the same key wait for that single load, callers of other keys proceed in parallel.
+ * Failures of L2 (a Redis error, undecodable bytes) are counted and absorbed: the caller
+ * gets the loader's value as if L2 had missed. The loader's own exceptions reach the
+ * caller unchanged and are never cached.
+ */
+public final class TieredCache {
+
+	private static final Log logger = LogFactory.getLog(TieredCache.class);
+
+	/** Returned by {@link #lookupL1} when L1 does not hold the key. */
+	public static final Object ABSENT = new Object() {
+
+		@Override
+		public String toString() {
+			return "ABSENT";
+		}
+
+	};
+
+	/** Stands for a cached {@code null} in L1, where Caffeine does not allow nulls. */
+	private static final Object NULL = new Object();
+
+	private final TieredCacheSettings settings;
+
+	private final String keyPrefix;
+
+	private final @Nullable Cache<Object, Object> l1;
+
+	private final @Nullable L2Store l2;
+
+	private final L2Codec codec;
+
+	private final CacheKeyEncoder keyEncoder;
+
+	private final CacheMetrics metrics;
+
+	private final ConcurrentMap<Object, CompletableFuture<@Nullable Object>> loading = new ConcurrentHashMap<>();
+
+	private final Set<CacheErrorKind> warned = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * Creates a cache.
+	 * @param settings the settings of this cache
+	 * @param namespace the namespace of all Redis keys of the application
+	 * @param l2 the shared store, or {@code null} to run on L1 only
+	 * @param codec the codec of L2 values
+	 * @param keyEncoder the encoder of L2 keys
+	 * @param metrics the metrics of this cache
+	 * @param ticker the time source of L1 expiry
+	 */
+	public TieredCache(TieredCacheSettings settings, String namespace, @Nullable L2Store l2, L2Codec codec,
+			CacheKeyEncoder keyEncoder, CacheMetrics metrics, Ticker ticker) {
+		this.settings = settings;
+		this.keyPrefix = namespace + ":" + settings.name() + ":";
+		this.l1 = settings.l1Enabled() ? Caffeine.newBuilder()
+			.expireAfterWrite(settings.l1Ttl())
+			.maximumSize(settings.l1MaxSize())
+			.ticker(ticker)
+			.build() : null;
+		this.l2 = settings.l2Enabled() ? l2 : null;
+		this.codec = codec;
+		this.keyEncoder = keyEncoder;
+		this.metrics = metrics;
+	}
+
+	/**
+	 * Returns the name of this cache.
+	 * @return the name
+	 */
+	public String name() {
+		return this.settings.name();
+	}
+
+	/**
+	 * Returns the settings of this cache.
+	 * @return the settings
+	 */
+	public TieredCacheSettings settings() {
+		return this.settings;
+	}
+
+	/**
+	 * Returns whether this cache has a shared tier.
+	 * @return whether L2 is used
+	 */
+	public boolean hasL2() {
+		return this.l2 != null;
+	}
+
+	/**
+	 * Returns the number of entries in L1, an estimate.
+	 * @return the L1 size
+	 */
+	public long l1Size() {
+		return (this.l1 != null) ? this.l1.estimatedSize() : 0;
+	}
+
+	/**
+	 * Returns the Redis key of a cache key: {@code <namespace>:<cache>:<encoded key>}.
+	 * @param key the cache key
+	 * @return the Redis key
+	 */
+	public String redisKey(Object key) {
+		return this.keyPrefix + this.keyEncoder.encode(key);
+	}
+
+	/**
+	 * Returns the value for a key, from L1, from L2, or from the loader.
+	 * @param key the cache key
+	 * @param valueType the declared type of values, used to decode L2 bytes
+	 * @param loader computes the value on a miss
+	 * @param storable tells whether a loaded value may be stored (the {@code unless}
+	 * veto); {@code null} values are never stored unless the cache stores nulls
+	 * @return the value
+	 * @throws Throwable what the loader threw
+	 */
+	public @Nullable Object get(Object key, Type valueType, Loader loader, Predicate<@Nullable Object> storable)
+			throws Throwable {
+		Object cached = lookupL1(key);
+		return (cached != ABSENT) ? cached : load(key, valueType, loader, storable);
+	}
+
+	/**
+	 * Looks a key up in L1 only. This is the first half of {@link #get}, for callers
+	 * that want to create the loader only on a miss.
+	 * @param key the cache key
+	 * @return the value (possibly a cached {@code null}), or {@link #ABSENT}
+	 */
+	public @Nullable Object lookupL1(Object key) {
+		Cache<Object, Object> l1 = this.l1;
+		if (l1 == null) {
+			return ABSENT;
+		}
+		Object cached = l1.getIfPresent(key);
+		this.metrics.l1Get(cached != null);
+		if (cached == null) {
+			return ABSENT;
+		}
+		return (cached != NULL) ? cached : null;
+	}
+
+	/**
+	 * Loads the value of a key that {@link #lookupL1} did not find: one caller per key
+	 * and JVM reads L2 and, on a miss there, invokes the loader and writes both tiers;
+	 * concurrent callers of the same key wait for its result.
+	 * @param key the cache key
+	 * @param valueType the declared type of values, used to decode L2 bytes
+	 * @param loader computes the value on a miss
+	 * @param storable tells whether a loaded value may be stored
+	 * @return the value
+	 * @throws Throwable what the loader threw
+	 */
+	public @Nullable Object load(Object key, Type valueType, Loader loader, Predicate<@Nullable Object> storable)
+			throws Throwable {
+		CompletableFuture<@Nullable Object> flight = new CompletableFuture<>();
+		CompletableFuture<@Nullable Object> leader = this.loading.putIfAbsent(key, flight);
+		if (leader != null) {
+			return awaitLoad(leader);
+		}
+		try {
+			// A load that finished between the caller's L1 miss and our putIfAbsent has filled L1.
+			Object cached = (this.l1 != null) ? this.l1.getIfPresent(key) : null;
+			Object value = (cached != null) ? ((cached != NULL) ? cached : null)
+					: loadThroughL2(key, valueType, loader, storable);
+			flight.complete(value);
+			return value;
+		}
+		catch (Throwable ex) {
+			flight.completeExceptionally(ex);
+			throw ex;
+		}
+		finally {
+			this.loading.remove(key, flight);
+		}
+	}
+
+	private @Nullable Object loadThroughL2(Object key, Type valueType, Loader loader,
+			Predicate<@Nullable Object> storable) throws Throwable {
+		String redisKey = (this.l2 != null) ? redisKeyOrNull(key) : null;
+		if (redisKey != null) {
+			Object stored = readL2(redisKey, valueType);
+			if (stored != null) {
+				putL1(key, stored);
+				return (stored != NULL) ? stored : null;
+			}
+		}
+		Object value = invoke(loader);
+		if ((value != null || this.settings.cacheNulls()) && storable.test(value)) {
+			if (redisKey != null) {
+				writeL2(redisKey, value, valueType);
+			}
+			putL1(key, (value != null) ? value : NULL);
+		}
+		return value;
+	}
+
+	/**
+	 * Stores a value in both tiers, replacing what was there.
+	 * @param key the cache key
+	 * @param valueType the declared type of the value
+	 * @param value the value; a {@code null} is stored only when the cache stores nulls,
+	 * otherwise the key is evicted
+	 */
+	public void put(Object key, Type valueType, @Nullable Object value) {
+		if (value == null && !this.settings.cacheNulls()) {
+			evict(key);
+			return;
+		}
+		String redisKey = (this.l2 != null) ? redisKeyOrNull(key) : null;
+		if (redisKey != null) {
+			writeL2(redisKey, value, valueType);
+		}
+		putL1(key, (value != null) ? value : NULL);
+	}
+
+	/**
+	 * Removes a key from both tiers.
+	 * @param key the cache key
+	 */
+	public void evict(Object key) {
+		if (this.l1 != null) {
+			this.l1.invalidate(key);
+		}
+		String redisKey = (this.l2 != null) ? redisKeyOrNull(key) : null;
+		if (redisKey != null) {
+			try {
+				this.l2.delete(redisKey);
+			}
+			catch (RuntimeException ex) {
+				redisFailed(ex);
+			}
+		}
+	}
+
+	/**
+	 * Removes every entry of this cache from both tiers.
+	 */
+	public void clear() {
+		if (this.l1 != null) {
+			this.l1.invalidateAll();
+		}
+		if (this.l2 != null) {
+			try {
+				this.l2.deleteByPrefix(this.keyPrefix);
+			}
+			catch (RuntimeException ex) {
+				redisFailed(ex);
+			}
+		}
+	}
+
+	/**
+	 * Removes every entry of L1 only, leaving L2 alone.
+	 */
+	public void clearL1() {
+		if (this.l1 != null) {
+			this.l1.invalidateAll();
+		}
+	}
+
+	private @Nullable Object readL2(String redisKey, Type valueType) {
+		byte[] bytes;
+		try {
+			bytes = this.l2.get(redisKey);
+		}
+		catch (RuntimeException ex) {
+			redisFailed(ex);
+			return null;
+		}
+		if (bytes == null) {
+			this.metrics.l2Get(false);
+			return null;
+		}
+		Object value;
+		try {
+			value = this.codec.decode(bytes, valueType);
+		}
+		catch (RuntimeException ex) {
+			absorb(CacheErrorKind.DECODE, "An L2 value could not be decoded as " + valueType.getTypeName()
+					+ " and is treated as a miss (written by an incompatible version of the class?)", ex);
+			this.metrics.l2Get(false);
+			return null;
+		}
+		if (value == null && !this.settings.cacheNulls()) {
+			this.metrics.l2Get(false);
+			return null;
+		}
+		this.metrics.l2Get(true);
+		this.warned.remove(CacheErrorKind.REDIS);
+		return (value != null) ? value : NULL;
+	}
+
+	private void writeL2(String redisKey, @Nullable Object value, Type valueType) {
+		byte[] bytes;
+		try {
+			bytes = this.codec.encode(value, valueType);
+		}
+		catch (RuntimeException ex) {
+			absorb(CacheErrorKind.ENCODE, "A value of type " + valueType.getTypeName()
+					+ " could not be encoded and is kept in L1 only", ex);
+			return;
+		}
+		try {
+			this.l2.set(redisKey, bytes, l2Ttl());
+			this.warned.remove(CacheErrorKind.REDIS);
+		}
+		catch (RuntimeException ex) {
+			redisFailed(ex);
+		}
+	}
+
+	private Duration l2Ttl() {
+		long ttl = this.settings.l2Ttl().toMillis();
+		double jitter = this.settings.l2TtlJitter();
+		if (jitter == 0) {
+			return Duration.ofMillis(ttl);
+		}
+		long spread = (long) (ttl * jitter * ThreadLocalRandom.current().nextDouble());
+		return Duration.ofMillis(Math.max(1, ttl - spread));
+	}
+
+	private @Nullable String redisKeyOrNull(Object key) {
+		try {
+			return redisKey(key);
+		}
+		catch (CacheKeyEncoder.UnencodableKeyException ex) {
+			absorb(CacheErrorKind.KEY, ex.getMessage() + "; such calls are served without L2"
+					+ " (give the annotation a key expression that yields a simple value)", ex);
+			return null;
+		}
+	}
+
+	private void putL1(Object key, Object value) {
+		if (this.l1 != null) {
+			this.l1.put(key, value);
+		}
+	}
+
+	private @Nullable Object invoke(Loader loader) throws Throwable {
+		long start = System.nanoTime();
+		boolean success = false;
+		try {
+			Object value = loader.load();
+			success = true;
+			return value;
+		}
+		finally {
+			this.metrics.load(System.nanoTime() - start, success);
+		}
+	}
+
+	private void redisFailed(RuntimeException ex) {
+		absorb(CacheErrorKind.REDIS, "Redis failed (" + ex + "); serving without L2 until it answers again", null);
+	}
+
+	/** Counts every absorbed failure but logs each kind once until it clears, never per call. */
+	private void absorb(CacheErrorKind kind, String message, @Nullable Throwable ex) {
+		this.metrics.error(kind);
+		if (this.warned.add(kind) && logger.isWarnEnabled()) {
+			logger.warn("Tiered cache '" + name() + "': " + message, ex);
+		}
+	}
+
+	private static @Nullable Object awaitLoad(CompletableFuture<@Nullable Object> leader) throws Throwable {
+		try {
+			return leader.join();
+		}
+		catch (CompletionException ex) {
+			throw (ex.getCause() != null) ? ex.getCause() : ex;
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "TieredCache '" + name() + "'";
+	}
+
+	/**
+	 * Computes a value on a miss: in practice, invokes the cached method.
+	 */
+	@FunctionalInterface
+	public interface Loader {
+
+		/**
+		 * Computes the value.
+		 * @return the value, possibly {@code null}
+		 * @throws Throwable whatever the computation throws
+		 */
+		@Nullable Object load() throws Throwable;
+
+	}
+
+}

@@ -1,0 +1,89 @@
+package dev.tiergate.cache;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of one tiered cache. Instances are immutable and validated when built, so a
+ * {@link TieredCache} never sees a negative TTL or an empty L1.
+ *
+ * @param name the cache name
+ * @param l1Enabled whether the in-process tier is used
+ * @param l1Ttl time to live of an L1 entry after it was written
+ * @param l1MaxSize maximum number of L1 entries
+ * @param l2Enabled whether the Redis tier is used
+ * @param l2Ttl time to live of an L2 entry
+ * @param l2TtlJitter fraction of {@code l2Ttl}, between 0 and 1, by which each L2 entry's
+ * TTL is shortened at random so that entries written together do not expire together
+ * @param cacheNulls whether {@code null} results are cached
+ */
+public record TieredCacheSettings(String name, boolean l1Enabled, Duration l1Ttl, long l1MaxSize, boolean l2Enabled,
+		Duration l2Ttl, double l2TtlJitter, boolean cacheNulls) {
+
+	public TieredCacheSettings {
+		Objects.requireNonNull(name, "name must not be null");
+		Objects.requireNonNull(l1Ttl, "l1Ttl must not be null");
+		Objects.requireNonNull(l2Ttl, "l2Ttl must not be null");
+		check(!name.isBlank(), "name", "must not be blank");
+		check(positive(l1Ttl), "l1.ttl", "must be positive but was " + l1Ttl);
+		check(l1MaxSize > 0, "l1.max-size", "must be positive but was " + l1MaxSize);
+		check(positive(l2Ttl) && l2Ttl.toMillis() > 0, "l2.ttl", "must be at least 1ms but was " + l2Ttl);
+		check(l2TtlJitter >= 0 && l2TtlJitter < 1, "l2.ttl-jitter",
+				"must be at least 0 and less than 1 but was " + l2TtlJitter);
+	}
+
+	/**
+	 * Returns a copy of these settings for another cache name.
+	 * @param cacheName the name of the other cache
+	 * @return the settings for that cache
+	 */
+	public TieredCacheSettings withName(String cacheName) {
+		return new TieredCacheSettings(cacheName, this.l1Enabled, this.l1Ttl, this.l1MaxSize, this.l2Enabled,
+				this.l2Ttl, this.l2TtlJitter, this.cacheNulls);
+	}
+
+	private static boolean positive(Duration duration) {
+		return !duration.isNegative() && !duration.isZero();
+	}
+
+	private static void check(boolean valid, String setting, String problem) {
+		if (!valid) {
+			throw new InvalidCacheSettingException(setting, problem);
+		}
+	}
+
+	/**
+	 * Thrown when a setting of a tiered cache is out of range.
+	 */
+	public static final class InvalidCacheSettingException extends IllegalArgumentException {
+
+		private final String setting;
+
+		private final String problem;
+
+		InvalidCacheSettingException(String setting, String problem) {
+			super(setting + " " + problem);
+			this.setting = setting;
+			this.problem = problem;
+		}
+
+		/**
+		 * Returns the setting that is invalid, named as in the configuration properties
+		 * below the cache (for example {@code l1.ttl}).
+		 * @return the setting
+		 */
+		public String getSetting() {
+			return this.setting;
+		}
+
+		/**
+		 * Returns what is wrong with the value.
+		 * @return the problem
+		 */
+		public String getProblem() {
+			return this.problem;
+		}
+
+	}
+
+}

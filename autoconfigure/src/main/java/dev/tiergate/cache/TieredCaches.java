@@ -1,0 +1,83 @@
+package dev.tiergate.cache;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Function;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The tiered caches of an application, created on first use by name.
+ */
+public final class TieredCaches {
+
+	private final ConcurrentMap<String, TieredCache> caches = new ConcurrentHashMap<>();
+
+	private final Function<String, TieredCacheSettings> settings;
+
+	private final String namespace;
+
+	private final @Nullable L2Store l2;
+
+	private final L2Codec codec;
+
+	private final CacheMetrics.Factory metrics;
+
+	private final Ticker ticker;
+
+	private final CacheKeyEncoder keyEncoder = new CacheKeyEncoder();
+
+	/**
+	 * Creates the registry.
+	 * @param settings the settings of a cache, by name
+	 * @param namespace the namespace of all Redis keys of the application
+	 * @param l2 the shared store, or {@code null} to run on L1 only
+	 * @param codec the codec of L2 values
+	 * @param metrics creates the metrics of each cache
+	 * @param ticker the time source of L1 expiry
+	 */
+	public TieredCaches(Function<String, TieredCacheSettings> settings, String namespace, @Nullable L2Store l2,
+			L2Codec codec, CacheMetrics.Factory metrics, Ticker ticker) {
+		this.settings = settings;
+		this.namespace = namespace;
+		this.l2 = l2;
+		this.codec = codec;
+		this.metrics = metrics;
+		this.ticker = ticker;
+	}
+
+	/**
+	 * Returns the cache of a name, creating it on first use.
+	 * @param name the cache name
+	 * @return the cache
+	 */
+	public TieredCache get(String name) {
+		TieredCache cache = this.caches.get(name);
+		return (cache != null) ? cache : this.caches.computeIfAbsent(name, this::create);
+	}
+
+	/**
+	 * Returns the caches created so far.
+	 * @return the caches
+	 */
+	public Collection<TieredCache> all() {
+		return Collections.unmodifiableCollection(this.caches.values());
+	}
+
+	/**
+	 * Returns the namespace of this application's Redis keys.
+	 * @return the namespace
+	 */
+	public String namespace() {
+		return this.namespace;
+	}
+
+	private TieredCache create(String name) {
+		return new TieredCache(this.settings.apply(name), this.namespace, this.l2, this.codec, this.keyEncoder,
+				this.metrics.forCache(name), this.ticker);
+	}
+
+}

@@ -1,0 +1,97 @@
+package dev.tiergate.cache.interceptor;
+
+import java.lang.reflect.Method;
+
+import dev.tiergate.cache.TieredCache;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.expression.BeanResolver;
+
+/**
+ * Applies {@code @TieredCacheable}, {@code @TieredCachePut} and {@code @TieredCacheEvict}
+ * around a method call. An L1 hit of a method whose key needs no SpEL allocates nothing
+ * here: the operations are looked up by method, the key is read from the arguments, and
+ * the loader is created only on a miss.
+ */
+public final class TieredCacheInterceptor implements MethodInterceptor {
+
+	private final TieredCacheOperationSource operationSource;
+
+	private final @Nullable BeanResolver beanResolver;
+
+	/**
+	 * Creates an interceptor.
+	 * @param operationSource the source of the operations of each method
+	 * @param beanResolver resolves {@code @beanName} references in expressions, if any
+	 */
+	public TieredCacheInterceptor(TieredCacheOperationSource operationSource, @Nullable BeanResolver beanResolver) {
+		this.operationSource = operationSource;
+		this.beanResolver = beanResolver;
+	}
+
+	@Override
+	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
+		Method method = invocation.getMethod();
+		Object target = invocation.getThis();
+		Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target) : method.getDeclaringClass();
+		CacheOperations operations = this.operationSource.get(method, targetClass);
+		if (operations == null) {
+			return invocation.proceed();
+		}
+		@Nullable Object[] args = invocation.getArguments();
+		CacheEvaluation evaluation = operations.needsEvaluation() ? new CacheEvaluation(operations.method(), args,
+				target, targetClass, this.operationSource.parameterNames(), this.beanResolver) : null;
+		CacheOperation evict = operations.evict();
+		if (evict != null && evict.beforeInvocation()) {
+			evict(evict, args, evaluation);
+		}
+		Object result = (operations.cacheable() != null) ? readThrough(invocation, operations, args, evaluation)
+				: invocation.proceed();
+		CacheOperation put = operations.put();
+		if (put != null || (evict != null && !evict.beforeInvocation())) {
+			Object value = operations.unwrap(result);
+			if (evaluation != null) {
+				evaluation.setResult(value);
+			}
+			if (put != null && put.applies(evaluation) && !put.vetoes(evaluation, value)) {
+				put.cache().put(put.keyOf(args, evaluation), operations.valueType(), value);
+			}
+			if (evict != null && !evict.beforeInvocation()) {
+				evict(evict, args, evaluation);
+			}
+		}
+		return result;
+	}
+
+	private @Nullable Object readThrough(MethodInvocation invocation, CacheOperations operations,
+			@Nullable Object[] args, @Nullable CacheEvaluation evaluation) throws Throwable {
+		CacheOperation cacheable = operations.cacheable();
+		if (!cacheable.applies(evaluation)) {
+			return invocation.proceed();
+		}
+		Object key = cacheable.keyOf(args, evaluation);
+		TieredCache cache = cacheable.cache();
+		Object value = cache.lookupL1(key);
+		if (value == TieredCache.ABSENT) {
+			value = cache.load(key, operations.valueType(), () -> operations.unwrap(invocation.proceed()),
+					(loaded) -> !cacheable.vetoes(evaluation, loaded));
+		}
+		return operations.wrap(value);
+	}
+
+	private static void evict(CacheOperation evict, @Nullable Object[] args, @Nullable CacheEvaluation evaluation) {
+		if (!evict.applies(evaluation)) {
+			return;
+		}
+		if (evict.allEntries()) {
+			evict.cache().clear();
+		}
+		else {
+			evict.cache().evict(evict.keyOf(args, evaluation));
+		}
+	}
+
+}

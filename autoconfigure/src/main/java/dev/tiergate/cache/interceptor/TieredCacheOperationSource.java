@@ -1,0 +1,285 @@
+package dev.tiergate.cache.interceptor;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Type;
+import java.lang.reflect.TypeVariable;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import dev.tiergate.cache.TieredCache;
+import dev.tiergate.TiergateConfigurationException;
+import dev.tiergate.cache.TieredCacheEvict;
+import dev.tiergate.cache.TieredCachePut;
+import dev.tiergate.cache.TieredCacheable;
+import dev.tiergate.cache.TieredCaches;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.MethodClassKey;
+import org.springframework.core.ParameterNameDiscoverer;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.expression.Expression;
+import org.springframework.expression.ParseException;
+import org.springframework.expression.spel.SpelCompilerMode;
+import org.springframework.expression.spel.SpelParserConfiguration;
+import org.springframework.expression.spel.standard.SpelExpressionParser;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Reads the tiered cache annotations of methods into {@link CacheOperations}, once per
+ * method and target class: expressions are parsed, keys that name a parameter are turned
+ * into a direct argument read, and the cache is resolved, so a call does none of that
+ * work. Annotations that cannot work are reported with a
+ * {@link TiergateConfigurationException} naming the method.
+ */
+public final class TieredCacheOperationSource {
+
+	private static final Pattern PARAMETER_REFERENCE = Pattern.compile("#([A-Za-z_$][\\w$]*)");
+
+	private static final Pattern PARAMETER_INDEX = Pattern.compile("[pa](\\d+)");
+
+	private static final Object NONE = new Object();
+
+	private final Supplier<TieredCaches> caches;
+
+	private final SpelExpressionParser parser;
+
+	private final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
+
+	private final ConcurrentMap<MethodClassKey, Object> operations = new ConcurrentHashMap<>();
+
+	/** The first target class seen per method: lets the usual call skip building a MethodClassKey. */
+	private final ConcurrentMap<Method, FirstTarget> firstTargets = new ConcurrentHashMap<>();
+
+	/**
+	 * Creates a source.
+	 * @param caches the caches, resolved on first use so that creating this source does
+	 * not connect to Redis
+	 * @param classLoader the class loader for compiled expressions
+	 */
+	public TieredCacheOperationSource(Supplier<TieredCaches> caches, @Nullable ClassLoader classLoader) {
+		this.caches = caches;
+		this.parser = new SpelExpressionParser(new SpelParserConfiguration(SpelCompilerMode.MIXED, classLoader));
+	}
+
+	/**
+	 * Returns whether a method carries a tiered cache annotation, directly, on an
+	 * interface it implements, or as a meta-annotation.
+	 * @param method the method
+	 * @param targetClass the class of the target
+	 * @return whether the method is cached
+	 */
+	public static boolean isAnnotated(Method method, Class<?> targetClass) {
+		Method specific = AopUtils.getMostSpecificMethod(method, targetClass);
+		return AnnotatedElementUtils.hasAnnotation(specific, TieredCacheable.class)
+				|| AnnotatedElementUtils.hasAnnotation(specific, TieredCachePut.class)
+				|| AnnotatedElementUtils.hasAnnotation(specific, TieredCacheEvict.class);
+	}
+
+	ParameterNameDiscoverer parameterNames() {
+		return this.parameterNames;
+	}
+
+	/**
+	 * Returns the operations of a method, parsing them on first use.
+	 * @param method the invoked method
+	 * @param targetClass the class of the target
+	 * @return the operations, or {@code null} if the method is not annotated
+	 * @throws TiergateConfigurationException if an annotation cannot work on the
+	 * method
+	 */
+	@Nullable CacheOperations get(Method method, Class<?> targetClass) {
+		FirstTarget first = this.firstTargets.get(method);
+		if (first != null && first.targetClass == targetClass) {
+			return first.operations;
+		}
+		Object parsed = this.operations.computeIfAbsent(new MethodClassKey(method, targetClass),
+				(key) -> {
+					CacheOperations operations = parse(method, targetClass);
+					return (operations != null) ? operations : NONE;
+				});
+		CacheOperations operations = (parsed != NONE) ? (CacheOperations) parsed : null;
+		this.firstTargets.putIfAbsent(method, new FirstTarget(targetClass, operations));
+		return operations;
+	}
+
+	/**
+	 * Parses and checks the operations of a method, for validation at startup.
+	 * @param method the method
+	 * @param targetClass the class of the target
+	 * @throws TiergateConfigurationException if an annotation cannot work on the
+	 * method
+	 */
+	public void validate(Method method, Class<?> targetClass) {
+		get(method, targetClass);
+	}
+
+	private @Nullable CacheOperations parse(Method method, Class<?> targetClass) {
+		Method specific = AopUtils.getMostSpecificMethod(method, targetClass);
+		TieredCacheable cacheable = AnnotatedElementUtils.findMergedAnnotation(specific, TieredCacheable.class);
+		TieredCachePut put = AnnotatedElementUtils.findMergedAnnotation(specific, TieredCachePut.class);
+		TieredCacheEvict evict = AnnotatedElementUtils.findMergedAnnotation(specific, TieredCacheEvict.class);
+		if (cacheable == null && put == null && evict == null) {
+			return null;
+		}
+		MethodContext context = new MethodContext(specific, targetClass);
+		if (cacheable != null && put != null) {
+			throw context.invalid("carries both @TieredCacheable and @TieredCachePut",
+					"Use @TieredCacheable to read through the cache, or @TieredCachePut to always invoke the method"
+							+ " and store its result, not both.");
+		}
+		ResolvableType returnType = ResolvableType.forMethodReturnType(specific, targetClass);
+		if (cacheable != null || put != null) {
+			checkReturnType(context, returnType.toClass());
+		}
+		boolean optional = Optional.class == returnType.toClass();
+		Type valueType = valueType(optional ? returnType.getGeneric(0) : returnType);
+		CacheOperation cacheableOperation = (cacheable != null) ? operation(context, "@TieredCacheable",
+				cacheable.value(), cacheable.key(), false, cacheable.condition(), cacheable.unless(), false, false)
+				: null;
+		CacheOperation putOperation = (put != null) ? operation(context, "@TieredCachePut", put.value(), put.key(),
+				true, put.condition(), put.unless(), false, false) : null;
+		CacheOperation evictOperation = (evict != null) ? operation(context, "@TieredCacheEvict", evict.value(),
+				evict.allEntries() ? "" : evict.key(), !evict.beforeInvocation(), "", "", evict.allEntries(),
+				evict.beforeInvocation()) : null;
+		boolean needsEvaluation = (cacheableOperation != null && cacheableOperation.needsEvaluation())
+				|| (putOperation != null && putOperation.needsEvaluation())
+				|| (evictOperation != null && evictOperation.needsEvaluation());
+		return new CacheOperations(specific, valueType, optional, cacheableOperation, putOperation, evictOperation,
+				needsEvaluation);
+	}
+
+	private static void checkReturnType(MethodContext context, Class<?> returnType) {
+		if (returnType == void.class || returnType == Void.class) {
+			throw context.invalid("returns nothing, so there is no result to cache",
+					"Put @TieredCacheable and @TieredCachePut on methods that return the value to cache; to remove"
+							+ " entries use @TieredCacheEvict.");
+		}
+		if (Future.class.isAssignableFrom(returnType) || CompletionStage.class.isAssignableFrom(returnType)
+				|| returnType.getName().equals("org.reactivestreams.Publisher")
+				|| ClassUtils.getAllInterfacesForClassAsSet(returnType)
+					.stream()
+					.anyMatch((type) -> type.getName().equals("org.reactivestreams.Publisher"))) {
+			throw context.invalid("returns an asynchronous type (" + returnType.getSimpleName()
+					+ "), which tiered caches do not support",
+					"Cache a method that returns the value itself and call it from the asynchronous code.");
+		}
+	}
+
+	private static Type valueType(ResolvableType type) {
+		Type declared = type.getType();
+		return (declared instanceof TypeVariable<?>) ? type.toClass() : declared;
+	}
+
+	private CacheOperation operation(MethodContext context, String annotation, String cacheName, String key,
+			boolean resultAvailable, String condition, String unless, boolean allEntries, boolean beforeInvocation) {
+		if (cacheName.isBlank()) {
+			throw context.invalid(annotation + " names no cache", "Set the annotation's value to a cache name.");
+		}
+		TieredCache cache = this.caches.get().get(cacheName);
+		return new CacheOperation(cache, keySource(context, annotation, key, resultAvailable),
+				expression(context, annotation, "condition", condition, resultAvailable),
+				expression(context, annotation, "unless", unless, true), allEntries, beforeInvocation);
+	}
+
+	private CacheKeySource keySource(MethodContext context, String annotation, String key, boolean resultAvailable) {
+		if (key.isBlank()) {
+			return CacheKeySource.ALL_ARGUMENTS;
+		}
+		String description = "key '" + key + "' of " + annotation + " on " + context.description;
+		Matcher reference = PARAMETER_REFERENCE.matcher(key.strip());
+		if (reference.matches() && !isBuiltInVariable(reference.group(1))) {
+			return new CacheKeySource.Argument(context.parameterIndex(annotation, key, reference.group(1)),
+					description);
+		}
+		Expression expression = expression(context, annotation, "key", key, resultAvailable);
+		return new CacheKeySource.Evaluated(expression, description);
+	}
+
+	private static boolean isBuiltInVariable(String name) {
+		return name.equals("root") || name.equals("result") || name.equals("this");
+	}
+
+	private @Nullable Expression expression(MethodContext context, String annotation, String attribute,
+			String expression, boolean resultAvailable) {
+		if (expression.isBlank()) {
+			return null;
+		}
+		if (!resultAvailable && expression.contains("#result")) {
+			throw context.invalid(attribute + " '" + expression + "' of " + annotation
+					+ " uses #result, which does not exist before the method is invoked",
+					"Use #result only in 'unless', in @TieredCachePut, and in @TieredCacheEvict after the"
+							+ " invocation.");
+		}
+		try {
+			return this.parser.parseExpression(expression);
+		}
+		catch (ParseException ex) {
+			throw context.invalid(attribute + " '" + expression + "' of " + annotation + " is not valid SpEL: "
+					+ ex.getMessage(), "Fix the expression.");
+		}
+	}
+
+	private record FirstTarget(Class<?> targetClass, @Nullable CacheOperations operations) {
+	}
+
+	/** The method being parsed, for error messages and parameter lookups. */
+	private final class MethodContext {
+
+		private final Method method;
+
+		private final String description;
+
+		MethodContext(Method method, Class<?> targetClass) {
+			this.method = method;
+			this.description = "method " + ClassUtils.getShortName(targetClass) + "." + method.getName() + "("
+					+ Arrays.stream(method.getParameterTypes())
+						.map(Class::getSimpleName)
+						.collect(Collectors.joining(", "))
+					+ ")";
+		}
+
+		int parameterIndex(String annotation, String key, String name) {
+			int count = this.method.getParameterCount();
+			Matcher index = PARAMETER_INDEX.matcher(name);
+			if (index.matches()) {
+				int position = Integer.parseInt(index.group(1));
+				if (position < count) {
+					return position;
+				}
+				throw invalid("key '" + key + "' of " + annotation + " refers to argument " + position
+						+ " but the method has " + count + " parameter(s)", "Use #p0 to #p" + (count - 1) + ".");
+			}
+			String[] names = TieredCacheOperationSource.this.parameterNames.getParameterNames(this.method);
+			if (names != null) {
+				for (int i = 0; i < names.length; i++) {
+					if (names[i].equals(name)) {
+						return i;
+					}
+				}
+				throw invalid("key '" + key + "' of " + annotation + " names no parameter of the method (its"
+						+ " parameters are " + String.join(", ", names) + ")", "Name one of the parameters.");
+			}
+			throw invalid("key '" + key + "' of " + annotation
+					+ " names a parameter but the method was compiled without parameter names",
+					"Compile with the -parameters flag (Spring Boot's Maven and Gradle plugins do), or refer to"
+							+ " arguments by position: #p0, #p1.");
+		}
+
+		TiergateConfigurationException invalid(String problem, String action) {
+			return new TiergateConfigurationException(this.description, problem, action);
+		}
+
+	}
+
+}

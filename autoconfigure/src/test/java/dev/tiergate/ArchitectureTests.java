@@ -1,0 +1,40 @@
+package dev.tiergate;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/**
+ * The engines can be built and tested with plain constructors: they do not depend on
+ * Spring. Spring lives in the interceptor layer and the auto-configuration.
+ */
+class ArchitectureTests {
+
+	private static final JavaClasses CLASSES = new ClassFileImporter()
+		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+		.importPackages("dev.tiergate");
+
+	@Test
+	void enginesDoNotDependOnSpring() {
+		noClasses().that()
+			.resideInAnyPackage("dev.tiergate", "dev.tiergate.cache", "dev.tiergate.cache.redis", "dev.tiergate.redis")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("org.springframework..")
+			.check(CLASSES);
+	}
+
+	@Test
+	void enginesDoNotDependOnTheSpringLayers() {
+		noClasses().that()
+			.resideInAnyPackage("dev.tiergate", "dev.tiergate.cache", "dev.tiergate.cache.redis", "dev.tiergate.redis")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("dev.tiergate.cache.interceptor..", "dev.tiergate.autoconfigure..")
+			.check(CLASSES);
+	}
+
+}

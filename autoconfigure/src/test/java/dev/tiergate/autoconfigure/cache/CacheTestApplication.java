@@ -1,0 +1,56 @@
+package dev.tiergate.autoconfigure.cache;
+
+import dev.tiergate.test.ManualTicker;
+import dev.tiergate.test.RedisEndpoint;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * An application with a cached {@link Catalog}, as a user would write it: only the
+ * starter's auto-configuration and annotations.
+ */
+@SpringBootConfiguration(proxyBeanMethods = false)
+@EnableAutoConfiguration
+public class CacheTestApplication {
+
+	/** Properties every test context shares, so Spring's test context cache can share it too. */
+	static final String[] PROPERTIES = { "spring.application.name=catalog-it",
+			// Generous, so a slow CI machine never turns an expected L2 hit into a timeout;
+			// timeouts have their own tests.
+			"tiergate.redis.timeout=2s", "tiergate.cache.caches.products.l1.ttl=30s",
+			"tiergate.cache.caches.products.l2.ttl=1h", "tiergate.cache.caches.products.l2.ttl-jitter=0" };
+
+	@Bean
+	Catalog catalog() {
+		return new Catalog();
+	}
+
+	@Bean
+	ManualTicker ticker() {
+		return new ManualTicker();
+	}
+
+	@Bean
+	SimpleMeterRegistry meterRegistry() {
+		return new SimpleMeterRegistry();
+	}
+
+	/**
+	 * Starts another instance of the application on the same Redis, as a second JVM would.
+	 * @param redis the shared Redis
+	 * @return the running context
+	 */
+	static ConfigurableApplicationContext startAnotherInstance(RedisEndpoint redis) {
+		return new SpringApplicationBuilder(CacheTestApplication.class).web(WebApplicationType.NONE)
+			.properties(PROPERTIES)
+			.properties("spring.data.redis.url=" + redis.uri())
+			.run();
+	}
+
+}

@@ -1,0 +1,123 @@
+package dev.tiergate.cache;
+
+import java.lang.reflect.Type;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.core.ParameterizedTypeReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class JsonL2CodecTests {
+
+	private final JsonL2Codec codec = new JsonL2Codec();
+
+	@Test
+	void genericListsOfRecordsRoundTrip() {
+		Type type = new ParameterizedTypeReference<List<Product>>() {
+		}.getType();
+		List<Product> products = List.of(new Product(1, "Kettle", new BigDecimal("19.90")),
+				new Product(2, "Mug", new BigDecimal("4.50")));
+		assertThat(this.codec.decode(this.codec.encode(products, type), type)).isEqualTo(products);
+	}
+
+	@Test
+	void mapsOfRecordsRoundTrip() {
+		Type type = new ParameterizedTypeReference<Map<String, Offer>>() {
+		}.getType();
+		Map<String, Offer> offers = Map.of("spring", new Offer("SPRING", 15), "summer", new Offer("SUMMER", 10));
+		Object decoded = this.codec.decode(this.codec.encode(offers, type), type);
+		assertThat(decoded).isEqualTo(offers);
+		assertThat(((Map<?, ?>) decoded).values()).allSatisfy((offer) -> assertThat(offer).isInstanceOf(Offer.class));
+	}
+
+	@Test
+	void storedValuesStartWithTheFormatHeader() {
+		byte[] bytes = this.codec.encode(new Offer("A", 1), Offer.class);
+		assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo("tg1:{\"code\":\"A\",\"percent\":1}");
+	}
+
+	@Test
+	void nullRoundTrips() {
+		assertThat(this.codec.decode(this.codec.encode(null, Offer.class), Offer.class)).isNull();
+	}
+
+	@Test
+	void bytesWithoutTheHeaderAreUndecodable() {
+		assertThatExceptionOfType(L2Codec.UndecodableValueException.class)
+			.isThrownBy(() -> this.codec.decode("{\"code\":\"A\",\"percent\":1}".getBytes(StandardCharsets.UTF_8),
+					Offer.class));
+		assertThatExceptionOfType(L2Codec.UndecodableValueException.class)
+			.isThrownBy(() -> this.codec.decode(new byte[0], Offer.class));
+	}
+
+	@Test
+	void corruptJsonIsUndecodable() {
+		assertThatExceptionOfType(L2Codec.UndecodableValueException.class)
+			.isThrownBy(() -> this.codec.decode("tg1:{\"code\":".getBytes(StandardCharsets.UTF_8), Offer.class));
+		assertThatExceptionOfType(L2Codec.UndecodableValueException.class)
+			.isThrownBy(() -> this.codec.decode(new byte[] { 't', 'g', '1', ':', (byte) 0xff, 0x00, 0x13 },
+					Offer.class));
+	}
+
+	@Test
+	void valuesOfAnIncompatibleShapeAreUndecodable() {
+		assertThatExceptionOfType(L2Codec.UndecodableValueException.class).isThrownBy(
+				() -> this.codec.decode("tg1:{\"code\":\"A\",\"percent\":\"lots\"}".getBytes(StandardCharsets.UTF_8),
+						Offer.class));
+	}
+
+	@Test
+	void aPayloadNamingAForeignClassNeverYieldsThatClass() {
+		byte[] defaultTypingArray = "tg1:[\"java.net.URL\",{\"protocol\":\"http\",\"host\":\"evil\"}]"
+			.getBytes(StandardCharsets.UTF_8);
+		assertThatExceptionOfType(L2Codec.UndecodableValueException.class)
+			.isThrownBy(() -> this.codec.decode(defaultTypingArray, Offer.class));
+		byte[] classProperty = "tg1:{\"@class\":\"java.net.URL\",\"code\":\"A\",\"percent\":1}"
+			.getBytes(StandardCharsets.UTF_8);
+		Object decoded = this.codec.decode(classProperty, Offer.class);
+		assertThat(decoded).isEqualTo(new Offer("A", 1));
+		assertThat(this.codec.decode(classProperty, Object.class)).isInstanceOf(Map.class);
+	}
+
+	@Test
+	void classNameTypeIdsAreRefusedButLogicalNamesWork() {
+		byte[] byClassName = "tg1:{\"@class\":\"dev.tiergate.cache.JsonL2CodecTests$Circle\",\"radius\":1}"
+			.getBytes(StandardCharsets.UTF_8);
+		assertThatExceptionOfType(L2Codec.UndecodableValueException.class)
+			.isThrownBy(() -> this.codec.decode(byClassName, ClassNamedShape.class));
+		Shape square = new Square(2);
+		assertThat(this.codec.decode(this.codec.encode(square, Shape.class), Shape.class)).isEqualTo(square);
+	}
+
+	record Product(long id, String name, BigDecimal price) {
+	}
+
+	record Offer(String code, int percent) {
+	}
+
+	@JsonTypeInfo(use = JsonTypeInfo.Id.NAME)
+	@JsonSubTypes(@JsonSubTypes.Type(value = Square.class, name = "square"))
+	interface Shape {
+
+	}
+
+	record Square(int side) implements Shape {
+	}
+
+	@JsonTypeInfo(use = JsonTypeInfo.Id.CLASS)
+	interface ClassNamedShape {
+
+	}
+
+	record Circle(int radius) implements ClassNamedShape {
+	}
+
+}
