@@ -175,7 +175,8 @@ public final class RedisConnector implements AutoCloseable {
 			this.connection = null;
 			this.commands = null;
 		}
-		if (open != null) {
+		// Spring Data Redis may have shut the client down already (its lifecycle stops first).
+		if (open != null && open.isOpen()) {
 			open.close();
 		}
 		this.connectThread.shutdownNow();

@@ -1,118 +1,226 @@
 package dev.tiergate.test;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
-import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScanIterator;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A plain Lettuce client for tests to look at what tiergate left in Redis, and to plant
- * bytes there.
+ * A plain Lettuce client with which a test looks at what tiergate left in Redis, counts
+ * the commands it sent, and plants bytes there. Keys are UTF-8 strings, values raw bytes.
  */
 public final class RedisProbe implements AutoCloseable {
 
+	private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
+
+	private static final int SCAN_COUNT = 1000;
+
 	private final RedisClient client;
 
-	private final StatefulRedisConnection<byte[], byte[]> connection;
+	private final StatefulRedisConnection<String, byte[]> connection;
 
-	private final RedisCommands<byte[], byte[]> commands;
+	private final RedisCommands<String, byte[]> commands;
 
 	/**
 	 * Connects to a Redis.
 	 * @param endpoint where it listens
+	 * @throws io.lettuce.core.RedisConnectionException when it cannot be reached
 	 */
 	public RedisProbe(RedisEndpoint endpoint) {
-		this.client = RedisClient.create(RedisURI.create(endpoint.uri()));
-		this.connection = this.client.connect(ByteArrayCodec.INSTANCE);
-		this.connection.setTimeout(Duration.ofSeconds(10));
+		RedisURI uri = RedisURI.create(endpoint.uri());
+		uri.setTimeout(TIMEOUT);
+		this.client = RedisClient.create(uri);
+		try {
+			this.connection = this.client.connect(CODEC);
+		}
+		catch (RuntimeException ex) {
+			this.client.shutdown(Duration.ZERO, SHUTDOWN_TIMEOUT);
+			throw ex;
+		}
 		this.commands = this.connection.sync();
 	}
 
 	/**
-	 * Returns how often the server ran a command since its start or the last
-	 * {@link #resetStats()}, from {@code INFO commandstats}.
-	 * @param command the command, for example {@code get}
-	 * @return the number of calls
+	 * Returns the synchronous commands of this probe's connection, for anything the other
+	 * methods do not cover.
+	 * @return the commands
 	 */
-	public long commandCount(String command) {
-		String prefix = "cmdstat_" + command.toLowerCase() + ":calls=";
-		for (String line : this.commands.info("commandstats").split("\r?\n")) {
-			if (line.startsWith(prefix)) {
-				int end = line.indexOf(',', prefix.length());
-				return Long.parseLong(line.substring(prefix.length(), (end >= 0) ? end : line.length()));
-			}
-		}
-		return 0;
+	public RedisCommands<String, byte[]> commands() {
+		return this.commands;
 	}
 
 	/**
-	 * Resets the server's command statistics ({@code CONFIG RESETSTAT}).
+	 * Sends {@code PING}.
+	 * @return the reply, {@code PONG}
+	 */
+	public String ping() {
+		return this.commands.ping();
+	}
+
+	/**
+	 * Returns how often the server ran a command since it started or since the last
+	 * {@link #resetStats()}, from {@code INFO commandstats}. A command that Redis 7 counts
+	 * by subcommand ({@code cmdstat_client|pause}) can be named with its subcommand
+	 * ({@code client|pause}) or alone, which adds up its subcommands.
+	 * @param command the command, in any case, for example {@code get}
+	 * @return the number of calls, {@code 0} when it never ran
+	 */
+	public long commandCount(String command) {
+		String name = command.toLowerCase(Locale.ROOT);
+		Map<String, Long> calls = commandStats();
+		Long count = calls.get(name);
+		if (count != null) {
+			return count;
+		}
+		return calls.entrySet()
+			.stream()
+			.filter((entry) -> entry.getKey().startsWith(name + "|"))
+			.mapToLong(Map.Entry::getValue)
+			.sum();
+	}
+
+	/**
+	 * Returns how many commands the server ran, all commands together, except the given
+	 * ones, for example to check that an operation sent no command at all. The probe's own
+	 * commands count too, {@code INFO} for example: name them to leave them out.
+	 * @param ignored the commands not to count, in any case; a command alone also leaves out
+	 * its subcommands
+	 * @return the number of calls
+	 */
+	public long totalCommandsExcluding(String... ignored) {
+		Set<String> left = Arrays.stream(ignored)
+			.map((command) -> command.toLowerCase(Locale.ROOT))
+			.collect(Collectors.toSet());
+		return commandStats().entrySet()
+			.stream()
+			.filter((entry) -> !left.contains(entry.getKey())
+					&& !left.contains(entry.getKey().substring(0, commandLength(entry.getKey()))))
+			.mapToLong(Map.Entry::getValue)
+			.sum();
+	}
+
+	/**
+	 * Resets the server's statistics, command counts included ({@code CONFIG RESETSTAT}).
 	 */
 	public void resetStats() {
 		this.commands.configResetstat();
 	}
 
 	/**
-	 * Returns the remaining time to live of a key in milliseconds ({@code -2} when absent,
-	 * {@code -1} without expiry).
+	 * Returns the remaining time to live of a key ({@code PTTL}).
 	 * @param key the key
-	 * @return the time to live
+	 * @return the time to live in milliseconds, {@code -1} when the key does not expire,
+	 * {@code -2} when there is no such key
 	 */
 	public long pttl(String key) {
-		return this.commands.pttl(bytes(key));
-	}
-
-	public boolean exists(String key) {
-		return this.commands.exists(bytes(key)) > 0;
-	}
-
-	public byte[] get(String key) {
-		return this.commands.get(bytes(key));
-	}
-
-	public void set(String key, byte[] value) {
-		this.commands.set(bytes(key), value);
+		return this.commands.pttl(key);
 	}
 
 	/**
-	 * Returns the keys matching a pattern, with {@code SCAN} (never {@code KEYS}).
-	 * @param pattern the glob pattern
-	 * @return the keys
+	 * Returns whether a key exists.
+	 * @param key the key
+	 * @return whether it exists
 	 */
-	public List<String> scanKeys(String pattern) {
-		List<String> keys = new ArrayList<>();
-		ScanArgs args = ScanArgs.Builder.matches(pattern).limit(1000);
-		ScanCursor cursor = ScanCursor.INITIAL;
-		do {
-			KeyScanCursor<byte[]> page = this.commands.scan(cursor, args);
-			page.getKeys().forEach((key) -> keys.add(new String(key, StandardCharsets.UTF_8)));
-			cursor = page;
-		}
-		while (!cursor.isFinished());
-		return keys;
+	public boolean exists(String key) {
+		return this.commands.exists(key) > 0;
 	}
 
+	/**
+	 * Returns the value of a key.
+	 * @param key the key
+	 * @return the value, or {@code null} when there is no such key
+	 */
+	public byte @Nullable [] get(String key) {
+		return this.commands.get(key);
+	}
+
+	/**
+	 * Sets the value of a key, without expiry.
+	 * @param key the key
+	 * @param value the value
+	 */
+	public void set(String key, byte[] value) {
+		this.commands.set(key, value);
+	}
+
+	/**
+	 * Returns the keys matching a glob-style pattern, iterating with {@code SCAN} (never
+	 * {@code KEYS}).
+	 * @param pattern the pattern, for example {@code products:*}
+	 * @return the keys, sorted, each once
+	 */
+	public List<String> scanKeys(String pattern) {
+		// SCAN may return a key more than once.
+		Set<String> keys = new TreeSet<>();
+		ScanIterator<String> iterator = ScanIterator.scan(this.commands,
+				ScanArgs.Builder.matches(pattern).limit(SCAN_COUNT));
+		while (iterator.hasNext()) {
+			keys.add(iterator.next());
+		}
+		return new ArrayList<>(keys);
+	}
+
+	/**
+	 * Deletes every key of every database ({@code FLUSHALL}). Only for a private server:
+	 * the shared one may serve other tests at the same time.
+	 */
 	public void flushAll() {
 		this.commands.flushall();
 	}
 
+	/**
+	 * Closes the connection and shuts the client down, waiting at most two seconds.
+	 */
 	@Override
 	public void close() {
-		this.connection.close();
-		this.client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+		try {
+			this.connection.close();
+		}
+		finally {
+			this.client.shutdown(Duration.ZERO, SHUTDOWN_TIMEOUT);
+		}
 	}
 
-	private static byte[] bytes(String key) {
-		return key.getBytes(StandardCharsets.UTF_8);
+	private Map<String, Long> commandStats() {
+		Map<String, Long> calls = new HashMap<>();
+		for (String line : this.commands.info("commandstats").split("\r?\n")) {
+			// For example cmdstat_get:calls=3,usec=12,usec_per_call=4.00,...
+			int colon = line.indexOf(':');
+			if (line.startsWith("cmdstat_") && colon != -1) {
+				for (String field : line.substring(colon + 1).split(",")) {
+					if (field.startsWith("calls=")) {
+						calls.put(line.substring("cmdstat_".length(), colon), Long.parseLong(field.substring(6)));
+					}
+				}
+			}
+		}
+		return calls;
+	}
+
+	private static int commandLength(String name) {
+		int bar = name.indexOf('|');
+		return (bar != -1) ? bar : name.length();
 	}
 
 }

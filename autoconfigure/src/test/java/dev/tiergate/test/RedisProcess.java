@@ -298,6 +298,23 @@ public final class RedisProcess implements AutoCloseable {
 	}
 
 	/**
+	 * Sends one command on a connection of its own and returns the reply as Redis sent
+	 * it, for example {@code +OK}, {@code :0} or {@code $-1} for no value.
+	 * @param command the command and its arguments
+	 * @return the raw reply without its final CRLF, or {@code null} when the server cannot
+	 * be reached or does not answer within 5 seconds
+	 */
+	public @Nullable String send(String... command) {
+		try (RespConnection connection = RespConnection.open(this.endpoint, COMMAND_TIMEOUT, COMMAND_TIMEOUT)) {
+			connection.send(command);
+			return connection.readRaw();
+		}
+		catch (IOException ex) {
+			return null;
+		}
+	}
+
+	/**
 	 * Stops the server and deletes its directory. The process cannot be started again.
 	 */
 	@Override

@@ -146,6 +146,42 @@ final class RespConnection implements Closeable {
 		}
 	}
 
+	/**
+	 * Reads one reply as Redis sent it, without its final CRLF: {@code +OK}, {@code :1},
+	 * {@code $-1} for no value, {@code $3\r\nabc} for a bulk string.
+	 * @return the raw reply
+	 * @throws IOException on a connection failure
+	 */
+	String readRaw() throws IOException {
+		ByteArrayOutputStream raw = new ByteArrayOutputStream();
+		readRaw(raw);
+		byte[] bytes = raw.toByteArray();
+		return new String(bytes, 0, bytes.length - 2, StandardCharsets.UTF_8);
+	}
+
+	private void readRaw(ByteArrayOutputStream raw) throws IOException {
+		int type = this.input.read();
+		if (type == -1) {
+			throw new EOFException("Redis closed the connection");
+		}
+		String line = readLine();
+		byte[] header = ((char) type + line + "\r\n").getBytes(StandardCharsets.UTF_8);
+		raw.write(header, 0, header.length);
+		if (type == '$' && Integer.parseInt(line) >= 0) {
+			int length = Integer.parseInt(line) + 2;
+			byte[] bytes = this.input.readNBytes(length);
+			if (bytes.length < length) {
+				throw new EOFException("Redis closed the connection in the middle of a reply");
+			}
+			raw.write(bytes, 0, bytes.length);
+		}
+		else if (type == '*') {
+			for (int i = 0; i < Integer.parseInt(line); i++) {
+				readRaw(raw);
+			}
+		}
+	}
+
 	@Override
 	public void close() throws IOException {
 		this.socket.close();

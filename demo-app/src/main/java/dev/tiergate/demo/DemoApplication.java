@@ -1,0 +1,20 @@
+package dev.tiergate.demo;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/**
+ * A small web application whose product lookups are cached by tiergate: in this JVM
+ * (Caffeine) and in Redis. Without a configured Redis it starts an embedded one, see
+ * {@link EmbeddedRedisLauncher}.
+ */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class DemoApplication {
+
+	public static void main(String[] args) {
+		SpringApplication.run(DemoApplication.class, args);
+	}
+
+}

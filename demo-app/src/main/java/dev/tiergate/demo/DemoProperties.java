@@ -1,0 +1,16 @@
+package dev.tiergate.demo;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Configuration of the demo application.
+ *
+ * @param backendDelay how long each call to the simulated product backend takes
+ */
+@ConfigurationProperties("demo")
+public record DemoProperties(@DefaultValue("300ms") Duration backendDelay) {
+
+}
