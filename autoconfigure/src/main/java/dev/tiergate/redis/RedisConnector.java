@@ -6,13 +6,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -67,6 +71,47 @@ public final class RedisConnector implements AutoCloseable {
 	}
 
 	/**
+	 * Registers an action to run when any connection of tiergate to Redis is lost (not
+	 * when tiergate closes it), for example to stop using Redis at once. The client
+	 * must be tiergate's own: the listener is registered on it.
+	 * @param listener receives the cause
+	 */
+	public void onConnectionLost(Consumer<Throwable> listener) {
+		this.client.addListener(new RedisConnectionStateListener() {
+
+			@Override
+			public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+				if (!RedisConnector.this.closed) {
+					listener.accept(new RedisUnavailableException("The connection to Redis was lost", null));
+				}
+			}
+
+		});
+	}
+
+	/**
+	 * Opens a publish/subscribe connection, which Lettuce resubscribes after a reconnect.
+	 * @return the connection
+	 */
+	public StatefulRedisPubSubConnection<byte[], byte[]> connectPubSub() {
+		StatefulRedisPubSubConnection<byte[], byte[]> pubSub = (this.client instanceof RedisClusterClient cluster)
+				? cluster.connectPubSub(ByteArrayCodec.INSTANCE)
+				: ((RedisClient) this.client).connectPubSub(ByteArrayCodec.INSTANCE);
+		pubSub.setTimeout(this.timeout);
+		return pubSub;
+	}
+
+	/**
+	 * Runs a task on the connector's background thread.
+	 * @param task the task
+	 */
+	public void runInBackground(Runnable task) {
+		if (!this.closed) {
+			this.connectThread.execute(task);
+		}
+	}
+
+	/**
 	 * Returns the command timeout.
 	 * @return the timeout
 	 */
@@ -89,15 +134,15 @@ public final class RedisConnector implements AutoCloseable {
 	 * Waits for the connection, for example once at startup so that the first calls find
 	 * it open.
 	 * @param wait how long to wait at most
-	 * @return whether a connection is open
+	 * @return {@code null} when a connection is open, otherwise why not
 	 */
-	public boolean awaitConnection(Duration wait) {
+	public @Nullable RedisUnavailableException awaitConnection(Duration wait) {
 		try {
 			connectWithin(wait);
-			return true;
+			return null;
 		}
 		catch (RedisUnavailableException ex) {
-			return false;
+			return ex;
 		}
 	}
 

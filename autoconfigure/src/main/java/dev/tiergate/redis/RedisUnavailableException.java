@@ -12,4 +12,8 @@ public class RedisUnavailableException extends RuntimeException {
 		super(message, cause);
 	}
 
+	RedisUnavailableException(String message, @Nullable Throwable cause, boolean writableStackTrace) {
+		super(message, cause, false, writableStackTrace);
+	}
+
 }

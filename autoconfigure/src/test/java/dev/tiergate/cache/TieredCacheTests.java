@@ -2,6 +2,7 @@ package dev.tiergate.cache;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,7 +19,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.tiergate.cache.redis.LettuceL2Store;
+import dev.tiergate.redis.GuardedRedis;
+import dev.tiergate.redis.GuardedRedis.BreakerSettings;
 import dev.tiergate.redis.RedisConnector;
+import dev.tiergate.redis.RedisHealthState;
 import dev.tiergate.test.ManualTicker;
 import dev.tiergate.test.RedisProbe;
 import dev.tiergate.test.TestRedis;
@@ -48,6 +52,8 @@ class TieredCacheTests {
 
 	private static RedisConnector connector;
 
+	private static GuardedRedis guarded;
+
 	private static RedisProbe redis;
 
 	private final String namespace = "engine-" + UUID.randomUUID();
@@ -62,11 +68,13 @@ class TieredCacheTests {
 	static void connect() {
 		client = RedisClient.create(TestRedis.shared().uri());
 		connector = new RedisConnector(client, Duration.ofSeconds(2), Duration.ofSeconds(1));
+		guarded = new GuardedRedis(connector, new RedisHealthState(Clock.systemUTC()), BreakerSettings.DEFAULTS);
 		redis = new RedisProbe(TestRedis.shared());
 	}
 
 	@AfterAll
 	static void disconnect() {
+		guarded.close();
 		connector.close();
 		client.shutdown();
 		redis.close();
@@ -286,9 +294,11 @@ class TieredCacheTests {
 			RedisClient stoppedClient = RedisClient.create(stopped.endpoint().uri());
 			RedisConnector stoppedConnector = new RedisConnector(stoppedClient, Duration.ofMillis(200),
 					Duration.ofSeconds(1));
+			GuardedRedis stoppedRedis = new GuardedRedis(stoppedConnector, new RedisHealthState(Clock.systemUTC()),
+					BreakerSettings.DEFAULTS);
 			try {
 				stopped.stop();
-				TieredCache cache = new TieredCache(settings(), this.namespace, new LettuceL2Store(stoppedConnector),
+				TieredCache cache = new TieredCache(settings(), this.namespace, new LettuceL2Store(stoppedRedis),
 						new JsonL2Codec(), new CacheKeyEncoder(), this.metrics, this.ticker);
 				assertThat(cache.get("k", String.class, loader("v"), (value) -> true)).isEqualTo("v");
 				assertThat(cache.get("k", String.class, loader("v"), (value) -> true)).isEqualTo("v");
@@ -296,6 +306,7 @@ class TieredCacheTests {
 				assertThat(this.metrics.counts.get("error.redis")).isPositive();
 			}
 			finally {
+				stoppedRedis.close();
 				stoppedConnector.close();
 				stoppedClient.shutdown();
 			}
@@ -320,7 +331,7 @@ class TieredCacheTests {
 	}
 
 	private TieredCache cache(TieredCacheSettings settings) {
-		return new TieredCache(settings, this.namespace, new LettuceL2Store(connector), new JsonL2Codec(),
+		return new TieredCache(settings, this.namespace, new LettuceL2Store(guarded), new JsonL2Codec(),
 				new CacheKeyEncoder(), this.metrics, this.ticker);
 	}
 

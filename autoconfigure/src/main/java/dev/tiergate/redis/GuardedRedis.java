@@ -1,0 +1,203 @@
+package dev.tiergate.redis;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowSynchronizationStrategy;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
+import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+
+/**
+ * Every Redis command of tiergate goes through here: bounded by the timeout, and behind a
+ * circuit breaker that opens on failures and slow calls. While the breaker is open no
+ * command is sent and {@link #call} fails in microseconds, so callers go on without Redis
+ * at once instead of each waiting for a timeout. A background probe sends {@code PING}
+ * while the breaker is not closed, so it closes again when Redis is back even if no
+ * request comes; the {@link RedisHealthState} follows the breaker.
+ */
+public final class GuardedRedis implements AutoCloseable {
+
+	/** Thrown while the breaker is open: one shared instance without a stack trace, as it is thrown per call. */
+	private static final RedisUnavailableException BREAKER_OPEN = new RedisUnavailableException(
+			"Redis is not used while the circuit breaker is open", null, false);
+
+	private final RedisConnector connector;
+
+	private final RedisHealthState state;
+
+	private final CircuitBreaker breaker;
+
+	private final long timeoutNanos;
+
+	private final ScheduledExecutorService prober;
+
+	/**
+	 * Creates a guard.
+	 * @param connector the connection
+	 * @param state the health state to keep
+	 * @param settings how the breaker decides
+	 */
+	public GuardedRedis(RedisConnector connector, RedisHealthState state, BreakerSettings settings) {
+		this.connector = connector;
+		this.state = state;
+		this.timeoutNanos = connector.timeout().toNanos();
+		this.breaker = CircuitBreaker.of("tiergate-redis", CircuitBreakerConfig.custom()
+			// Lock-free: every cache miss and rate-limit check records its outcome here.
+			.slidingWindow(settings.slidingWindowSize(), settings.minimumNumberOfCalls(), SlidingWindowType.COUNT_BASED,
+					SlidingWindowSynchronizationStrategy.LOCK_FREE)
+			.failureRateThreshold(settings.failureRateThreshold())
+			.slowCallDurationThreshold(settings.slowCallDurationThreshold())
+			.slowCallRateThreshold(settings.slowCallRateThreshold())
+			.waitDurationInOpenState(settings.waitInOpenState())
+			.permittedNumberOfCallsInHalfOpenState(settings.permittedCallsInHalfOpenState())
+			.automaticTransitionFromOpenToHalfOpenEnabled(true)
+			.recordExceptions(Throwable.class)
+			.build());
+		this.breaker.getEventPublisher().onStateTransition((event) -> {
+			switch (event.getStateTransition().getToState()) {
+				case OPEN, FORCED_OPEN -> state.enterFallback(null);
+				case CLOSED -> state.recover();
+				default -> {
+				}
+			}
+		});
+		this.breaker.getEventPublisher().onError((event) -> state.recordError(event.getThrowable()));
+		connector.onConnectionLost(this::connectionLost);
+		this.prober = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "tiergate-redis-probe");
+			thread.setDaemon(true);
+			return thread;
+		});
+		long probeMillis = Math.max(50, settings.waitInOpenState().toMillis() / 2);
+		this.prober.scheduleWithFixedDelay(this::probe, probeMillis, probeMillis, TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Sends a command and waits for its reply, at most the timeout.
+	 * @param <T> the type of the reply
+	 * @param command sends the command
+	 * @return the reply
+	 * @throws RedisUnavailableException when the breaker is open, or the command failed or
+	 * timed out
+	 */
+	public <T> T call(RedisCall<T> command) {
+		if (!this.breaker.tryAcquirePermission()) {
+			throw BREAKER_OPEN;
+		}
+		long start = System.nanoTime();
+		try {
+			T reply = LettuceFutures.awaitOrCancel(command.send(this.connector.commands()), this.timeoutNanos,
+					TimeUnit.NANOSECONDS);
+			this.breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+			return reply;
+		}
+		catch (RuntimeException ex) {
+			this.breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, ex);
+			throw (ex instanceof RedisUnavailableException unavailable) ? unavailable
+					: new RedisUnavailableException("Redis command failed: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Returns whether commands are sent at all: false while the breaker is open.
+	 * @return whether Redis is in use
+	 */
+	public boolean isAvailable() {
+		return !this.state.isFallback();
+	}
+
+	/**
+	 * Returns the health state this guard keeps.
+	 * @return the state
+	 */
+	public RedisHealthState state() {
+		return this.state;
+	}
+
+	/**
+	 * Returns the circuit breaker, for metrics.
+	 * @return the breaker
+	 */
+	public CircuitBreaker breaker() {
+		return this.breaker;
+	}
+
+	/**
+	 * Returns the connection, for what does not fit a request and reply (pub/sub).
+	 * @return the connector
+	 */
+	public RedisConnector connector() {
+		return this.connector;
+	}
+
+	private void connectionLost(Throwable cause) {
+		this.state.recordError(cause);
+		if (this.breaker.getState() == CircuitBreaker.State.CLOSED
+				|| this.breaker.getState() == CircuitBreaker.State.HALF_OPEN) {
+			this.breaker.transitionToOpenState();
+		}
+	}
+
+	private void probe() {
+		if (this.breaker.getState() == CircuitBreaker.State.CLOSED) {
+			return;
+		}
+		try {
+			call((commands) -> commands.ping());
+		}
+		catch (RuntimeException ex) {
+			// Still down: the breaker counted it.
+		}
+	}
+
+	@Override
+	public void close() {
+		this.prober.shutdownNow();
+	}
+
+	/**
+	 * Sends one command.
+	 *
+	 * @param <T> the type of the reply
+	 */
+	@FunctionalInterface
+	public interface RedisCall<T> {
+
+		/**
+		 * Sends the command.
+		 * @param commands the asynchronous commands of the connection
+		 * @return the future reply
+		 */
+		RedisFuture<T> send(RedisClusterAsyncCommands<byte[], byte[]> commands);
+
+	}
+
+	/**
+	 * How the circuit breaker decides to open.
+	 *
+	 * @param failureRateThreshold percentage of failed calls in the window that opens it
+	 * @param slowCallRateThreshold percentage of slow calls in the window that opens it
+	 * @param slowCallDurationThreshold how long a call may take before it counts as slow
+	 * @param slidingWindowSize number of recent calls the rates are computed over
+	 * @param minimumNumberOfCalls number of calls needed before the rates count
+	 * @param waitInOpenState how long it stays open before probing Redis again
+	 * @param permittedCallsInHalfOpenState number of probe calls that decide whether to
+	 * close it
+	 */
+	public record BreakerSettings(float failureRateThreshold, float slowCallRateThreshold,
+			Duration slowCallDurationThreshold, int slidingWindowSize, int minimumNumberOfCalls,
+			Duration waitInOpenState, int permittedCallsInHalfOpenState) {
+
+		/** The defaults of the {@code tiergate.redis.circuit-breaker.*} properties. */
+		public static final BreakerSettings DEFAULTS = new BreakerSettings(50, 80, Duration.ofMillis(50), 20, 5,
+				Duration.ofSeconds(1), 3);
+
+	}
+
+}
