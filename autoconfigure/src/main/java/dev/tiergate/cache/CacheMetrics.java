@@ -33,6 +33,19 @@ public interface CacheMetrics {
 	}
 
 	/**
+	 * Records a stale L2 value returned because the method failed.
+	 */
+	default void staleServed() {
+	}
+
+	/**
+	 * Records an invalidation exchanged with other instances.
+	 * @param sent whether this instance sent it (otherwise it received it)
+	 */
+	default void invalidation(boolean sent) {
+	}
+
+	/**
 	 * Records a failure that the cache absorbed.
 	 * @param kind what failed
 	 */

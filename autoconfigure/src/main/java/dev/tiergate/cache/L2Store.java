@@ -20,6 +20,14 @@ public interface L2Store {
 	byte @Nullable [] get(String key);
 
 	/**
+	 * Returns the bytes stored under a key with their remaining time to live, in one
+	 * round trip.
+	 * @param key the full key
+	 * @return the bytes and time to live, or {@code null} when the key is absent
+	 */
+	@Nullable Expiring getWithTtl(String key);
+
+	/**
 	 * Stores bytes under a key with a time to live.
 	 * @param key the full key
 	 * @param value the bytes
@@ -34,11 +42,36 @@ public interface L2Store {
 	void delete(String key);
 
 	/**
+	 * Takes a lease on a key if nobody holds it ({@code SET NX PX}).
+	 * @param key the lock key
+	 * @param token identifies the holder
+	 * @param lease how long the lease lasts at most
+	 * @return whether the lease was taken
+	 */
+	boolean tryLock(String key, String token, Duration lease);
+
+	/**
+	 * Gives a lease back, if it is still held with the given token.
+	 * @param key the lock key
+	 * @param token the holder's token
+	 */
+	void unlock(String key, String token);
+
+	/**
 	 * Removes every key that starts with a prefix, incrementally and without blocking
 	 * the store (for Redis: {@code SCAN} and {@code UNLINK}, never {@code KEYS}).
 	 * @param keyPrefix the literal prefix
 	 * @return the number of keys removed
 	 */
 	long deleteByPrefix(String keyPrefix);
+
+	/**
+	 * Stored bytes with their remaining time to live.
+	 *
+	 * @param value the bytes
+	 * @param ttlMillis the remaining time to live in milliseconds
+	 */
+	record Expiring(byte[] value, long ttlMillis) {
+	}
 
 }

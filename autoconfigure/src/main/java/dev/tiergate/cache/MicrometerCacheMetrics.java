@@ -18,6 +18,10 @@ import io.micrometer.core.instrument.Timer;
  * {@code result}=success|failure)</li>
  * <li>{@code tiergate.cache.errors} (counter of absorbed failures; tags {@code cache},
  * {@code kind}=redis|decode|encode|key)</li>
+ * <li>{@code tiergate.cache.stale.served} (counter of stale values returned because the
+ * method failed; tag {@code cache})</li>
+ * <li>{@code tiergate.cache.invalidations} (counter of invalidations exchanged with other
+ * instances; tags {@code cache}, {@code direction}=sent|received)</li>
  * </ul>
  */
 public final class MicrometerCacheMetrics implements CacheMetrics {
@@ -35,6 +39,12 @@ public final class MicrometerCacheMetrics implements CacheMetrics {
 	private final Timer loadFailures;
 
 	private final Map<CacheErrorKind, Counter> errors = new EnumMap<>(CacheErrorKind.class);
+
+	private final Counter staleServed;
+
+	private final Counter invalidationsSent;
+
+	private final Counter invalidationsReceived;
 
 	/**
 	 * Registers the meters of a cache.
@@ -55,6 +65,20 @@ public final class MicrometerCacheMetrics implements CacheMetrics {
 				.tag("kind", kind.tag())
 				.register(registry));
 		}
+		this.staleServed = Counter.builder("tiergate.cache.stale.served")
+			.description("Stale values returned because the cached method failed")
+			.tag("cache", cacheName)
+			.register(registry);
+		this.invalidationsSent = invalidations(registry, cacheName, "sent");
+		this.invalidationsReceived = invalidations(registry, cacheName, "received");
+	}
+
+	private static Counter invalidations(MeterRegistry registry, String cacheName, String direction) {
+		return Counter.builder("tiergate.cache.invalidations")
+			.description("Invalidations exchanged with the other instances sharing L2")
+			.tag("cache", cacheName)
+			.tag("direction", direction)
+			.register(registry);
 	}
 
 	/**
@@ -96,6 +120,16 @@ public final class MicrometerCacheMetrics implements CacheMetrics {
 	@Override
 	public void load(long nanos, boolean success) {
 		(success ? this.loadSuccesses : this.loadFailures).record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	@Override
+	public void staleServed() {
+		this.staleServed.increment();
+	}
+
+	@Override
+	public void invalidation(boolean sent) {
+		(sent ? this.invalidationsSent : this.invalidationsReceived).increment();
 	}
 
 	@Override

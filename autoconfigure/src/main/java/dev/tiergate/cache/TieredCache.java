@@ -3,11 +3,16 @@ package dev.tiergate.cache;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -26,7 +31,10 @@ import org.jspecify.annotations.Nullable;
  * of the same key wait for that single load, callers of other keys proceed in parallel.
  * Failures of L2 (a Redis error, undecodable bytes) are counted and absorbed: the caller
  * gets the loader's value as if L2 had missed. The loader's own exceptions reach the
- * caller unchanged and are never cached.
+ * caller unchanged and are never cached, unless a stale value may answer for it.
+ * <p>
+ * Writes and evictions are published through {@link CacheInvalidations}, and
+ * {@link #invalidateLocal(String)} applies other instances' ones to L1.
  */
 public final class TieredCache {
 
@@ -45,11 +53,16 @@ public final class TieredCache {
 	/** Stands for a cached {@code null} in L1, where Caffeine does not allow nulls. */
 	private static final Object NULL = new Object();
 
+	private static final long LOCK_POLL_MILLIS = 10;
+
 	private final TieredCacheSettings settings;
 
 	private final String keyPrefix;
 
-	private final @Nullable Cache<Object, Object> l1;
+	private final @Nullable Cache<Object, L1Entry> l1;
+
+	/** Finds the L1 key of a Redis key named in another instance's invalidation. */
+	private final ConcurrentMap<String, Object> l1KeysByRedisKey = new ConcurrentHashMap<>();
 
 	private final @Nullable L2Store l2;
 
@@ -59,12 +72,23 @@ public final class TieredCache {
 
 	private final CacheMetrics metrics;
 
+	private final CacheInvalidations invalidations;
+
+	private final Executor refresher;
+
 	private final ConcurrentMap<Object, CompletableFuture<@Nullable Object>> loading = new ConcurrentHashMap<>();
+
+	private final Set<Object> refreshing = ConcurrentHashMap.newKeySet();
+
+	/** Counts invalidations received, so a load that raced with one does not fill L1 with the old value. */
+	private final AtomicLong invalidationsReceived = new AtomicLong();
+
+	private final String lockToken = UUID.randomUUID().toString();
 
 	private final Set<CacheErrorKind> warned = ConcurrentHashMap.newKeySet();
 
 	/**
-	 * Creates a cache.
+	 * Creates a cache that tells no other instance about its writes.
 	 * @param settings the settings of this cache
 	 * @param namespace the namespace of all Redis keys of the application
 	 * @param l2 the shared store, or {@code null} to run on L1 only
@@ -75,17 +99,42 @@ public final class TieredCache {
 	 */
 	public TieredCache(TieredCacheSettings settings, String namespace, @Nullable L2Store l2, L2Codec codec,
 			CacheKeyEncoder keyEncoder, CacheMetrics metrics, Ticker ticker) {
+		this(settings, namespace, l2, codec, keyEncoder, metrics, ticker, CacheInvalidations.NONE, Runnable::run);
+	}
+
+	/**
+	 * Creates a cache.
+	 * @param settings the settings of this cache
+	 * @param namespace the namespace of all Redis keys of the application
+	 * @param l2 the shared store, or {@code null} to run on L1 only
+	 * @param codec the codec of L2 values
+	 * @param keyEncoder the encoder of L2 keys
+	 * @param metrics the metrics of this cache
+	 * @param ticker the time source of L1 expiry
+	 * @param invalidations tells other instances about writes and evictions
+	 * @param refresher runs refresh-ahead reloads
+	 */
+	public TieredCache(TieredCacheSettings settings, String namespace, @Nullable L2Store l2, L2Codec codec,
+			CacheKeyEncoder keyEncoder, CacheMetrics metrics, Ticker ticker, CacheInvalidations invalidations,
+			Executor refresher) {
 		this.settings = settings;
 		this.keyPrefix = namespace + ":" + settings.name() + ":";
 		this.l1 = settings.l1Enabled() ? Caffeine.newBuilder()
 			.expireAfterWrite(settings.l1Ttl())
 			.maximumSize(settings.l1MaxSize())
 			.ticker(ticker)
+			.<Object, L1Entry>evictionListener((key, entry, cause) -> {
+				if (key != null && entry != null && entry.redisKey != null) {
+					this.l1KeysByRedisKey.remove(entry.redisKey, key);
+				}
+			})
 			.build() : null;
 		this.l2 = settings.l2Enabled() ? l2 : null;
 		this.codec = codec;
 		this.keyEncoder = keyEncoder;
 		this.metrics = metrics;
+		this.invalidations = invalidations;
+		this.refresher = refresher;
 	}
 
 	/**
@@ -152,16 +201,16 @@ public final class TieredCache {
 	 * @return the value (possibly a cached {@code null}), or {@link #ABSENT}
 	 */
 	public @Nullable Object lookupL1(Object key) {
-		Cache<Object, Object> l1 = this.l1;
+		Cache<Object, L1Entry> l1 = this.l1;
 		if (l1 == null) {
 			return ABSENT;
 		}
-		Object cached = l1.getIfPresent(key);
+		L1Entry cached = l1.getIfPresent(key);
 		this.metrics.l1Get(cached != null);
 		if (cached == null) {
 			return ABSENT;
 		}
-		return (cached != NULL) ? cached : null;
+		return (cached.value != NULL) ? cached.value : null;
 	}
 
 	/**
@@ -184,8 +233,8 @@ public final class TieredCache {
 		}
 		try {
 			// A load that finished between the caller's L1 miss and our putIfAbsent has filled L1.
-			Object cached = (this.l1 != null) ? this.l1.getIfPresent(key) : null;
-			Object value = (cached != null) ? ((cached != NULL) ? cached : null)
+			L1Entry cached = (this.l1 != null) ? this.l1.getIfPresent(key) : null;
+			Object value = (cached != null) ? ((cached.value != NULL) ? cached.value : null)
 					: loadThroughL2(key, valueType, loader, storable);
 			flight.complete(value);
 			return value;
@@ -201,26 +250,95 @@ public final class TieredCache {
 
 	private @Nullable Object loadThroughL2(Object key, Type valueType, Loader loader,
 			Predicate<@Nullable Object> storable) throws Throwable {
-		String redisKey = (this.l2 != null) ? redisKeyOrNull(key) : null;
-		if (redisKey != null) {
-			Object stored = readL2(redisKey, valueType);
-			if (stored != null) {
-				putL1(key, stored);
-				return (stored != NULL) ? stored : null;
+		String redisKey = (this.l2 != null || this.invalidations != CacheInvalidations.NONE) ? redisKeyOrNull(key)
+				: null;
+		long invalidationsBefore = this.invalidationsReceived.get();
+		Stored stored = (this.l2 != null && redisKey != null) ? readL2(redisKey, valueType) : null;
+		if (stored != null && !stored.stale) {
+			if (this.invalidationsReceived.get() == invalidationsBefore) {
+				putL1(key, stored.value, redisKey);
+			}
+			if (stored.refreshDue) {
+				refreshAsync(key, redisKey, valueType, loader, storable);
+			}
+			return (stored.value != NULL) ? stored.value : null;
+		}
+		String lockKey = (this.settings.lock() && this.l2 != null && redisKey != null) ? lockKey(redisKey) : null;
+		boolean locked = false;
+		if (lockKey != null) {
+			locked = tryLock(lockKey);
+			if (!locked) {
+				Object loadedElsewhere = awaitOtherInstance(redisKey, valueType);
+				if (loadedElsewhere != null) {
+					putL1(key, loadedElsewhere, redisKey);
+					return (loadedElsewhere != NULL) ? loadedElsewhere : null;
+				}
 			}
 		}
-		Object value = invoke(loader);
+		try {
+			Object value;
+			try {
+				value = invoke(loader);
+			}
+			catch (Throwable ex) {
+				if (stored != null) {
+					this.metrics.staleServed();
+					if (logger.isDebugEnabled()) {
+						logger.debug("Tiered cache '" + name() + "' answers with a stale value because the method"
+								+ " failed: " + ex);
+					}
+					return (stored.value != NULL) ? stored.value : null;
+				}
+				throw ex;
+			}
+			store(key, redisKey, value, valueType, storable);
+			return value;
+		}
+		finally {
+			if (locked) {
+				unlock(lockKey);
+			}
+		}
+	}
+
+	private void store(Object key, @Nullable String redisKey, @Nullable Object value, Type valueType,
+			Predicate<@Nullable Object> storable) {
 		if ((value != null || this.settings.cacheNulls()) && storable.test(value)) {
-			if (redisKey != null) {
+			if (this.l2 != null && redisKey != null) {
 				writeL2(redisKey, value, valueType);
 			}
-			putL1(key, (value != null) ? value : NULL);
+			putL1(key, (value != null) ? value : NULL, redisKey);
 		}
-		return value;
+	}
+
+	private void refreshAsync(Object key, String redisKey, Type valueType, Loader loader,
+			Predicate<@Nullable Object> storable) {
+		if (!this.refreshing.add(key)) {
+			return;
+		}
+		try {
+			this.refresher.execute(() -> {
+				try {
+					Object value = invoke(loader);
+					store(key, redisKey, value, valueType, storable);
+					this.invalidations.publish(name(), redisKey);
+				}
+				catch (Throwable ex) {
+					logger.debug("Tiered cache '" + name() + "': refresh-ahead failed; the current value stays", ex);
+				}
+				finally {
+					this.refreshing.remove(key);
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			this.refreshing.remove(key);
+		}
 	}
 
 	/**
-	 * Stores a value in both tiers, replacing what was there.
+	 * Stores a value in both tiers, replacing what was there, and tells the other
+	 * instances.
 	 * @param key the cache key
 	 * @param valueType the declared type of the value
 	 * @param value the value; a {@code null} is stored only when the cache stores nulls,
@@ -231,23 +349,28 @@ public final class TieredCache {
 			evict(key);
 			return;
 		}
-		String redisKey = (this.l2 != null) ? redisKeyOrNull(key) : null;
-		if (redisKey != null) {
+		String redisKey = redisKeyOrNull(key);
+		if (this.l2 != null && redisKey != null) {
 			writeL2(redisKey, value, valueType);
 		}
-		putL1(key, (value != null) ? value : NULL);
+		putL1(key, (value != null) ? value : NULL, redisKey);
+		publish(redisKey);
 	}
 
 	/**
-	 * Removes a key from both tiers.
+	 * Removes a key from both tiers and from the other instances' L1.
 	 * @param key the cache key
 	 */
 	public void evict(Object key) {
 		if (this.l1 != null) {
 			this.l1.invalidate(key);
 		}
-		String redisKey = (this.l2 != null) ? redisKeyOrNull(key) : null;
-		if (redisKey != null) {
+		String redisKey = redisKeyOrNull(key);
+		if (redisKey == null) {
+			return;
+		}
+		this.l1KeysByRedisKey.remove(redisKey);
+		if (this.l2 != null) {
 			try {
 				this.l2.delete(redisKey);
 			}
@@ -255,15 +378,14 @@ public final class TieredCache {
 				redisFailed(ex);
 			}
 		}
+		publish(redisKey);
 	}
 
 	/**
-	 * Removes every entry of this cache from both tiers.
+	 * Removes every entry of this cache from both tiers and from the other instances' L1.
 	 */
 	public void clear() {
-		if (this.l1 != null) {
-			this.l1.invalidateAll();
-		}
+		clearL1();
 		if (this.l2 != null) {
 			try {
 				this.l2.deleteByPrefix(this.keyPrefix);
@@ -272,21 +394,56 @@ public final class TieredCache {
 				redisFailed(ex);
 			}
 		}
+		publish(null);
 	}
 
 	/**
-	 * Removes every entry of L1 only, leaving L2 alone.
+	 * Removes every entry of L1 only, leaving L2 and the other instances alone.
 	 */
 	public void clearL1() {
+		this.invalidationsReceived.incrementAndGet();
 		if (this.l1 != null) {
 			this.l1.invalidateAll();
 		}
+		this.l1KeysByRedisKey.clear();
 	}
 
-	private @Nullable Object readL2(String redisKey, Type valueType) {
+	/**
+	 * Applies another instance's invalidation to L1.
+	 * @param redisKey the Redis key of the entry, or {@code null} for all entries
+	 */
+	public void invalidateLocal(@Nullable String redisKey) {
+		this.metrics.invalidation(false);
+		if (redisKey == null) {
+			clearL1();
+			return;
+		}
+		this.invalidationsReceived.incrementAndGet();
+		Object key = this.l1KeysByRedisKey.remove(redisKey);
+		if (key != null && this.l1 != null) {
+			this.l1.invalidate(key);
+		}
+	}
+
+	private void publish(@Nullable String redisKey) {
+		if (this.invalidations != CacheInvalidations.NONE) {
+			this.metrics.invalidation(true);
+			this.invalidations.publish(name(), redisKey);
+		}
+	}
+
+	private @Nullable Stored readL2(String redisKey, Type valueType) {
 		byte[] bytes;
+		long ttlMillis = -1;
 		try {
-			bytes = this.l2.get(redisKey);
+			if (this.settings.tracksFreshness()) {
+				L2Store.Expiring expiring = this.l2.getWithTtl(redisKey);
+				bytes = (expiring != null) ? expiring.value() : null;
+				ttlMillis = (expiring != null) ? expiring.ttlMillis() : -1;
+			}
+			else {
+				bytes = this.l2.get(redisKey);
+			}
 		}
 		catch (RuntimeException ex) {
 			redisFailed(ex);
@@ -310,9 +467,16 @@ public final class TieredCache {
 			this.metrics.l2Get(false);
 			return null;
 		}
-		this.metrics.l2Get(true);
 		this.warned.remove(CacheErrorKind.REDIS);
-		return (value != null) ? value : NULL;
+		Object stored = (value != null) ? value : NULL;
+		if (ttlMillis < 0) {
+			this.metrics.l2Get(true);
+			return new Stored(stored, false, false);
+		}
+		long freshMillis = ttlMillis - this.settings.staleTtl().toMillis();
+		boolean stale = freshMillis <= 0;
+		this.metrics.l2Get(!stale);
+		return new Stored(stored, stale, !stale && freshMillis < this.settings.refreshAhead().toMillis());
 	}
 
 	private void writeL2(String redisKey, @Nullable Object value, Type valueType) {
@@ -334,14 +498,50 @@ public final class TieredCache {
 		}
 	}
 
+	/** Fresh TTL with jitter, plus the window in which the entry may still answer as stale. */
 	private Duration l2Ttl() {
 		long ttl = this.settings.l2Ttl().toMillis();
 		double jitter = this.settings.l2TtlJitter();
-		if (jitter == 0) {
-			return Duration.ofMillis(ttl);
+		long spread = (jitter != 0) ? (long) (ttl * jitter * ThreadLocalRandom.current().nextDouble()) : 0;
+		return Duration.ofMillis(Math.max(1, ttl - spread) + this.settings.staleTtl().toMillis());
+	}
+
+	private String lockKey(String redisKey) {
+		return this.keyPrefix + "lock:" + redisKey.substring(this.keyPrefix.length());
+	}
+
+	private boolean tryLock(String lockKey) {
+		try {
+			return this.l2.tryLock(lockKey, this.lockToken, this.settings.lockLease());
 		}
-		long spread = (long) (ttl * jitter * ThreadLocalRandom.current().nextDouble());
-		return Duration.ofMillis(Math.max(1, ttl - spread));
+		catch (RuntimeException ex) {
+			// Without Redis there is nobody to coordinate with: load here.
+			redisFailed(ex);
+			return false;
+		}
+	}
+
+	private void unlock(String lockKey) {
+		try {
+			this.l2.unlock(lockKey, this.lockToken);
+		}
+		catch (RuntimeException ex) {
+			// The lease expires by itself.
+			redisFailed(ex);
+		}
+	}
+
+	/** Polls L2 for the value another instance is loading, for at most the lock wait. */
+	private @Nullable Object awaitOtherInstance(String redisKey, Type valueType) throws InterruptedException {
+		long deadline = System.nanoTime() + this.settings.lockWait().toNanos();
+		while (System.nanoTime() < deadline) {
+			TimeUnit.MILLISECONDS.sleep(LOCK_POLL_MILLIS);
+			Stored stored = readL2(redisKey, valueType);
+			if (stored != null && !stored.stale) {
+				return stored.value;
+			}
+		}
+		return null;
 	}
 
 	private @Nullable String redisKeyOrNull(Object key) {
@@ -355,9 +555,12 @@ public final class TieredCache {
 		}
 	}
 
-	private void putL1(Object key, Object value) {
+	private void putL1(Object key, Object value, @Nullable String redisKey) {
 		if (this.l1 != null) {
-			this.l1.put(key, value);
+			this.l1.put(key, new L1Entry(value, redisKey));
+			if (redisKey != null) {
+				this.l1KeysByRedisKey.put(redisKey, key);
+			}
 		}
 	}
 
@@ -413,6 +616,14 @@ public final class TieredCache {
 		 */
 		@Nullable Object load() throws Throwable;
 
+	}
+
+	/** An L1 value with the Redis key it was stored under, so evicting it can clean the index. */
+	private record L1Entry(Object value, @Nullable String redisKey) {
+	}
+
+	/** A decoded L2 value; stale ones may only answer for a failing method. */
+	private record Stored(Object value, boolean stale, boolean refreshDue) {
 	}
 
 }

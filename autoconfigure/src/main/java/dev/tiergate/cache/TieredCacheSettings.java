@@ -16,9 +16,41 @@ import java.util.Objects;
  * @param l2TtlJitter fraction of {@code l2Ttl}, between 0 and 1, by which each L2 entry's
  * TTL is shortened at random so that entries written together do not expire together
  * @param cacheNulls whether {@code null} results are cached
+ * @param staleTtl how long after its fresh TTL an L2 entry is kept to answer calls whose
+ * method fails; zero turns stale answers off
+ * @param refreshAhead how close to the end of its fresh TTL an L2 entry read triggers one
+ * asynchronous reload; zero turns refresh-ahead off
+ * @param lock whether only one instance (across JVMs) calls the method for a missing key
+ * @param lockLease how long the cross-instance lock is held at most
+ * @param lockWait how long other instances wait for the value before calling the method
+ * themselves
  */
 public record TieredCacheSettings(String name, boolean l1Enabled, Duration l1Ttl, long l1MaxSize, boolean l2Enabled,
-		Duration l2Ttl, double l2TtlJitter, boolean cacheNulls) {
+		Duration l2Ttl, double l2TtlJitter, boolean cacheNulls, Duration staleTtl, Duration refreshAhead,
+		boolean lock, Duration lockLease, Duration lockWait) {
+
+	/** Default lease of the cross-instance lock. */
+	public static final Duration DEFAULT_LOCK_LEASE = Duration.ofSeconds(10);
+
+	/** Default wait for another instance's load. */
+	public static final Duration DEFAULT_LOCK_WAIT = Duration.ofSeconds(2);
+
+	/**
+	 * Creates settings without stale answers, refresh-ahead or cross-instance lock.
+	 * @param name the cache name
+	 * @param l1Enabled whether the in-process tier is used
+	 * @param l1Ttl time to live of an L1 entry after it was written
+	 * @param l1MaxSize maximum number of L1 entries
+	 * @param l2Enabled whether the Redis tier is used
+	 * @param l2Ttl time to live of an L2 entry
+	 * @param l2TtlJitter random fraction by which each L2 entry's TTL is shortened
+	 * @param cacheNulls whether {@code null} results are cached
+	 */
+	public TieredCacheSettings(String name, boolean l1Enabled, Duration l1Ttl, long l1MaxSize, boolean l2Enabled,
+			Duration l2Ttl, double l2TtlJitter, boolean cacheNulls) {
+		this(name, l1Enabled, l1Ttl, l1MaxSize, l2Enabled, l2Ttl, l2TtlJitter, cacheNulls, Duration.ZERO,
+				Duration.ZERO, false, DEFAULT_LOCK_LEASE, DEFAULT_LOCK_WAIT);
+	}
 
 	public TieredCacheSettings {
 		Objects.requireNonNull(name, "name must not be null");
@@ -30,6 +62,23 @@ public record TieredCacheSettings(String name, boolean l1Enabled, Duration l1Ttl
 		check(positive(l2Ttl) && l2Ttl.toMillis() > 0, "l2.ttl", "must be at least 1ms but was " + l2Ttl);
 		check(l2TtlJitter >= 0 && l2TtlJitter < 1, "l2.ttl-jitter",
 				"must be at least 0 and less than 1 but was " + l2TtlJitter);
+		Objects.requireNonNull(staleTtl, "staleTtl must not be null");
+		Objects.requireNonNull(refreshAhead, "refreshAhead must not be null");
+		Objects.requireNonNull(lockLease, "lockLease must not be null");
+		Objects.requireNonNull(lockWait, "lockWait must not be null");
+		check(!staleTtl.isNegative(), "stale-ttl", "must not be negative but was " + staleTtl);
+		check(!refreshAhead.isNegative() && refreshAhead.compareTo(l2Ttl) < 0, "refresh-ahead",
+				"must be at least 0 and shorter than l2.ttl (" + l2Ttl + ") but was " + refreshAhead);
+		check(positive(lockLease), "lock-lease", "must be positive but was " + lockLease);
+		check(!lockWait.isNegative(), "lock-wait", "must not be negative but was " + lockWait);
+	}
+
+	/**
+	 * Returns whether reads of L2 need the entry's remaining time to live.
+	 * @return whether stale answers or refresh-ahead are on
+	 */
+	public boolean tracksFreshness() {
+		return !this.staleTtl.isZero() || !this.refreshAhead.isZero();
 	}
 
 	/**
@@ -39,7 +88,8 @@ public record TieredCacheSettings(String name, boolean l1Enabled, Duration l1Ttl
 	 */
 	public TieredCacheSettings withName(String cacheName) {
 		return new TieredCacheSettings(cacheName, this.l1Enabled, this.l1Ttl, this.l1MaxSize, this.l2Enabled,
-				this.l2Ttl, this.l2TtlJitter, this.cacheNulls);
+				this.l2Ttl, this.l2TtlJitter, this.cacheNulls, this.staleTtl, this.refreshAhead, this.lock,
+				this.lockLease, this.lockWait);
 	}
 
 	private static boolean positive(Duration duration) {

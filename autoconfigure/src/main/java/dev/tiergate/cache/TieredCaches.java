@@ -2,8 +2,11 @@ package dev.tiergate.cache;
 
 import java.util.Collection;
 import java.util.Collections;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import com.github.benmanes.caffeine.cache.Ticker;
@@ -12,7 +15,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The tiered caches of an application, created on first use by name.
  */
-public final class TieredCaches {
+public final class TieredCaches implements AutoCloseable {
 
 	private final ConcurrentMap<String, TieredCache> caches = new ConcurrentHashMap<>();
 
@@ -28,10 +31,20 @@ public final class TieredCaches {
 
 	private final Ticker ticker;
 
+	private final CacheInvalidations invalidations;
+
 	private final CacheKeyEncoder keyEncoder = new CacheKeyEncoder();
 
+	/** Runs refresh-ahead reloads; bounded, because a refresh is an optimisation that may be dropped. */
+	private final ThreadPoolExecutor refresher = new ThreadPoolExecutor(0, 4, 30, TimeUnit.SECONDS,
+			new ArrayBlockingQueue<>(256), (task) -> {
+				Thread thread = new Thread(task, "tiergate-refresh");
+				thread.setDaemon(true);
+				return thread;
+			}, new ThreadPoolExecutor.AbortPolicy());
+
 	/**
-	 * Creates the registry.
+	 * Creates the registry of caches that tell no other instance about their writes.
 	 * @param settings the settings of a cache, by name
 	 * @param namespace the namespace of all Redis keys of the application
 	 * @param l2 the shared store, or {@code null} to run on L1 only
@@ -41,12 +54,28 @@ public final class TieredCaches {
 	 */
 	public TieredCaches(Function<String, TieredCacheSettings> settings, String namespace, @Nullable L2Store l2,
 			L2Codec codec, CacheMetrics.Factory metrics, Ticker ticker) {
+		this(settings, namespace, l2, codec, metrics, ticker, CacheInvalidations.NONE);
+	}
+
+	/**
+	 * Creates the registry.
+	 * @param settings the settings of a cache, by name
+	 * @param namespace the namespace of all Redis keys of the application
+	 * @param l2 the shared store, or {@code null} to run on L1 only
+	 * @param codec the codec of L2 values
+	 * @param metrics creates the metrics of each cache
+	 * @param ticker the time source of L1 expiry
+	 * @param invalidations tells other instances about writes and evictions
+	 */
+	public TieredCaches(Function<String, TieredCacheSettings> settings, String namespace, @Nullable L2Store l2,
+			L2Codec codec, CacheMetrics.Factory metrics, Ticker ticker, CacheInvalidations invalidations) {
 		this.settings = settings;
 		this.namespace = namespace;
 		this.l2 = l2;
 		this.codec = codec;
 		this.metrics = metrics;
 		this.ticker = ticker;
+		this.invalidations = invalidations;
 	}
 
 	/**
@@ -75,9 +104,34 @@ public final class TieredCaches {
 		return this.namespace;
 	}
 
+	/**
+	 * Applies another instance's invalidation to the L1 of a cache, if this instance has
+	 * that cache.
+	 * @param cacheName the cache
+	 * @param redisKey the Redis key, or {@code null} for all entries
+	 */
+	public void invalidateLocal(String cacheName, @Nullable String redisKey) {
+		TieredCache cache = this.caches.get(cacheName);
+		if (cache != null) {
+			cache.invalidateLocal(redisKey);
+		}
+	}
+
+	/**
+	 * Clears the L1 of every cache, for example after invalidations may have been missed.
+	 */
+	public void clearL1() {
+		this.caches.values().forEach(TieredCache::clearL1);
+	}
+
+	@Override
+	public void close() {
+		this.refresher.shutdownNow();
+	}
+
 	private TieredCache create(String name) {
 		return new TieredCache(this.settings.apply(name), this.namespace, this.l2, this.codec, this.keyEncoder,
-				this.metrics.forCache(name), this.ticker);
+				this.metrics.forCache(name), this.ticker, this.invalidations, this.refresher);
 	}
 
 }

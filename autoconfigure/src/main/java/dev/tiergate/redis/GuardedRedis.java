@@ -1,6 +1,9 @@
 package dev.tiergate.redis;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -9,8 +12,6 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowSynchronizationStrategy;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
-import io.lettuce.core.LettuceFutures;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 /**
@@ -91,16 +92,24 @@ public final class GuardedRedis implements AutoCloseable {
 			throw BREAKER_OPEN;
 		}
 		long start = System.nanoTime();
+		CompletableFuture<T> reply = null;
 		try {
-			T reply = LettuceFutures.awaitOrCancel(command.send(this.connector.commands()), this.timeoutNanos,
-					TimeUnit.NANOSECONDS);
+			reply = command.send(this.connector.commands()).toCompletableFuture();
+			T value = reply.get(this.timeoutNanos, TimeUnit.NANOSECONDS);
 			this.breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-			return reply;
+			return value;
 		}
-		catch (RuntimeException ex) {
-			this.breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, ex);
-			throw (ex instanceof RedisUnavailableException unavailable) ? unavailable
-					: new RedisUnavailableException("Redis command failed: " + ex.getMessage(), ex);
+		catch (Exception ex) {
+			if (reply != null) {
+				reply.cancel(false);
+			}
+			Throwable cause = (ex instanceof ExecutionException) ? ex.getCause() : ex;
+			this.breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, cause);
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			throw (cause instanceof RedisUnavailableException unavailable) ? unavailable
+					: new RedisUnavailableException("Redis command failed: " + cause, cause);
 		}
 	}
 
@@ -172,9 +181,9 @@ public final class GuardedRedis implements AutoCloseable {
 		/**
 		 * Sends the command.
 		 * @param commands the asynchronous commands of the connection
-		 * @return the future reply
+		 * @return the future reply; several pipelined commands may be combined into one
 		 */
-		RedisFuture<T> send(RedisClusterAsyncCommands<byte[], byte[]> commands);
+		CompletionStage<T> send(RedisClusterAsyncCommands<byte[], byte[]> commands);
 
 	}
 

@@ -81,7 +81,8 @@ public final class RedisConnector implements AutoCloseable {
 
 			@Override
 			public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-				if (!RedisConnector.this.closed) {
+				// A connection closed on purpose (shutdown, unsubscribe) is not an outage.
+				if (!RedisConnector.this.closed && !connection.isClosed()) {
 					listener.accept(new RedisUnavailableException("The connection to Redis was lost", null));
 				}
 			}

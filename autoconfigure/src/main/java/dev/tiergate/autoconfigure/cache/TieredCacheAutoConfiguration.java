@@ -14,6 +14,7 @@ import dev.tiergate.cache.interceptor.TieredCacheInterceptor;
 import dev.tiergate.cache.interceptor.TieredCacheMethodValidator;
 import dev.tiergate.cache.interceptor.TieredCacheOperationSource;
 import dev.tiergate.cache.redis.LettuceL2Store;
+import dev.tiergate.cache.redis.RedisCacheInvalidations;
 import dev.tiergate.redis.GuardedRedis;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
@@ -25,6 +26,7 @@ import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -66,17 +68,33 @@ public final class TieredCacheAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	TieredCaches tieredCaches(TieredCacheProperties properties, Environment environment,
-			ObjectProvider<GuardedRedis> guardedRedis, L2Codec codec,
-			ObjectProvider<CacheMetrics.Factory> metrics, ObjectProvider<Ticker> ticker) {
+			ObjectProvider<GuardedRedis> guardedRedis, ObjectProvider<RedisCacheInvalidations> redisInvalidations,
+			L2Codec codec, ObjectProvider<CacheMetrics.Factory> metrics, ObjectProvider<Ticker> ticker) {
 		TieredCacheSettingsResolver settings = new TieredCacheSettingsResolver(properties);
 		settings.validateAll();
+		String namespace = keyPrefix(properties, environment);
+		CacheMetrics.Factory cacheMetrics = metrics.getIfAvailable(() -> CacheMetrics.Factory.NONE);
+		Ticker l1Ticker = ticker.getIfAvailable(Ticker::systemTicker);
 		GuardedRedis redis = guardedRedis.getIfAvailable();
-		if (redis == null) {
+		RedisCacheInvalidations invalidations = redisInvalidations.getIfAvailable();
+		if (redis == null || invalidations == null) {
 			logger.info("No Lettuce connection to Redis is configured: tiered caches run on L1 only");
+			return new TieredCaches(settings, namespace, null, codec, cacheMetrics, l1Ticker);
 		}
-		return new TieredCaches(settings, keyPrefix(properties, environment),
-				(redis != null) ? new LettuceL2Store(redis) : null, codec,
-				metrics.getIfAvailable(() -> CacheMetrics.Factory.NONE), ticker.getIfAvailable(Ticker::systemTicker));
+		TieredCaches caches = new TieredCaches(settings, namespace, new LettuceL2Store(redis), codec, cacheMetrics,
+				l1Ticker, invalidations);
+		invalidations.subscribe(caches::invalidateLocal);
+		// Invalidations may have been missed while Redis was away: L1 starts over before it is used again.
+		redis.state().onRecovery(caches::clearL1);
+		return caches;
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnBean(GuardedRedis.class)
+	@ConditionalOnMissingBean
+	RedisCacheInvalidations tieredCacheInvalidations(GuardedRedis redis, TieredCacheProperties properties,
+			Environment environment) {
+		return new RedisCacheInvalidations(redis, keyPrefix(properties, environment));
 	}
 
 	private static String keyPrefix(TieredCacheProperties properties, Environment environment) {

@@ -102,6 +102,75 @@ public class TieredCacheProperties {
 		 */
 		private boolean cacheNulls = false;
 
+		/**
+		 * How long after its TTL an L2 entry is kept to answer calls whose method fails
+		 * (stale-if-error). 0 turns it off.
+		 */
+		private Duration staleTtl = Duration.ZERO;
+
+		/**
+		 * How close to the end of its TTL an L2 entry that is read triggers one
+		 * asynchronous reload, while the current value is returned. 0 turns it off.
+		 */
+		private Duration refreshAhead = Duration.ZERO;
+
+		/**
+		 * Whether only one instance at a time calls the method for a missing key, using a
+		 * short lease in Redis; the others wait for the value in L2.
+		 */
+		private boolean lock = false;
+
+		/**
+		 * Longest time the cross-instance lock is held, should its holder die.
+		 */
+		private Duration lockLease = Duration.ofSeconds(10);
+
+		/**
+		 * Longest time other instances wait for the lock holder's value before calling
+		 * the method themselves.
+		 */
+		private Duration lockWait = Duration.ofSeconds(2);
+
+		public Duration getStaleTtl() {
+			return this.staleTtl;
+		}
+
+		public void setStaleTtl(Duration staleTtl) {
+			this.staleTtl = staleTtl;
+		}
+
+		public Duration getRefreshAhead() {
+			return this.refreshAhead;
+		}
+
+		public void setRefreshAhead(Duration refreshAhead) {
+			this.refreshAhead = refreshAhead;
+		}
+
+		public boolean isLock() {
+			return this.lock;
+		}
+
+		public void setLock(boolean lock) {
+			this.lock = lock;
+		}
+
+		public Duration getLockLease() {
+			return this.lockLease;
+		}
+
+		public void setLockLease(Duration lockLease) {
+			this.lockLease = lockLease;
+		}
+
+		public Duration getLockWait() {
+			return this.lockWait;
+		}
+
+		public void setLockWait(Duration lockWait) {
+			this.lockWait = lockWait;
+		}
+
 		public L1 getL1() {
 			return this.l1;
 		}
@@ -234,6 +303,71 @@ public class TieredCacheProperties {
 		 * Whether null results (and empty Optionals) are cached.
 		 */
 		private @Nullable Boolean cacheNulls;
+
+		/**
+		 * How long after its TTL an L2 entry answers calls whose method fails.
+		 */
+		private @Nullable Duration staleTtl;
+
+		/**
+		 * How close to the end of its TTL a read triggers an asynchronous reload.
+		 */
+		private @Nullable Duration refreshAhead;
+
+		/**
+		 * Whether only one instance at a time calls the method for a missing key.
+		 */
+		private @Nullable Boolean lock;
+
+		/**
+		 * Longest time the cross-instance lock is held.
+		 */
+		private @Nullable Duration lockLease;
+
+		/**
+		 * Longest time other instances wait for the lock holder's value.
+		 */
+		private @Nullable Duration lockWait;
+
+		public @Nullable Duration getStaleTtl() {
+			return this.staleTtl;
+		}
+
+		public void setStaleTtl(@Nullable Duration staleTtl) {
+			this.staleTtl = staleTtl;
+		}
+
+		public @Nullable Duration getRefreshAhead() {
+			return this.refreshAhead;
+		}
+
+		public void setRefreshAhead(@Nullable Duration refreshAhead) {
+			this.refreshAhead = refreshAhead;
+		}
+
+		public @Nullable Boolean getLock() {
+			return this.lock;
+		}
+
+		public void setLock(@Nullable Boolean lock) {
+			this.lock = lock;
+		}
+
+		public @Nullable Duration getLockLease() {
+			return this.lockLease;
+		}
+
+		public void setLockLease(@Nullable Duration lockLease) {
+			this.lockLease = lockLease;
+		}
+
+		public @Nullable Duration getLockWait() {
+			return this.lockWait;
+		}
+
+		public void setLockWait(@Nullable Duration lockWait) {
+			this.lockWait = lockWait;
+		}
 
 		public L1 getL1() {
 			return this.l1;

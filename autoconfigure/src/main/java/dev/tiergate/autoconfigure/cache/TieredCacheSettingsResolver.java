@@ -45,7 +45,12 @@ final class TieredCacheSettingsResolver implements Function<String, TieredCacheS
 					orDefault(cache, (c) -> c.getL2().getEnabled(), defaults.getL2().isEnabled()),
 					orDefault(cache, (c) -> c.getL2().getTtl(), defaults.getL2().getTtl()),
 					orDefault(cache, (c) -> c.getL2().getTtlJitter(), defaults.getL2().getTtlJitter()),
-					orDefault(cache, Cache::getCacheNulls, defaults.isCacheNulls()));
+					orDefault(cache, Cache::getCacheNulls, defaults.isCacheNulls()),
+					orDefault(cache, Cache::getStaleTtl, defaults.getStaleTtl()),
+					orDefault(cache, Cache::getRefreshAhead, defaults.getRefreshAhead()),
+					orDefault(cache, Cache::getLock, defaults.isLock()),
+					orDefault(cache, Cache::getLockLease, defaults.getLockLease()),
+					orDefault(cache, Cache::getLockWait, defaults.getLockWait()));
 		}
 		catch (InvalidCacheSettingException ex) {
 			String property = (cache != null && isSet(cache, ex.getSetting())) ? PREFIX + "caches." + name + "."
@@ -66,6 +71,10 @@ final class TieredCacheSettingsResolver implements Function<String, TieredCacheS
 			case "l1.max-size" -> cache.getL1().getMaxSize() != null;
 			case "l2.ttl" -> cache.getL2().getTtl() != null;
 			case "l2.ttl-jitter" -> cache.getL2().getTtlJitter() != null;
+			case "stale-ttl" -> cache.getStaleTtl() != null;
+			case "refresh-ahead" -> cache.getRefreshAhead() != null;
+			case "lock-lease" -> cache.getLockLease() != null;
+			case "lock-wait" -> cache.getLockWait() != null;
 			default -> false;
 		};
 	}

@@ -9,6 +9,8 @@ import dev.tiergate.redis.GuardedRedis;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,6 +20,10 @@ import org.jspecify.annotations.Nullable;
 public final class LettuceL2Store implements L2Store {
 
 	private static final int SCAN_BATCH = 500;
+
+	/** Deletes the lock only if this instance still holds it, so an expired lease taken over stays. */
+	private static final String UNLOCK_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then"
+			+ " return redis.call('del', KEYS[1]) else return 0 end";
 
 	private final GuardedRedis redis;
 
@@ -35,6 +41,15 @@ public final class LettuceL2Store implements L2Store {
 	}
 
 	@Override
+	public @Nullable Expiring getWithTtl(String key) {
+		byte[] redisKey = bytes(key);
+		// Both commands are written before either reply is awaited: one round trip.
+		return this.redis.call((commands) -> commands.get(redisKey)
+			.thenCombine(commands.pttl(redisKey),
+					(value, ttl) -> (value != null && ttl != null) ? new Expiring(value, ttl) : null));
+	}
+
+	@Override
 	public void set(String key, byte[] value, Duration ttl) {
 		this.redis.call((commands) -> commands.psetex(bytes(key), ttl.toMillis(), value));
 	}
@@ -42,6 +57,19 @@ public final class LettuceL2Store implements L2Store {
 	@Override
 	public void delete(String key) {
 		this.redis.call((commands) -> commands.unlink(bytes(key)));
+	}
+
+	@Override
+	public boolean tryLock(String key, String token, Duration lease) {
+		String reply = this.redis
+			.call((commands) -> commands.set(bytes(key), bytes(token), SetArgs.Builder.nx().px(lease.toMillis())));
+		return "OK".equals(reply);
+	}
+
+	@Override
+	public void unlock(String key, String token) {
+		this.redis.call((commands) -> commands.eval(UNLOCK_SCRIPT, ScriptOutputType.INTEGER,
+				new byte[][] { bytes(key) }, bytes(token)));
 	}
 
 	@Override
