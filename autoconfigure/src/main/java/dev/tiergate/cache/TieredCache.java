@@ -55,6 +55,9 @@ public final class TieredCache {
 
 	private static final long LOCK_POLL_MILLIS = 10;
 
+	/** Read by {@link #readL2} when Redis failed, so the rest of the call skips Redis. */
+	private static final Stored REDIS_FAILED = new Stored(NULL, true, false);
+
 	private final TieredCacheSettings settings;
 
 	private final String keyPrefix;
@@ -254,6 +257,10 @@ public final class TieredCache {
 				: null;
 		long invalidationsBefore = this.invalidationsReceived.get();
 		Stored stored = (this.l2 != null && redisKey != null) ? readL2(redisKey, valueType) : null;
+		if (stored == REDIS_FAILED) {
+			// One Redis failure per call at most: the rest of this call goes without Redis.
+			return invoke(loader, key, null, valueType, storable);
+		}
 		if (stored != null && !stored.stale) {
 			if (this.invalidationsReceived.get() == invalidationsBefore) {
 				putL1(key, stored.value, redisKey);
@@ -299,6 +306,13 @@ public final class TieredCache {
 				unlock(lockKey);
 			}
 		}
+	}
+
+	private @Nullable Object invoke(Loader loader, Object key, @Nullable String redisKey, Type valueType,
+			Predicate<@Nullable Object> storable) throws Throwable {
+		Object value = invoke(loader);
+		store(key, redisKey, value, valueType, storable);
+		return value;
 	}
 
 	private void store(Object key, @Nullable String redisKey, @Nullable Object value, Type valueType,
@@ -350,11 +364,11 @@ public final class TieredCache {
 			return;
 		}
 		String redisKey = redisKeyOrNull(key);
-		if (this.l2 != null && redisKey != null) {
-			writeL2(redisKey, value, valueType);
-		}
+		boolean written = this.l2 == null || redisKey == null || writeL2(redisKey, value, valueType);
 		putL1(key, (value != null) ? value : NULL, redisKey);
-		publish(redisKey);
+		if (written) {
+			publish(redisKey);
+		}
 	}
 
 	/**
@@ -375,7 +389,9 @@ public final class TieredCache {
 				this.l2.delete(redisKey);
 			}
 			catch (RuntimeException ex) {
+				// The others will clear their L1 when Redis is back; no second timeout here.
 				redisFailed(ex);
+				return;
 			}
 		}
 		publish(redisKey);
@@ -392,6 +408,7 @@ public final class TieredCache {
 			}
 			catch (RuntimeException ex) {
 				redisFailed(ex);
+				return;
 			}
 		}
 		publish(null);
@@ -447,7 +464,7 @@ public final class TieredCache {
 		}
 		catch (RuntimeException ex) {
 			redisFailed(ex);
-			return null;
+			return REDIS_FAILED;
 		}
 		if (bytes == null) {
 			this.metrics.l2Get(false);
@@ -479,7 +496,8 @@ public final class TieredCache {
 		return new Stored(stored, stale, !stale && freshMillis < this.settings.refreshAhead().toMillis());
 	}
 
-	private void writeL2(String redisKey, @Nullable Object value, Type valueType) {
+	/** Writes L2 and returns whether Redis answered (an unencodable value is no Redis failure). */
+	private boolean writeL2(String redisKey, @Nullable Object value, Type valueType) {
 		byte[] bytes;
 		try {
 			bytes = this.codec.encode(value, valueType);
@@ -487,14 +505,16 @@ public final class TieredCache {
 		catch (RuntimeException ex) {
 			absorb(CacheErrorKind.ENCODE, "A value of type " + valueType.getTypeName()
 					+ " could not be encoded and is kept in L1 only", ex);
-			return;
+			return true;
 		}
 		try {
 			this.l2.set(redisKey, bytes, l2Ttl());
 			this.warned.remove(CacheErrorKind.REDIS);
+			return true;
 		}
 		catch (RuntimeException ex) {
 			redisFailed(ex);
+			return false;
 		}
 	}
 
@@ -537,6 +557,9 @@ public final class TieredCache {
 		while (System.nanoTime() < deadline) {
 			TimeUnit.MILLISECONDS.sleep(LOCK_POLL_MILLIS);
 			Stored stored = readL2(redisKey, valueType);
+			if (stored == REDIS_FAILED) {
+				return null;
+			}
 			if (stored != null && !stored.stale) {
 				return stored.value;
 			}

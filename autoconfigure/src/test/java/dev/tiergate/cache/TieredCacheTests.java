@@ -28,6 +28,7 @@ import dev.tiergate.test.RedisProbe;
 import dev.tiergate.test.TestRedis;
 import io.lettuce.core.RedisClient;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -37,6 +38,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests of the cache engine on its own, without Spring, against a real Redis.
@@ -64,12 +66,19 @@ class TieredCacheTests {
 
 	private final AtomicInteger loads = new AtomicInteger();
 
+	private final ExecutorService refresher = Executors.newSingleThreadExecutor();
+
 	@BeforeAll
 	static void connect() {
 		client = RedisClient.create(TestRedis.shared().uri());
 		connector = new RedisConnector(client, Duration.ofSeconds(2), Duration.ofSeconds(1));
 		guarded = new GuardedRedis(connector, new RedisHealthState(Clock.systemUTC()), BreakerSettings.DEFAULTS);
 		redis = new RedisProbe(TestRedis.shared());
+	}
+
+	@AfterEach
+	void stopRefresher() {
+		this.refresher.shutdownNow();
 	}
 
 	@AfterAll
@@ -326,13 +335,120 @@ class TieredCacheTests {
 		}
 	}
 
+	@Test
+	void aStaleValueAnswersForAFailingMethodWithinTheStaleWindow() throws Throwable {
+		TieredCache cache = cache(withFreshness(Duration.ofMinutes(10), Duration.ZERO));
+		cache.get("k", String.class, loader("old"), (value) -> true);
+		assertThat(redis.pttl(cache.redisKey("k"))).isGreaterThan(L2_TTL.toMillis());
+		endFreshness(cache, "k", Duration.ofMinutes(5));
+		assertThat(cache.get("k", String.class, failing(), (value) -> true)).isEqualTo("old");
+		assertThat(this.metrics.counts).containsEntry("stale.served", 1);
+		assertThat(cache.lookupL1("k")).as("a stale value is not put back into L1").isSameAs(TieredCache.ABSENT);
+		assertThat(cache.get("k", String.class, loader("new"), (value) -> true)).isEqualTo("new");
+		assertThat(redis.pttl(cache.redisKey("k"))).isGreaterThan(L2_TTL.toMillis());
+	}
+
+	@Test
+	void withoutAStaleWindowAFailingMethodFails() throws Throwable {
+		TieredCache cache = cache(settings());
+		cache.get("k", String.class, loader("old"), (value) -> true);
+		redis.commands().pexpire(cache.redisKey("k"), 1);
+		await().atMost(Duration.ofSeconds(2)).until(() -> !redis.exists(cache.redisKey("k")));
+		this.ticker.advance(L1_TTL.plusSeconds(1));
+		assertThatExceptionOfType(IOException.class)
+			.isThrownBy(() -> cache.get("k", String.class, failing(), (value) -> true));
+	}
+
+	@Test
+	void aReadCloseToExpiryReturnsTheValueAndReloadsItOnceInTheBackground() throws Throwable {
+		TieredCache cache = cache(withFreshness(Duration.ZERO, Duration.ofMinutes(10)));
+		cache.get("k", String.class, loader("current"), (value) -> true);
+		redis.commands().pexpire(cache.redisKey("k"), Duration.ofMinutes(5).toMillis());
+		this.ticker.advance(L1_TTL.plusSeconds(1));
+		assertThat(cache.get("k", String.class, loader("reloaded"), (value) -> true)).isEqualTo("current");
+		await().atMost(Duration.ofSeconds(5)).until(() -> redis.pttl(cache.redisKey("k")) > L2_TTL.toMillis() / 2);
+		assertThat(this.loads).hasValue(2);
+		assertThat(cache.get("k", String.class, loader("unused"), (value) -> true)).isEqualTo("reloaded");
+	}
+
+	@Test
+	void withTheLockOnlyOneInstanceLoadsAMissingKey() throws Exception {
+		TieredCacheSettings locking = withLock(Duration.ofSeconds(5));
+		TieredCache first = cache(locking);
+		TieredCache second = cache(locking);
+		CountDownLatch firstLoading = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicInteger secondLoads = new AtomicInteger();
+		ExecutorService threads = Executors.newFixedThreadPool(2);
+		try {
+			Future<Object> leader = threads.submit(() -> inThread(first, "k", () -> {
+				firstLoading.countDown();
+				release.await(10, TimeUnit.SECONDS);
+				return "from the first instance";
+			}));
+			assertThat(firstLoading.await(10, TimeUnit.SECONDS)).isTrue();
+			Future<Object> follower = threads.submit(() -> inThread(second, "k", () -> {
+				secondLoads.incrementAndGet();
+				return "from the second instance";
+			}));
+			await().atMost(Duration.ofSeconds(2)).until(() -> redis.exists(lockKey(first, "k")));
+			release.countDown();
+			assertThat(leader.get(10, TimeUnit.SECONDS)).isEqualTo("from the first instance");
+			assertThat(follower.get(10, TimeUnit.SECONDS)).isEqualTo("from the first instance");
+		}
+		finally {
+			threads.shutdownNow();
+		}
+		assertThat(secondLoads).hasValue(0);
+		assertThat(redis.exists(lockKey(first, "k"))).as("the lock is given back").isFalse();
+	}
+
+	@Test
+	void withTheLockAnInstanceStopsWaitingAfterTheLockWait() throws Throwable {
+		TieredCacheSettings locking = withLock(Duration.ofMillis(200));
+		TieredCache cache = cache(locking);
+		redis.set(lockKey(cache, "k"), "another instance".getBytes(StandardCharsets.UTF_8));
+		assertThat(cache.get("k", String.class, loader("loaded here"), (value) -> true)).isEqualTo("loaded here");
+		assertThat(this.loads).hasValue(1);
+		redis.commands().del(lockKey(cache, "k"));
+	}
+
+	private static String lockKey(TieredCache cache, String key) {
+		String redisKey = cache.redisKey(key);
+		int cacheEnd = redisKey.indexOf(':', redisKey.indexOf(':') + 1) + 1;
+		return redisKey.substring(0, cacheEnd) + "lock:" + redisKey.substring(cacheEnd);
+	}
+
+	/** Shortens an entry's remaining TTL so that only the given part of its stale window is left. */
+	private void endFreshness(TieredCache cache, String key, Duration staleLeft) {
+		redis.commands().pexpire(cache.redisKey(key), staleLeft.toMillis());
+		this.ticker.advance(L1_TTL.plusSeconds(1));
+	}
+
+	private TieredCacheSettings withFreshness(Duration staleTtl, Duration refreshAhead) {
+		return new TieredCacheSettings("products", true, L1_TTL, 100, true, L2_TTL, 0, false, staleTtl, refreshAhead,
+				false, TieredCacheSettings.DEFAULT_LOCK_LEASE, TieredCacheSettings.DEFAULT_LOCK_WAIT);
+	}
+
+	private TieredCacheSettings withLock(Duration lockWait) {
+		return new TieredCacheSettings("products", true, L1_TTL, 100, true, L2_TTL, 0, false, Duration.ZERO,
+				Duration.ZERO, true, Duration.ofSeconds(10), lockWait);
+	}
+
+	private TieredCache.Loader failing() {
+		return () -> {
+			this.loads.incrementAndGet();
+			throw new IOException("upstream failed");
+		};
+	}
+
 	private TieredCacheSettings settings() {
 		return new TieredCacheSettings("products", true, L1_TTL, 100, true, L2_TTL, 0, false);
 	}
 
 	private TieredCache cache(TieredCacheSettings settings) {
 		return new TieredCache(settings, this.namespace, new LettuceL2Store(guarded), new JsonL2Codec(),
-				new CacheKeyEncoder(), this.metrics, this.ticker);
+				new CacheKeyEncoder(), this.metrics, this.ticker, CacheInvalidations.NONE, this.refresher);
 	}
 
 	private TieredCache.Loader loader(Object value) {
@@ -362,6 +478,11 @@ class TieredCacheTests {
 		@Override
 		public void load(long nanos, boolean success) {
 			count(success ? "load.success" : "load.failure");
+		}
+
+		@Override
+		public void staleServed() {
+			count("stale.served");
 		}
 
 		@Override

@@ -6,10 +6,12 @@ import java.time.Duration;
 import dev.tiergate.TiergateConfigurationException;
 import dev.tiergate.redis.GuardedRedis;
 import dev.tiergate.redis.GuardedRedis.BreakerSettings;
+import dev.tiergate.redis.RedisFallbackMetrics;
 import dev.tiergate.redis.RedisConnector;
 import dev.tiergate.redis.RedisHealthState;
 import dev.tiergate.redis.RedisUnavailableException;
 import io.lettuce.core.RedisClient;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -17,6 +19,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
@@ -64,6 +67,18 @@ public final class TiergateRedisAutoConfiguration {
 			redis.breaker().transitionToOpenState();
 		}
 		return redis;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	static class MetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		RedisFallbackMetrics tiergateRedisFallbackMetrics(GuardedRedis redis) {
+			return new RedisFallbackMetrics(redis);
+		}
+
 	}
 
 	private static BreakerSettings breakerSettings(TiergateRedisProperties.CircuitBreaker breaker) {

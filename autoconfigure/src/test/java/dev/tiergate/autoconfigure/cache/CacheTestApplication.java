@@ -47,9 +47,24 @@ public class CacheTestApplication {
 	 * @return the running context
 	 */
 	static ConfigurableApplicationContext startAnotherInstance(RedisEndpoint redis) {
-		return new SpringApplicationBuilder(CacheTestApplication.class).web(WebApplicationType.NONE)
+		return start(redis, WebApplicationType.NONE);
+	}
+
+	/**
+	 * Starts an instance of the application.
+	 * @param redis the Redis to use
+	 * @param web whether to start a web server (on a random port)
+	 * @param properties further properties, overriding the shared ones
+	 * @return the running context
+	 */
+	public static ConfigurableApplicationContext start(RedisEndpoint redis, WebApplicationType web,
+			String... properties) {
+		return new SpringApplicationBuilder(CacheTestApplication.class).web(web)
 			.properties(PROPERTIES)
-			.properties("spring.data.redis.url=" + redis.uri())
+			.properties("spring.data.redis.url=" + redis.uri(), "server.port=0",
+					"management.endpoints.web.exposure.include=health",
+					"management.endpoint.health.show-details=always")
+			.properties(properties)
 			.run();
 	}
 

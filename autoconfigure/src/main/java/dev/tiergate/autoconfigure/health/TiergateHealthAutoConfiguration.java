@@ -1,0 +1,31 @@
+package dev.tiergate.autoconfigure.health;
+
+import dev.tiergate.autoconfigure.redis.TiergateRedisAutoConfiguration;
+import dev.tiergate.health.TiergateHealthIndicator;
+import dev.tiergate.redis.GuardedRedis;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of the {@code tiergate} health component.
+ */
+@AutoConfiguration(after = TiergateRedisAutoConfiguration.class,
+		afterName = "dev.tiergate.autoconfigure.ratelimit.RateLimitAutoConfiguration")
+@ConditionalOnClass(HealthIndicator.class)
+@ConditionalOnBean(GuardedRedis.class)
+@ConditionalOnEnabledHealthIndicator("tiergate")
+public final class TiergateHealthAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(name = "tiergateHealthIndicator")
+	TiergateHealthIndicator tiergateHealthIndicator(GuardedRedis redis) {
+		return new TiergateHealthIndicator(redis, null);
+	}
+
+}
