@@ -135,6 +135,45 @@ class TieredCacheAutoConfigurationTests {
 	}
 
 	@Test
+	void aRefreshAheadLongerThanTheTtlFailsStartupNamingTheProperty() {
+		this.contextRunner
+			.withPropertyValues("tiergate.cache.caches.quotes.l2.ttl=1m", "tiergate.cache.caches.quotes.refresh-ahead=2m")
+			.run((context) -> assertThat(failure(context))
+				.hasMessageStartingWith("property 'tiergate.cache.caches.quotes.refresh-ahead': must be at least 0 and"
+						+ " shorter than l2.ttl"));
+	}
+
+	@Test
+	void aNegativeStaleTtlFailsStartupNamingTheProperty() {
+		this.contextRunner.withPropertyValues("tiergate.cache.defaults.stale-ttl=-1s")
+			.run((context) -> assertThat(failure(context))
+				.hasMessageContaining("property 'tiergate.cache.defaults.stale-ttl'"));
+	}
+
+	@Test
+	void anInvalidCircuitBreakerSettingFailsStartupNamingTheProperty() {
+		this.contextRunner.withPropertyValues("tiergate.redis.circuit-breaker.failure-rate-threshold=0")
+			.run((context) -> assertThat(failure(context)).hasMessage(
+					"property 'tiergate.redis.circuit-breaker.failure-rate-threshold': must be a percentage above 0"
+							+ " and at most 100 but was 0.0"));
+	}
+
+	@Test
+	void perCacheFreshnessAndLockSettingsOverrideTheDefaults() {
+		this.contextRunner
+			.withPropertyValues("tiergate.cache.defaults.stale-ttl=1h", "tiergate.cache.caches.quotes.lock=true",
+					"tiergate.cache.caches.quotes.lock-wait=500ms", "tiergate.cache.caches.quotes.stale-ttl=0")
+			.run((context) -> {
+				TieredCaches caches = context.getBean(TieredCaches.class);
+				assertThat(caches.get("quotes").settings().lock()).isTrue();
+				assertThat(caches.get("quotes").settings().lockWait()).hasMillis(500);
+				assertThat(caches.get("quotes").settings().staleTtl()).isZero();
+				assertThat(caches.get("other").settings().staleTtl()).hasHours(1);
+				assertThat(caches.get("other").settings().lock()).isFalse();
+			});
+	}
+
+	@Test
 	void aZeroRedisTimeoutFailsStartupNamingTheProperty() {
 		this.contextRunner.withPropertyValues("tiergate.redis.timeout=0")
 			.run((context) -> assertThat(failure(context)).hasMessageContaining("property 'tiergate.redis.timeout'"));

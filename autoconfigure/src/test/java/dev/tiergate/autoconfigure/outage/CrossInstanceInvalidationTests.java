@@ -14,6 +14,7 @@ import dev.tiergate.cache.TieredCaches;
 import dev.tiergate.redis.GuardedRedis;
 import dev.tiergate.test.RedisProcess;
 import dev.tiergate.test.TestRedis;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,6 +69,12 @@ class CrossInstanceInvalidationTests {
 		assertThat(products(second).lookupL1(1L)).isNotSameAs(TieredCache.ABSENT);
 		catalog(first).delete(1);
 		await().atMost(Duration.ofSeconds(1)).until(() -> products(second).lookupL1(1L) == TieredCache.ABSENT);
+		assertThat(second.getBean(MeterRegistry.class)
+			.get("tiergate.cache.invalidations")
+			.tag("cache", "products")
+			.tag("direction", "received")
+			.counter()
+			.count()).isPositive();
 	}
 
 	@Test

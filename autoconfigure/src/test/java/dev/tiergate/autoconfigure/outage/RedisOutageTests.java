@@ -24,6 +24,7 @@ import dev.tiergate.health.TiergateHealthIndicator;
 import dev.tiergate.redis.GuardedRedis;
 import dev.tiergate.test.RedisProcess;
 import dev.tiergate.test.TestRedis;
+import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import org.junit.jupiter.api.AfterEach;
@@ -78,6 +79,7 @@ class RedisOutageTests {
 			assertThat(health.health(true).getDetails()).containsEntry("redis", "DOWN")
 				.containsEntry("cacheMode", "L1_ONLY")
 				.containsKey("lastError");
+			assertThat(gauge("tiergate.redis.fallback.active")).isEqualTo(1);
 			load.runFor(Duration.ofSeconds(1));
 			this.redis.start();
 			await().atMost(Duration.ofSeconds(5)).until(() -> status(health).equals(Status.UP));
@@ -89,6 +91,15 @@ class RedisOutageTests {
 		assertThat(caches.get("search").lookupL1("cached before the outage"))
 			.as("L1 was cleared when Redis came back").isSameAs(TieredCache.ABSENT);
 		assertThat(health.health(true).getDetails()).containsEntry("fallbackActivations", 1L);
+		assertThat(gauge("tiergate.redis.fallback.active")).isZero();
+		assertThat(this.context.getBean(MeterRegistry.class)
+			.get("tiergate.redis.fallback.activations")
+			.functionCounter()
+			.count()).isEqualTo(1);
+	}
+
+	private double gauge(String name) {
+		return this.context.getBean(MeterRegistry.class).get(name).gauge().value();
 	}
 
 	@Test
