@@ -1,55 +1,22 @@
 package dev.tiergate.cache;
 
 /**
- * Receives what happens in one {@link TieredCache}, for metrics. Implementations are
- * called on the hot path and must be cheap and thread-safe.
+ * Publishes what happens in one {@link TieredCache}, for example to Micrometer. The
+ * counts live in the cache's {@link CacheStatistics}, which an implementation reads when
+ * it is created; only load durations, which counters cannot carry, are pushed to it.
  */
 public interface CacheMetrics {
 
-	/** Metrics that record nothing. */
+	/** Metrics that publish nothing. */
 	CacheMetrics NONE = new CacheMetrics() {
 	};
 
 	/**
-	 * Records an L1 lookup.
-	 * @param hit whether the key was found
-	 */
-	default void l1Get(boolean hit) {
-	}
-
-	/**
-	 * Records an L2 lookup. Lookups that failed are recorded as {@link #error errors}.
-	 * @param hit whether a decodable value was found
-	 */
-	default void l2Get(boolean hit) {
-	}
-
-	/**
-	 * Records an invocation of the cached method.
+	 * Records how long an invocation of the cached method took.
 	 * @param nanos how long it took
 	 * @param success whether it returned normally
 	 */
 	default void load(long nanos, boolean success) {
-	}
-
-	/**
-	 * Records a stale L2 value returned because the method failed.
-	 */
-	default void staleServed() {
-	}
-
-	/**
-	 * Records an invalidation exchanged with other instances.
-	 * @param sent whether this instance sent it (otherwise it received it)
-	 */
-	default void invalidation(boolean sent) {
-	}
-
-	/**
-	 * Records a failure that the cache absorbed.
-	 * @param kind what failed
-	 */
-	default void error(CacheErrorKind kind) {
 	}
 
 	/**
@@ -58,15 +25,16 @@ public interface CacheMetrics {
 	@FunctionalInterface
 	interface Factory {
 
-		/** A factory of metrics that record nothing. */
-		Factory NONE = (cacheName) -> CacheMetrics.NONE;
+		/** A factory of metrics that publish nothing. */
+		Factory NONE = (cacheName, statistics) -> CacheMetrics.NONE;
 
 		/**
 		 * Returns the metrics of a cache.
 		 * @param cacheName the cache name
+		 * @param statistics the counters of the cache, to publish
 		 * @return its metrics
 		 */
-		CacheMetrics forCache(String cacheName);
+		CacheMetrics forCache(String cacheName, CacheStatistics statistics);
 
 	}
 

@@ -75,6 +75,8 @@ public final class TieredCache {
 
 	private final CacheMetrics metrics;
 
+	private final CacheStatistics statistics = new CacheStatistics();
+
 	private final CacheInvalidations invalidations;
 
 	private final Executor refresher;
@@ -97,12 +99,12 @@ public final class TieredCache {
 	 * @param l2 the shared store, or {@code null} to run on L1 only
 	 * @param codec the codec of L2 values
 	 * @param keyEncoder the encoder of L2 keys
-	 * @param metrics the metrics of this cache
 	 * @param ticker the time source of L1 expiry
 	 */
 	public TieredCache(TieredCacheSettings settings, String namespace, @Nullable L2Store l2, L2Codec codec,
-			CacheKeyEncoder keyEncoder, CacheMetrics metrics, Ticker ticker) {
-		this(settings, namespace, l2, codec, keyEncoder, metrics, ticker, CacheInvalidations.NONE, Runnable::run);
+			CacheKeyEncoder keyEncoder, Ticker ticker) {
+		this(settings, namespace, l2, codec, keyEncoder, CacheMetrics.Factory.NONE, ticker, CacheInvalidations.NONE,
+				Runnable::run);
 	}
 
 	/**
@@ -112,13 +114,13 @@ public final class TieredCache {
 	 * @param l2 the shared store, or {@code null} to run on L1 only
 	 * @param codec the codec of L2 values
 	 * @param keyEncoder the encoder of L2 keys
-	 * @param metrics the metrics of this cache
+	 * @param metrics creates the metrics of this cache from its statistics
 	 * @param ticker the time source of L1 expiry
 	 * @param invalidations tells other instances about writes and evictions
 	 * @param refresher runs refresh-ahead reloads
 	 */
 	public TieredCache(TieredCacheSettings settings, String namespace, @Nullable L2Store l2, L2Codec codec,
-			CacheKeyEncoder keyEncoder, CacheMetrics metrics, Ticker ticker, CacheInvalidations invalidations,
+			CacheKeyEncoder keyEncoder, CacheMetrics.Factory metrics, Ticker ticker, CacheInvalidations invalidations,
 			Executor refresher) {
 		this.settings = settings;
 		this.keyPrefix = namespace + ":" + settings.name() + ":";
@@ -135,7 +137,7 @@ public final class TieredCache {
 		this.l2 = settings.l2Enabled() ? l2 : null;
 		this.codec = codec;
 		this.keyEncoder = keyEncoder;
-		this.metrics = metrics;
+		this.metrics = metrics.forCache(settings.name(), this.statistics);
 		this.invalidations = invalidations;
 		this.refresher = refresher;
 	}
@@ -154,6 +156,14 @@ public final class TieredCache {
 	 */
 	public TieredCacheSettings settings() {
 		return this.settings;
+	}
+
+	/**
+	 * Returns what happened in this cache so far.
+	 * @return the statistics
+	 */
+	public CacheStatistics statistics() {
+		return this.statistics;
 	}
 
 	/**
@@ -209,7 +219,7 @@ public final class TieredCache {
 			return ABSENT;
 		}
 		L1Entry cached = l1.getIfPresent(key);
-		this.metrics.l1Get(cached != null);
+		this.statistics.recordL1Get(cached != null);
 		if (cached == null) {
 			return ABSENT;
 		}
@@ -289,7 +299,7 @@ public final class TieredCache {
 			}
 			catch (Throwable ex) {
 				if (stored != null) {
-					this.metrics.staleServed();
+					this.statistics.recordStaleServed();
 					if (logger.isDebugEnabled()) {
 						logger.debug("Tiered cache '" + name() + "' answers with a stale value because the method"
 								+ " failed: " + ex);
@@ -335,7 +345,7 @@ public final class TieredCache {
 				try {
 					Object value = invoke(loader);
 					store(key, redisKey, value, valueType, storable);
-					this.invalidations.publish(name(), redisKey);
+					publish(redisKey);
 				}
 				catch (Throwable ex) {
 					logger.debug("Tiered cache '" + name() + "': refresh-ahead failed; the current value stays", ex);
@@ -430,7 +440,7 @@ public final class TieredCache {
 	 * @param redisKey the Redis key of the entry, or {@code null} for all entries
 	 */
 	public void invalidateLocal(@Nullable String redisKey) {
-		this.metrics.invalidation(false);
+		this.statistics.recordInvalidation(false);
 		if (redisKey == null) {
 			clearL1();
 			return;
@@ -444,7 +454,7 @@ public final class TieredCache {
 
 	private void publish(@Nullable String redisKey) {
 		if (this.invalidations != CacheInvalidations.NONE) {
-			this.metrics.invalidation(true);
+			this.statistics.recordInvalidation(true);
 			this.invalidations.publish(name(), redisKey);
 		}
 	}
@@ -467,7 +477,7 @@ public final class TieredCache {
 			return REDIS_FAILED;
 		}
 		if (bytes == null) {
-			this.metrics.l2Get(false);
+			this.statistics.recordL2Get(false);
 			return null;
 		}
 		Object value;
@@ -477,22 +487,22 @@ public final class TieredCache {
 		catch (RuntimeException ex) {
 			absorb(CacheErrorKind.DECODE, "An L2 value could not be decoded as " + valueType.getTypeName()
 					+ " and is treated as a miss (written by an incompatible version of the class?)", ex);
-			this.metrics.l2Get(false);
+			this.statistics.recordL2Get(false);
 			return null;
 		}
 		if (value == null && !this.settings.cacheNulls()) {
-			this.metrics.l2Get(false);
+			this.statistics.recordL2Get(false);
 			return null;
 		}
 		this.warned.remove(CacheErrorKind.REDIS);
 		Object stored = (value != null) ? value : NULL;
 		if (ttlMillis < 0) {
-			this.metrics.l2Get(true);
+			this.statistics.recordL2Get(true);
 			return new Stored(stored, false, false);
 		}
 		long freshMillis = ttlMillis - this.settings.staleTtl().toMillis();
 		boolean stale = freshMillis <= 0;
-		this.metrics.l2Get(!stale);
+		this.statistics.recordL2Get(!stale);
 		return new Stored(stored, stale, !stale && freshMillis < this.settings.refreshAhead().toMillis());
 	}
 
@@ -596,6 +606,7 @@ public final class TieredCache {
 			return value;
 		}
 		finally {
+			this.statistics.recordLoad(success);
 			this.metrics.load(System.nanoTime() - start, success);
 		}
 	}
@@ -606,7 +617,7 @@ public final class TieredCache {
 
 	/** Counts every absorbed failure but logs each kind once until it clears, never per call. */
 	private void absorb(CacheErrorKind kind, String message, @Nullable Throwable ex) {
-		this.metrics.error(kind);
+		this.statistics.recordError(kind);
 		if (this.warned.add(kind) && logger.isWarnEnabled()) {
 			logger.warn("Tiered cache '" + name() + "': " + message, ex);
 		}

@@ -131,7 +131,7 @@ public final class TieredCaches implements AutoCloseable {
 
 	private TieredCache create(String name) {
 		return new TieredCache(this.settings.apply(name), this.namespace, this.l2, this.codec, this.keyEncoder,
-				this.metrics.forCache(name), this.ticker, this.invalidations, this.refresher);
+				this.metrics, this.ticker, this.invalidations, this.refresher);
 	}
 
 }

@@ -62,8 +62,6 @@ class TieredCacheTests {
 
 	private final ManualTicker ticker = new ManualTicker();
 
-	private final RecordingMetrics metrics = new RecordingMetrics();
-
 	private final AtomicInteger loads = new AtomicInteger();
 
 	private final ExecutorService refresher = Executors.newSingleThreadExecutor();
@@ -97,8 +95,12 @@ class TieredCacheTests {
 		assertThat(cache.get("k", String.class, loader("other"), (value) -> true)).isEqualTo("v");
 		assertThat(redis.commandCount("get")).isEqualTo(getsBefore);
 		assertThat(this.loads).hasValue(1);
-		assertThat(this.metrics.counts).containsEntry("l1.hit", 1).containsEntry("l1.miss", 1)
-			.containsEntry("l2.miss", 1).containsEntry("load.success", 1);
+		CacheStatistics statistics = cache.statistics();
+		assertThat(statistics.l1Hits()).isEqualTo(1);
+		assertThat(statistics.l1Misses()).isEqualTo(1);
+		assertThat(statistics.l2Misses()).isEqualTo(1);
+		assertThat(statistics.loadSuccesses()).isEqualTo(1);
+		assertThat(statistics.hitRatio(true)).isEqualTo(0.5);
 	}
 
 	@Test
@@ -108,7 +110,7 @@ class TieredCacheTests {
 		assertThat(otherInstance.get("k", Product.class, loader(new Product(1, "Changed")), (value) -> true))
 			.isEqualTo(new Product(1, "Kettle"));
 		assertThat(this.loads).hasValue(1);
-		assertThat(this.metrics.counts).containsEntry("l2.hit", 1);
+		assertThat(otherInstance.statistics().l2Hits()).isEqualTo(1);
 	}
 
 	@Test
@@ -216,7 +218,8 @@ class TieredCacheTests {
 		assertThat(redis.exists(cache.redisKey("k"))).isFalse();
 		assertThat(cache.get("k", String.class, loader("v"), (value) -> true)).isEqualTo("v");
 		assertThat(this.loads).hasValue(2);
-		assertThat(this.metrics.counts).containsEntry("load.failure", 1).containsEntry("load.success", 1);
+		assertThat(cache.statistics().loadFailures()).isEqualTo(1);
+		assertThat(cache.statistics().loadSuccesses()).isEqualTo(1);
 	}
 
 	@Test
@@ -252,7 +255,7 @@ class TieredCacheTests {
 				.isEqualTo("tg1:{\"id\":1,\"name\":\"" + key + "\"}");
 		}
 		assertThat(this.loads).hasValue(2);
-		assertThat(this.metrics.counts).containsEntry("error.decode", 2);
+		assertThat(cache.statistics().errors(CacheErrorKind.DECODE)).isEqualTo(2);
 		assertThat(output.getAll().split("could not be decoded", -1)).hasSize(2);
 	}
 
@@ -263,7 +266,7 @@ class TieredCacheTests {
 				"tg1:[\"java.net.URL\",\"http://evil\"]".getBytes(StandardCharsets.UTF_8));
 		Object value = cache.get("k", Product.class, loader(new Product(7, "Real")), (loaded) -> true);
 		assertThat(value).isEqualTo(new Product(7, "Real"));
-		assertThat(this.metrics.counts).containsEntry("error.decode", 1);
+		assertThat(cache.statistics().errors(CacheErrorKind.DECODE)).isEqualTo(1);
 	}
 
 	@Test
@@ -308,11 +311,11 @@ class TieredCacheTests {
 			try {
 				stopped.stop();
 				TieredCache cache = new TieredCache(settings(), this.namespace, new LettuceL2Store(stoppedRedis),
-						new JsonL2Codec(), new CacheKeyEncoder(), this.metrics, this.ticker);
+						new JsonL2Codec(), new CacheKeyEncoder(), this.ticker);
 				assertThat(cache.get("k", String.class, loader("v"), (value) -> true)).isEqualTo("v");
 				assertThat(cache.get("k", String.class, loader("v"), (value) -> true)).isEqualTo("v");
 				assertThat(this.loads).hasValue(1);
-				assertThat(this.metrics.counts.get("error.redis")).isPositive();
+				assertThat(cache.statistics().errors(CacheErrorKind.REDIS)).isPositive();
 			}
 			finally {
 				stoppedRedis.close();
@@ -342,7 +345,7 @@ class TieredCacheTests {
 		assertThat(redis.pttl(cache.redisKey("k"))).isGreaterThan(L2_TTL.toMillis());
 		endFreshness(cache, "k", Duration.ofMinutes(5));
 		assertThat(cache.get("k", String.class, failing(), (value) -> true)).isEqualTo("old");
-		assertThat(this.metrics.counts).containsEntry("stale.served", 1);
+		assertThat(cache.statistics().staleServed()).isEqualTo(1);
 		assertThat(cache.lookupL1("k")).as("a stale value is not put back into L1").isSameAs(TieredCache.ABSENT);
 		assertThat(cache.get("k", String.class, loader("new"), (value) -> true)).isEqualTo("new");
 		assertThat(redis.pttl(cache.redisKey("k"))).isGreaterThan(L2_TTL.toMillis());
@@ -448,7 +451,7 @@ class TieredCacheTests {
 
 	private TieredCache cache(TieredCacheSettings settings) {
 		return new TieredCache(settings, this.namespace, new LettuceL2Store(guarded), new JsonL2Codec(),
-				new CacheKeyEncoder(), this.metrics, this.ticker, CacheInvalidations.NONE, this.refresher);
+				new CacheKeyEncoder(), CacheMetrics.Factory.NONE, this.ticker, CacheInvalidations.NONE, this.refresher);
 	}
 
 	private TieredCache.Loader loader(Object value) {
@@ -459,41 +462,6 @@ class TieredCacheTests {
 	}
 
 	record Product(long id, String name) {
-	}
-
-	static final class RecordingMetrics implements CacheMetrics {
-
-		final Map<String, Integer> counts = new ConcurrentHashMap<>();
-
-		@Override
-		public void l1Get(boolean hit) {
-			count(hit ? "l1.hit" : "l1.miss");
-		}
-
-		@Override
-		public void l2Get(boolean hit) {
-			count(hit ? "l2.hit" : "l2.miss");
-		}
-
-		@Override
-		public void load(long nanos, boolean success) {
-			count(success ? "load.success" : "load.failure");
-		}
-
-		@Override
-		public void staleServed() {
-			count("stale.served");
-		}
-
-		@Override
-		public void error(CacheErrorKind kind) {
-			count("error." + kind.tag());
-		}
-
-		private void count(String name) {
-			this.counts.merge(name, 1, Integer::sum);
-		}
-
 	}
 
 }

@@ -150,9 +150,9 @@ public final class TieredCacheAutoConfiguration {
 		@ConditionalOnMissingBean
 		CacheMetrics.Factory tieredCacheMetricsFactory(ObjectProvider<MeterRegistry> registry) {
 			// Resolved per cache, when caches are created after startup, so the registry is ready.
-			return (cacheName) -> {
+			return (cacheName, statistics) -> {
 				MeterRegistry meterRegistry = registry.getIfUnique();
-				return (meterRegistry != null) ? new MicrometerCacheMetrics(meterRegistry, cacheName)
+				return (meterRegistry != null) ? new MicrometerCacheMetrics(meterRegistry, cacheName, statistics)
 						: CacheMetrics.NONE;
 			};
 		}

@@ -240,7 +240,7 @@ class TieredCacheAutoConfigurationTests {
 		TieredCaches userCaches() {
 			return new TieredCaches((name) -> {
 				throw new UnsupportedOperationException();
-			}, "user", null, this.codec, (name) -> dev.tiergate.cache.CacheMetrics.NONE,
+			}, "user", null, this.codec, dev.tiergate.cache.CacheMetrics.Factory.NONE,
 					com.github.benmanes.caffeine.cache.Ticker.systemTicker());
 		}
 

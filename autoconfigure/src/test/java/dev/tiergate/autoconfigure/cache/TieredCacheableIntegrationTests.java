@@ -299,7 +299,8 @@ class TieredCacheableIntegrationTests {
 		assertThat(count("tiergate.cache.gets", "products", "l2", "miss")).isEqualTo(l2Misses + 1);
 		assertThat(count("tiergate.cache.loads", "products", null, "success")).isPositive();
 		this.caches.get("created-later");
-		assertThat(this.meters.find("tiergate.cache.gets").tag("cache", "created-later").counters()).hasSize(4);
+		assertThat(this.meters.find("tiergate.cache.gets").tag("cache", "created-later").functionCounters())
+			.hasSize(4);
 	}
 
 	private double count(String name, String cache, String tier, String result) {
@@ -314,7 +315,7 @@ class TieredCacheableIntegrationTests {
 		if (name.equals("tiergate.cache.loads")) {
 			return search.timers().stream().mapToLong((timer) -> timer.count()).sum();
 		}
-		return search.counters().stream().mapToDouble((counter) -> counter.count()).sum();
+		return search.functionCounters().stream().mapToDouble((counter) -> counter.count()).sum();
 	}
 
 	private static long cacheCommands() {

@@ -73,7 +73,7 @@ class CrossInstanceInvalidationTests {
 			.get("tiergate.cache.invalidations")
 			.tag("cache", "products")
 			.tag("direction", "received")
-			.counter()
+			.functionCounter()
 			.count()).isPositive();
 	}
 
