@@ -408,6 +408,27 @@ public final class TieredCache {
 	}
 
 	/**
+	 * Removes an entry named by its encoded key, the part of its Redis key after
+	 * {@code <namespace>:<cache>:}, from both tiers and from every instance's L1: for
+	 * operators, who see Redis keys rather than key objects.
+	 * @param encodedKey the encoded key, for example {@code 42} or {@code "kettle"}
+	 */
+	public void evictEncoded(String encodedKey) {
+		String redisKey = this.keyPrefix + encodedKey;
+		dropFromL1(redisKey);
+		if (this.l2 != null) {
+			try {
+				this.l2.delete(redisKey);
+			}
+			catch (RuntimeException ex) {
+				redisFailed(ex);
+				return;
+			}
+		}
+		publish(redisKey);
+	}
+
+	/**
 	 * Removes every entry of this cache from both tiers and from the other instances' L1.
 	 */
 	public void clear() {
@@ -443,8 +464,13 @@ public final class TieredCache {
 		this.statistics.recordInvalidation(false);
 		if (redisKey == null) {
 			clearL1();
-			return;
 		}
+		else {
+			dropFromL1(redisKey);
+		}
+	}
+
+	private void dropFromL1(String redisKey) {
 		this.invalidationsReceived.incrementAndGet();
 		Object key = this.l1KeysByRedisKey.remove(redisKey);
 		if (key != null && this.l1 != null) {

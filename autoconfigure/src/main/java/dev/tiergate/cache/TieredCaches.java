@@ -105,6 +105,15 @@ public final class TieredCaches implements AutoCloseable {
 	}
 
 	/**
+	 * Returns the cache of a name if it was created.
+	 * @param name the cache name
+	 * @return the cache, or {@code null}
+	 */
+	public @Nullable TieredCache find(String name) {
+		return this.caches.get(name);
+	}
+
+	/**
 	 * Applies another instance's invalidation to the L1 of a cache, if this instance has
 	 * that cache.
 	 * @param cacheName the cache

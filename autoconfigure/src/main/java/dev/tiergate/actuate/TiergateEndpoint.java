@@ -1,0 +1,174 @@
+package dev.tiergate.actuate;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+import dev.tiergate.cache.CacheErrorKind;
+import dev.tiergate.cache.CacheStatistics;
+import dev.tiergate.cache.TieredCache;
+import dev.tiergate.cache.TieredCacheSettings;
+import dev.tiergate.cache.TieredCaches;
+import dev.tiergate.redis.GuardedRedis;
+import dev.tiergate.redis.RedisHealthState;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+
+/**
+ * The {@code tiergate} actuator endpoint: the Redis mode, and per cache its L1 size, hit
+ * ratios, loads, absorbed errors, stale answers and settings. Its delete operations evict
+ * one key or a whole cache in both tiers and in every instance's L1, so, like Spring
+ * Boot's own write operations, they must only be exposed behind authentication.
+ */
+@Endpoint(id = "tiergate")
+public class TiergateEndpoint {
+
+	private final @Nullable TieredCaches caches;
+
+	private final @Nullable GuardedRedis redis;
+
+	/**
+	 * Creates the endpoint.
+	 * @param caches the tiered caches, if caching is on
+	 * @param redis the guarded Redis, if Redis is configured
+	 */
+	public TiergateEndpoint(@Nullable TieredCaches caches, @Nullable GuardedRedis redis) {
+		this.caches = caches;
+		this.redis = redis;
+	}
+
+	@ReadOperation
+	public TiergateDescriptor describe() {
+		Map<String, CacheDescriptor> caches = new TreeMap<>();
+		if (this.caches != null) {
+			this.caches.all().forEach((cache) -> caches.put(cache.name(), describe(cache)));
+		}
+		return new TiergateDescriptor(describeRedis(), caches);
+	}
+
+	@ReadOperation
+	public @Nullable CacheDescriptor cache(@Selector String cache) {
+		TieredCache found = (this.caches != null) ? this.caches.find(cache) : null;
+		return (found != null) ? describe(found) : null;
+	}
+
+	/**
+	 * Removes every entry of a cache, in both tiers and every instance.
+	 * @param cache the cache name
+	 * @return whether the cache exists
+	 */
+	@DeleteOperation
+	public boolean clear(@Selector String cache) {
+		TieredCache found = (this.caches != null) ? this.caches.find(cache) : null;
+		if (found == null) {
+			return false;
+		}
+		found.clear();
+		return true;
+	}
+
+	/**
+	 * Removes one entry of a cache, in both tiers and every instance.
+	 * @param cache the cache name
+	 * @param key the key as it appears in Redis after {@code <prefix>:<cache>:}, for
+	 * example {@code 42} or {@code "kettle"}
+	 * @return whether the cache exists
+	 */
+	@DeleteOperation
+	public boolean evict(@Selector String cache, @Selector String key) {
+		TieredCache found = (this.caches != null) ? this.caches.find(cache) : null;
+		if (found == null) {
+			return false;
+		}
+		found.evictEncoded(key);
+		return true;
+	}
+
+	private RedisDescriptor describeRedis() {
+		if (this.redis == null) {
+			return new RedisDescriptor("NOT_CONFIGURED", null, null, null, 0);
+		}
+		RedisHealthState state = this.redis.state();
+		return new RedisDescriptor(state.isFallback() ? "FALLBACK" : "IN_USE", this.redis.breaker().getState().name(),
+				state.since().toString(), state.lastError(), state.fallbackActivations());
+	}
+
+	private static CacheDescriptor describe(TieredCache cache) {
+		CacheStatistics statistics = cache.statistics();
+		Map<String, Long> errors = new TreeMap<>();
+		for (CacheErrorKind kind : CacheErrorKind.values()) {
+			errors.put(kind.tag(), statistics.errors(kind));
+		}
+		TieredCacheSettings settings = cache.settings();
+		return new CacheDescriptor(cache.hasL2() ? "TIERED" : "L1_ONLY", cache.l1Size(), statistics.hitRatio(true),
+				statistics.hitRatio(false), statistics.l1Hits(), statistics.l1Misses(), statistics.l2Hits(),
+				statistics.l2Misses(), statistics.loadSuccesses(), statistics.loadFailures(), errors,
+				statistics.staleServed(), new SettingsDescriptor(settings.l1Enabled(), settings.l1Ttl().toString(),
+						settings.l1MaxSize(), settings.l2Enabled(), settings.l2Ttl().toString(),
+						settings.staleTtl().toString(), settings.refreshAhead().toString(), settings.lock()));
+	}
+
+	/**
+	 * What the endpoint shows.
+	 *
+	 * @param redis the Redis mode
+	 * @param caches the caches by name
+	 */
+	public record TiergateDescriptor(RedisDescriptor redis, Map<String, CacheDescriptor> caches) {
+	}
+
+	/**
+	 * The Redis connection.
+	 *
+	 * @param mode {@code IN_USE}, {@code FALLBACK} or {@code NOT_CONFIGURED}
+	 * @param circuitBreaker the breaker's state
+	 * @param since when the current mode started
+	 * @param lastError the last Redis failure
+	 * @param fallbackActivations entries into fallback since startup
+	 */
+	public record RedisDescriptor(String mode, @Nullable String circuitBreaker, @Nullable String since,
+			@Nullable String lastError, long fallbackActivations) {
+	}
+
+	/**
+	 * One cache.
+	 *
+	 * @param mode {@code TIERED} or {@code L1_ONLY}
+	 * @param l1Size entries in L1
+	 * @param l1HitRatio share of L1 lookups that hit
+	 * @param l2HitRatio share of L2 lookups that hit
+	 * @param l1Hits L1 hits
+	 * @param l1Misses L1 misses
+	 * @param l2Hits L2 hits
+	 * @param l2Misses L2 misses
+	 * @param loads method invocations that returned
+	 * @param loadFailures method invocations that threw
+	 * @param errors absorbed failures by kind
+	 * @param staleServed stale values returned for a failing method
+	 * @param settings the cache's settings
+	 */
+	public record CacheDescriptor(String mode, long l1Size, double l1HitRatio, double l2HitRatio, long l1Hits,
+			long l1Misses, long l2Hits, long l2Misses, long loads, long loadFailures, Map<String, Long> errors,
+			long staleServed, SettingsDescriptor settings) {
+	}
+
+	/**
+	 * The settings of one cache.
+	 *
+	 * @param l1Enabled whether L1 is used
+	 * @param l1Ttl L1 time to live
+	 * @param l1MaxSize L1 maximum size
+	 * @param l2Enabled whether L2 is used
+	 * @param l2Ttl L2 time to live
+	 * @param staleTtl stale window
+	 * @param refreshAhead refresh-ahead window
+	 * @param lock whether the cross-instance lock is on
+	 */
+	public record SettingsDescriptor(boolean l1Enabled, String l1Ttl, long l1MaxSize, boolean l2Enabled, String l2Ttl,
+			String staleTtl, String refreshAhead, boolean lock) {
+	}
+
+}

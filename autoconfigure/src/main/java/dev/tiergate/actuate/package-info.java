@@ -1,0 +1,7 @@
+/**
+ * tiergate's actuator endpoint.
+ */
+@NullMarked
+package dev.tiergate.actuate;
+
+import org.jspecify.annotations.NullMarked;
