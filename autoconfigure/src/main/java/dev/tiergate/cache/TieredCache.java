@@ -394,17 +394,7 @@ public final class TieredCache {
 			return;
 		}
 		this.l1KeysByRedisKey.remove(redisKey);
-		if (this.l2 != null) {
-			try {
-				this.l2.delete(redisKey);
-			}
-			catch (RuntimeException ex) {
-				// The others will clear their L1 when Redis is back; no second timeout here.
-				redisFailed(ex);
-				return;
-			}
-		}
-		publish(redisKey);
+		deleteEverywhere(redisKey);
 	}
 
 	/**
@@ -416,11 +406,17 @@ public final class TieredCache {
 	public void evictEncoded(String encodedKey) {
 		String redisKey = this.keyPrefix + encodedKey;
 		dropFromL1(redisKey);
+		deleteEverywhere(redisKey);
+	}
+
+	/** Deletes a key from L2 and tells the other instances, once this instance's L1 is done. */
+	private void deleteEverywhere(String redisKey) {
 		if (this.l2 != null) {
 			try {
 				this.l2.delete(redisKey);
 			}
 			catch (RuntimeException ex) {
+				// The others will clear their L1 when Redis is back; no second timeout here.
 				redisFailed(ex);
 				return;
 			}

@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
  * class.
  *
  * @param method the most specific method, whose parameter names the expressions see
+ * @param targetClass the class of the target, as {@code #root.targetClass}
  * @param valueType the type cached values are bound to: the declared return type, or its
  * element type for an {@link Optional}
  * @param optional whether the method returns an {@link Optional}, which is cached by its
@@ -20,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param evict the {@code @TieredCacheEvict} operation, if any
  * @param needsEvaluation whether any operation needs a SpEL evaluation context
  */
-record CacheOperations(Method method, Type valueType, boolean optional, @Nullable CacheOperation cacheable,
+record CacheOperations(Method method, Class<?> targetClass, Type valueType, boolean optional, @Nullable CacheOperation cacheable,
 		@Nullable CacheOperation put, @Nullable CacheOperation evict, boolean needsEvaluation) {
 
 	/** Turns a method result into the value cached: an empty Optional is a null. */

@@ -1,13 +1,10 @@
 package dev.tiergate.cache.interceptor;
 
-import java.lang.reflect.Method;
-
 import dev.tiergate.cache.TieredCache;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.aop.support.AopUtils;
 import org.springframework.expression.BeanResolver;
 
 /**
@@ -34,16 +31,14 @@ public final class TieredCacheInterceptor implements MethodInterceptor {
 
 	@Override
 	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
-		Method method = invocation.getMethod();
 		Object target = invocation.getThis();
-		Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target) : method.getDeclaringClass();
-		CacheOperations operations = this.operationSource.get(method, targetClass);
+		CacheOperations operations = this.operationSource.get(invocation.getMethod(), target);
 		if (operations == null) {
 			return invocation.proceed();
 		}
 		@Nullable Object[] args = invocation.getArguments();
 		CacheEvaluation evaluation = operations.needsEvaluation() ? new CacheEvaluation(operations.method(), args,
-				target, targetClass, this.operationSource.parameterNames(), this.beanResolver) : null;
+				target, operations.targetClass(), this.operationSource.parameterNames(), this.beanResolver) : null;
 		CacheOperation evict = operations.evict();
 		if (evict != null && evict.beforeInvocation()) {
 			evict(evict, args, evaluation);

@@ -91,26 +91,32 @@ public final class TieredCacheOperationSource {
 	}
 
 	/**
-	 * Returns the operations of a method, parsing them on first use.
+	 * Returns the operations of a method called on a target, parsing them on first use.
+	 * The usual call costs one map lookup and a class comparison.
 	 * @param method the invoked method
-	 * @param targetClass the class of the target
+	 * @param target the target object, {@code null} for a static call
 	 * @return the operations, or {@code null} if the method is not annotated
 	 * @throws TiergateConfigurationException if an annotation cannot work on the
 	 * method
 	 */
-	@Nullable CacheOperations get(Method method, Class<?> targetClass) {
+	@Nullable CacheOperations get(Method method, @Nullable Object target) {
+		Class<?> runtimeClass = (target != null) ? target.getClass() : method.getDeclaringClass();
 		FirstTarget first = this.firstTargets.get(method);
-		if (first != null && first.targetClass == targetClass) {
+		if (first != null && first.runtimeClass == runtimeClass) {
 			return first.operations;
 		}
-		Object parsed = this.operations.computeIfAbsent(new MethodClassKey(method, targetClass),
-				(key) -> {
-					CacheOperations operations = parse(method, targetClass);
-					return (operations != null) ? operations : NONE;
-				});
-		CacheOperations operations = (parsed != NONE) ? (CacheOperations) parsed : null;
-		this.firstTargets.putIfAbsent(method, new FirstTarget(targetClass, operations));
+		CacheOperations operations = get(method,
+				(target != null) ? AopUtils.getTargetClass(target) : method.getDeclaringClass());
+		this.firstTargets.putIfAbsent(method, new FirstTarget(runtimeClass, operations));
 		return operations;
+	}
+
+	private @Nullable CacheOperations get(Method method, Class<?> targetClass) {
+		Object parsed = this.operations.computeIfAbsent(new MethodClassKey(method, targetClass), (key) -> {
+			CacheOperations operations = parse(method, targetClass);
+			return (operations != null) ? operations : NONE;
+		});
+		return (parsed != NONE) ? (CacheOperations) parsed : null;
 	}
 
 	/**
@@ -155,8 +161,8 @@ public final class TieredCacheOperationSource {
 		boolean needsEvaluation = (cacheableOperation != null && cacheableOperation.needsEvaluation())
 				|| (putOperation != null && putOperation.needsEvaluation())
 				|| (evictOperation != null && evictOperation.needsEvaluation());
-		return new CacheOperations(specific, valueType, optional, cacheableOperation, putOperation, evictOperation,
-				needsEvaluation);
+		return new CacheOperations(specific, targetClass, valueType, optional, cacheableOperation, putOperation,
+				evictOperation, needsEvaluation);
 	}
 
 	private static void checkReturnType(MethodContext context, Class<?> returnType) {
@@ -230,7 +236,7 @@ public final class TieredCacheOperationSource {
 		}
 	}
 
-	private record FirstTarget(Class<?> targetClass, @Nullable CacheOperations operations) {
+	private record FirstTarget(Class<?> runtimeClass, @Nullable CacheOperations operations) {
 	}
 
 	/** The method being parsed, for error messages and parameter lookups. */
