@@ -146,9 +146,10 @@ public final class GuardedRedis implements AutoCloseable {
 	}
 
 	private void connectionLost(Throwable cause) {
-		this.state.recordError(cause);
+		// Already open: keep the error that opened it (a refused login says more than "lost").
 		if (this.breaker.getState() == CircuitBreaker.State.CLOSED
 				|| this.breaker.getState() == CircuitBreaker.State.HALF_OPEN) {
+			this.state.recordError(cause);
 			this.breaker.transitionToOpenState();
 		}
 	}

@@ -426,7 +426,11 @@ public final class RedisProcess implements AutoCloseable {
 		return Integer.parseInt(version.substring(0, version.indexOf('.')));
 	}
 
-	private static int freePort() {
+	/**
+	 * Returns a loopback port that is free now, for example for {@code --tls-port}.
+	 * @return the port
+	 */
+	public static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
 			return socket.getLocalPort();
 		}
