@@ -15,7 +15,10 @@ public enum CacheErrorKind {
 	ENCODE("encode"),
 
 	/** A key could not be encoded for Redis; the call went on without L2. */
-	KEY("key");
+	KEY("key"),
+
+	/** A value was larger than the largest value written to L2; it was kept in L1 only. */
+	TOO_LARGE("too-large");
 
 	private final String tag;
 

@@ -539,6 +539,12 @@ public final class TieredCache {
 					+ " could not be encoded and is kept in L1 only", ex);
 			return true;
 		}
+		if (bytes.length > this.settings.maxValueBytes()) {
+			absorb(CacheErrorKind.TOO_LARGE, "A value of " + bytes.length + " bytes is larger than the largest"
+					+ " written to Redis (" + this.settings.maxValueBytes() + " bytes, tiergate.cache.max-value-size)"
+					+ " and is kept in L1 only", null);
+			return true;
+		}
 		try {
 			this.l2.set(redisKey, bytes, l2Ttl());
 			this.warned.remove(CacheErrorKind.REDIS);

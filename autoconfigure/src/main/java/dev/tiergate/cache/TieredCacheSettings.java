@@ -24,10 +24,14 @@ import java.util.Objects;
  * @param lockLease how long the cross-instance lock is held at most
  * @param lockWait how long other instances wait for the value before calling the method
  * themselves
+ * @param maxValueBytes the largest encoded value written to L2; larger ones stay in L1
  */
 public record TieredCacheSettings(String name, boolean l1Enabled, Duration l1Ttl, long l1MaxSize, boolean l2Enabled,
 		Duration l2Ttl, double l2TtlJitter, boolean cacheNulls, Duration staleTtl, Duration refreshAhead,
-		boolean lock, Duration lockLease, Duration lockWait) {
+		boolean lock, Duration lockLease, Duration lockWait, long maxValueBytes) {
+
+	/** Default of the largest value written to L2: 512KB. */
+	public static final long DEFAULT_MAX_VALUE_BYTES = 512 * 1024;
 
 	/** Default lease of the cross-instance lock. */
 	public static final Duration DEFAULT_LOCK_LEASE = Duration.ofSeconds(10);
@@ -49,7 +53,7 @@ public record TieredCacheSettings(String name, boolean l1Enabled, Duration l1Ttl
 	public TieredCacheSettings(String name, boolean l1Enabled, Duration l1Ttl, long l1MaxSize, boolean l2Enabled,
 			Duration l2Ttl, double l2TtlJitter, boolean cacheNulls) {
 		this(name, l1Enabled, l1Ttl, l1MaxSize, l2Enabled, l2Ttl, l2TtlJitter, cacheNulls, Duration.ZERO,
-				Duration.ZERO, false, DEFAULT_LOCK_LEASE, DEFAULT_LOCK_WAIT);
+				Duration.ZERO, false, DEFAULT_LOCK_LEASE, DEFAULT_LOCK_WAIT, DEFAULT_MAX_VALUE_BYTES);
 	}
 
 	public TieredCacheSettings {
@@ -71,6 +75,7 @@ public record TieredCacheSettings(String name, boolean l1Enabled, Duration l1Ttl
 				"must be at least 0 and shorter than l2.ttl (" + l2Ttl + ") but was " + refreshAhead);
 		check(positive(lockLease), "lock-lease", "must be positive but was " + lockLease);
 		check(!lockWait.isNegative(), "lock-wait", "must not be negative but was " + lockWait);
+		check(maxValueBytes > 0, "max-value-size", "must be positive but was " + maxValueBytes + "B");
 	}
 
 	/**
@@ -89,7 +94,7 @@ public record TieredCacheSettings(String name, boolean l1Enabled, Duration l1Ttl
 	public TieredCacheSettings withName(String cacheName) {
 		return new TieredCacheSettings(cacheName, this.l1Enabled, this.l1Ttl, this.l1MaxSize, this.l2Enabled,
 				this.l2Ttl, this.l2TtlJitter, this.cacheNulls, this.staleTtl, this.refreshAhead, this.lock,
-				this.lockLease, this.lockWait);
+				this.lockLease, this.lockWait, this.maxValueBytes);
 	}
 
 	private static boolean positive(Duration duration) {

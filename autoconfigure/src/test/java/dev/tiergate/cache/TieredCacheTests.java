@@ -416,6 +416,22 @@ class TieredCacheTests {
 		redis.commands().del(lockKey(cache, "k"));
 	}
 
+	@Test
+	void aValueLargerThanTheLimitIsReturnedAndKeptInL1ButNotWrittenToRedis(CapturedOutput output) throws Throwable {
+		TieredCache cache = cache(new TieredCacheSettings("products", true, L1_TTL, 100, true, L2_TTL, 0, false,
+				Duration.ZERO, Duration.ZERO, false, Duration.ofSeconds(1), Duration.ZERO, 1024));
+		String large = "x".repeat(2000);
+		assertThat(cache.get("big", String.class, loader(large), (value) -> true)).isEqualTo(large);
+		assertThat(cache.get("big", String.class, loader(large), (value) -> true)).isEqualTo(large);
+		assertThat((String) cache.get("other", String.class, loader(large + "y"), (value) -> true)).hasSize(2001);
+		assertThat(this.loads).as("served from L1 the second time").hasValue(2);
+		assertThat(redis.exists(cache.redisKey("big"))).isFalse();
+		assertThat(cache.get("small", String.class, loader("fits"), (value) -> true)).isEqualTo("fits");
+		assertThat(redis.exists(cache.redisKey("small"))).isTrue();
+		assertThat(cache.statistics().errors(CacheErrorKind.TOO_LARGE)).isEqualTo(2);
+		assertThat(output.getAll().split("larger than the largest written to Redis", -1)).hasSize(2);
+	}
+
 	private static String lockKey(TieredCache cache, String key) {
 		String redisKey = cache.redisKey(key);
 		int cacheEnd = redisKey.indexOf(':', redisKey.indexOf(':') + 1) + 1;
@@ -430,12 +446,13 @@ class TieredCacheTests {
 
 	private TieredCacheSettings withFreshness(Duration staleTtl, Duration refreshAhead) {
 		return new TieredCacheSettings("products", true, L1_TTL, 100, true, L2_TTL, 0, false, staleTtl, refreshAhead,
-				false, TieredCacheSettings.DEFAULT_LOCK_LEASE, TieredCacheSettings.DEFAULT_LOCK_WAIT);
+				false, TieredCacheSettings.DEFAULT_LOCK_LEASE, TieredCacheSettings.DEFAULT_LOCK_WAIT,
+				TieredCacheSettings.DEFAULT_MAX_VALUE_BYTES);
 	}
 
 	private TieredCacheSettings withLock(Duration lockWait) {
 		return new TieredCacheSettings("products", true, L1_TTL, 100, true, L2_TTL, 0, false, Duration.ZERO,
-				Duration.ZERO, true, Duration.ofSeconds(10), lockWait);
+				Duration.ZERO, true, Duration.ofSeconds(10), lockWait, TieredCacheSettings.DEFAULT_MAX_VALUE_BYTES);
 	}
 
 	private TieredCache.Loader failing() {

@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.core.Ordered;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration of tiered caches ({@code @TieredCacheable} and friends).
@@ -37,6 +38,12 @@ public class TieredCacheProperties {
 	private int order = DEFAULT_ORDER;
 
 	/**
+	 * Largest encoded value written to Redis; larger values are returned and kept in L1
+	 * only.
+	 */
+	private DataSize maxValueSize = DataSize.ofKilobytes(512);
+
+	/**
 	 * Settings of every cache, unless overridden under 'caches'.
 	 */
 	private final Defaults defaults = new Defaults();
@@ -60,6 +67,14 @@ public class TieredCacheProperties {
 
 	public void setKeyPrefix(@Nullable String keyPrefix) {
 		this.keyPrefix = keyPrefix;
+	}
+
+	public DataSize getMaxValueSize() {
+		return this.maxValueSize;
+	}
+
+	public void setMaxValueSize(DataSize maxValueSize) {
+		this.maxValueSize = maxValueSize;
 	}
 
 	public int getOrder() {

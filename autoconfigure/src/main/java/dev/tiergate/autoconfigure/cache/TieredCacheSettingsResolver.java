@@ -50,11 +50,13 @@ final class TieredCacheSettingsResolver implements Function<String, TieredCacheS
 					orDefault(cache, Cache::getRefreshAhead, defaults.getRefreshAhead()),
 					orDefault(cache, Cache::getLock, defaults.isLock()),
 					orDefault(cache, Cache::getLockLease, defaults.getLockLease()),
-					orDefault(cache, Cache::getLockWait, defaults.getLockWait()));
+					orDefault(cache, Cache::getLockWait, defaults.getLockWait()),
+					this.properties.getMaxValueSize().toBytes());
 		}
 		catch (InvalidCacheSettingException ex) {
-			String property = (cache != null && isSet(cache, ex.getSetting())) ? PREFIX + "caches." + name + "."
-					+ ex.getSetting() : PREFIX + "defaults." + ex.getSetting();
+			String property = ex.getSetting().equals("max-value-size") ? PREFIX + "max-value-size"
+					: (cache != null && isSet(cache, ex.getSetting())) ? PREFIX + "caches." + name + "." + ex.getSetting()
+							: PREFIX + "defaults." + ex.getSetting();
 			throw new TiergateConfigurationException("property '" + property + "'", ex.getProblem(),
 					"Set " + property + " to a valid value (see docs/configuration.md).");
 		}

@@ -144,6 +144,20 @@ class TieredCacheAutoConfigurationTests {
 	}
 
 	@Test
+	void aZeroMaxValueSizeFailsStartupNamingTheProperty() {
+		this.contextRunner.withPropertyValues("tiergate.cache.max-value-size=0")
+			.run((context) -> assertThat(failure(context))
+				.hasMessage("property 'tiergate.cache.max-value-size': must be positive but was 0B"));
+	}
+
+	@Test
+	void theMaxValueSizeAppliesToEveryCache() {
+		this.contextRunner.withPropertyValues("tiergate.cache.max-value-size=2MB")
+			.run((context) -> assertThat(context.getBean(TieredCaches.class).get("any").settings().maxValueBytes())
+				.isEqualTo(2 * 1024 * 1024));
+	}
+
+	@Test
 	void aNegativeStaleTtlFailsStartupNamingTheProperty() {
 		this.contextRunner.withPropertyValues("tiergate.cache.defaults.stale-ttl=-1s")
 			.run((context) -> assertThat(failure(context))
