@@ -1,13 +1,18 @@
 package dev.tiergate.demo;
 
+import dev.tiergate.cache.JsonL2Codec;
+import dev.tiergate.cache.L2Codec;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Bean;
 
 /**
  * A small web application whose product lookups are cached by tiergate: in this JVM
  * (Caffeine) and in Redis. Without a configured Redis it starts an embedded one, see
- * {@link EmbeddedRedisLauncher}.
+ * {@link EmbeddedRedisLauncher}. A page at {@code /} shows the caches and the Redis mode
+ * live, and can stop and start the embedded Redis ({@link EmbeddedRedisController}).
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
@@ -15,6 +20,16 @@ public class DemoApplication {
 
 	public static void main(String[] args) {
 		SpringApplication.run(DemoApplication.class, args);
+	}
+
+	/**
+	 * tiergate's own codec, watched so that a lookup can tell it was answered from L2.
+	 * @param trace where lookups report the sources they reach
+	 * @return the codec of L2 values
+	 */
+	@Bean
+	L2Codec l2Codec(CacheSourceTrace trace) {
+		return new TracingL2Codec(new JsonL2Codec(), trace);
 	}
 
 }

@@ -24,8 +24,11 @@ public class ProductCatalog {
 
 	private final DemoProperties properties;
 
-	public ProductCatalog(DemoProperties properties) {
+	private final CacheSourceTrace trace;
+
+	public ProductCatalog(DemoProperties properties, CacheSourceTrace trace) {
 		this.properties = properties;
+		this.trace = trace;
 		add(new Product(1, "Espresso machine", new BigDecimal("349.00")));
 		add(new Product(2, "Burr grinder", new BigDecimal("129.50")));
 		add(new Product(3, "Milk jug", new BigDecimal("14.90")));
@@ -42,6 +45,7 @@ public class ProductCatalog {
 	 */
 	@TieredCacheable("products")
 	public @Nullable Product find(long id) {
+		this.trace.reached(CacheSource.BACKEND);
 		this.backendCalls.incrementAndGet();
 		simulateLatency();
 		return this.backend.get(id);

@@ -1,0 +1,212 @@
+/*
+ * The demo page: refreshes the views every second from the actuator, and sends the
+ * requests of the buttons that carry a data-request attribute ("METHOD /path"), showing
+ * the response headers listed in their data-headers attribute. Plain JavaScript, no build.
+ *
+ * To show something new: add its markup to index.html and a function to `views`; it is
+ * called after every refresh with { tiergate, health, embeddedRedis } (each null when its
+ * request failed). A new kind of request needs only a button with data-request.
+ */
+(function () {
+	'use strict';
+
+	const REFRESH_MILLIS = 1000;
+	const REQUEST_LOG_SIZE = 12;
+
+	const byId = (id) => document.getElementById(id);
+
+	function setText(id, text) {
+		byId(id).textContent = (text === undefined || text === null || text === '') ? '–' : String(text);
+	}
+
+	function percent(ratio) {
+		return (ratio * 100).toFixed(1) + ' %';
+	}
+
+	function cell(content, className) {
+		const td = document.createElement('td');
+		if (className) {
+			td.className = className;
+		}
+		if (content instanceof Node) {
+			td.appendChild(content);
+		}
+		else {
+			td.textContent = String(content);
+		}
+		return td;
+	}
+
+	function ratioCell(ratio, className) {
+		const wrapper = document.createElement('div');
+		wrapper.className = 'ratio ' + className;
+		const bar = document.createElement('div');
+		bar.className = 'bar';
+		const fill = document.createElement('span');
+		fill.style.width = Math.round(ratio * 100) + '%';
+		bar.appendChild(fill);
+		const label = document.createElement('span');
+		label.className = 'value';
+		label.textContent = percent(ratio);
+		wrapper.append(bar, label);
+		return cell(wrapper);
+	}
+
+	/** The big badge: TIERED while tiergate uses Redis, L1_ONLY while it serves without it. */
+	function redisModeView({ tiergate, health }) {
+		const badge = byId('redis-mode');
+		const component = health && health.components && health.components.tiergate;
+		let mode = 'UNKNOWN';
+		let label = 'unknown';
+		if (component && component.details && component.details.cacheMode) {
+			mode = component.details.cacheMode;
+			label = (mode === 'TIERED') ? 'TIERED' : mode + ' (fallback)';
+		}
+		else if (tiergate && tiergate.redis) {
+			// No health component: tiergate has no Redis to watch at all.
+			mode = (tiergate.redis.mode === 'IN_USE') ? 'TIERED' : 'L1_ONLY';
+			label = (mode === 'TIERED') ? 'TIERED'
+				: 'L1_ONLY (' + ((tiergate.redis.mode === 'FALLBACK') ? 'fallback' : 'no Redis configured') + ')';
+		}
+		badge.dataset.mode = mode;
+		badge.textContent = label;
+		setText('health-status', component ? component.status : (health ? 'no tiergate component' : null));
+		const redis = tiergate && tiergate.redis;
+		setText('circuit-breaker', redis && redis.circuitBreaker);
+		setText('redis-since', redis && redis.since && new Date(redis.since).toLocaleTimeString());
+		setText('fallback-activations', redis && redis.fallbackActivations);
+		setText('last-error', redis && redis.lastError);
+	}
+
+	function embeddedRedisView({ embeddedRedis }) {
+		if (!embeddedRedis) {
+			setText('embedded-redis', null);
+			return;
+		}
+		const embedded = embeddedRedis.embedded;
+		setText('embedded-redis', embedded
+			? (embeddedRedis.running ? 'running' : 'stopped') + ' at ' + embeddedRedis.url
+			: 'not started by the demo (a Redis of your own is configured)');
+		byId('redis-stop').hidden = !embedded;
+		byId('redis-start').hidden = !embedded;
+	}
+
+	/** One row per cache, rebuilt on each refresh; cells have classes so tests can find them. */
+	function cachesView({ tiergate }) {
+		if (!tiergate) {
+			return;
+		}
+		const names = Object.keys(tiergate.caches).sort();
+		if (names.length === 0) {
+			return;
+		}
+		const rows = names.map((name) => {
+			const cache = tiergate.caches[name];
+			const errors = Object.values(cache.errors).reduce((sum, count) => sum + count, 0);
+			const row = document.createElement('tr');
+			row.id = 'cache-' + name;
+			row.append(cell(name, 'name'), cell(cache.mode, 'mode'), cell(cache.l1Size, 'number l1-size'),
+				ratioCell(cache.l1HitRatio, 'l1-hit-ratio'),
+				cell(cache.l1Hits + ' / ' + cache.l1Misses, 'number l1-counts'),
+				ratioCell(cache.l2HitRatio, 'l2-hit-ratio'),
+				cell(cache.l2Hits + ' / ' + cache.l2Misses, 'number l2-counts'),
+				cell(cache.loads, 'number loads'), cell(errors, 'number errors'));
+			return row;
+		});
+		byId('caches').tBodies[0].replaceChildren(...rows);
+	}
+
+	const views = [redisModeView, embeddedRedisView, cachesView];
+
+	async function getJson(url) {
+		// The health endpoint answers 503 with a body when something is DOWN: read it anyway.
+		const response = await fetch(url, { cache: 'no-store', headers: { Accept: 'application/json' } });
+		return response.json();
+	}
+
+	async function settle(promise) {
+		try {
+			return await promise;
+		}
+		catch (ex) {
+			return null;
+		}
+	}
+
+	let refreshTimer = null;
+
+	async function refresh() {
+		clearTimeout(refreshTimer);
+		const [tiergate, health, embeddedRedis] = await Promise.all([settle(getJson('/actuator/tiergate')),
+			settle(getJson('/actuator/health')), settle(getJson('/demo/redis'))]);
+		const data = { tiergate, health, embeddedRedis };
+		for (const view of views) {
+			try {
+				view(data);
+			}
+			catch (ex) {
+				console.error('A view failed', view.name, ex);
+			}
+		}
+		const failed = !tiergate || !health;
+		const error = byId('poll-error');
+		error.hidden = !failed;
+		error.textContent = failed ? 'The application does not answer.' : '';
+		if (!failed) {
+			setText('last-refresh', new Date().toLocaleTimeString());
+		}
+		refreshTimer = setTimeout(refresh, REFRESH_MILLIS);
+	}
+
+	function logRequest(request, status, headers, millis) {
+		const row = document.createElement('tr');
+		const headerText = headers.map(([name, value]) => name + ': ' + (value === null ? '–' : value)).join('   ');
+		row.append(cell(new Date().toLocaleTimeString()), cell(request), cell(status, (status >= 400 || status === 'failed') ? 'status-error' : ''),
+			cell(headerText, 'headers'), cell(millis + ' ms', 'number'));
+		const body = byId('request-log').tBodies[0];
+		body.prepend(row);
+		while (body.rows.length > REQUEST_LOG_SIZE) {
+			body.deleteRow(-1);
+		}
+	}
+
+	function showLastResponse(response, millis) {
+		const badge = byId('last-x-cache');
+		const source = response ? response.headers.get('X-Cache') : null;
+		badge.dataset.source = source || '';
+		badge.textContent = source ? 'X-Cache: ' + source : (response ? 'HTTP ' + response.status : 'failed');
+		const serverMillis = response ? response.headers.get('X-Response-Time-Ms') : null;
+		setText('last-time', (serverMillis !== null ? 'lookup ' + serverMillis + ' ms, ' : '') + 'round trip ' + millis + ' ms');
+	}
+
+	async function send(button) {
+		const [method, url] = button.dataset.request.split(' ');
+		const shown = (button.dataset.headers || '').split(' ').filter(Boolean);
+		button.disabled = true;
+		const started = performance.now();
+		let response = null;
+		try {
+			response = await fetch(url, { method, cache: 'no-store' });
+		}
+		catch (ex) {
+			// Logged below as failed.
+		}
+		const millis = Math.round(performance.now() - started);
+		button.disabled = false;
+		logRequest(method + ' ' + url, response ? response.status : 'failed',
+			shown.map((name) => [name, response ? response.headers.get(name) : null]), millis);
+		if (response && shown.includes('X-Cache')) {
+			showLastResponse(response, millis);
+		}
+		refresh();
+	}
+
+	document.addEventListener('click', (event) => {
+		const button = event.target.closest('button[data-request]');
+		if (button) {
+			send(button);
+		}
+	});
+
+	refresh();
+})();

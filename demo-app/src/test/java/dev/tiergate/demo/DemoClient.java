@@ -1,0 +1,55 @@
+package dev.tiergate.demo;
+
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Plain HTTP calls to a running demo application, for tests: every answer is returned,
+ * whatever its status, so that tests assert on statuses themselves.
+ */
+final class DemoClient {
+
+	private final RestClient client;
+
+	DemoClient(int port) {
+		this.client = RestClient.builder()
+			.baseUrl("http://localhost:" + port)
+			.defaultStatusHandler(HttpStatusCode::isError, (request, response) -> {
+			})
+			.build();
+	}
+
+	ResponseEntity<String> get(String path) {
+		return this.client.get().uri(path).retrieve().toEntity(String.class);
+	}
+
+	ResponseEntity<JsonNode> getJson(String path) {
+		return this.client.get().uri(path).retrieve().toEntity(JsonNode.class);
+	}
+
+	ResponseEntity<JsonNode> post(String path) {
+		return this.client.post().uri(path).retrieve().toEntity(JsonNode.class);
+	}
+
+	ResponseEntity<String> product(long id) {
+		return get("/api/products/" + id);
+	}
+
+	ResponseEntity<JsonNode> health() {
+		return getJson("/actuator/health");
+	}
+
+	static String cacheSource(ResponseEntity<?> response) {
+		return response.getHeaders().getFirst(ProductController.CACHE_HEADER);
+	}
+
+	/** The status of the {@code tiergate} health component, empty when there is none. */
+	static String tiergateStatus(ResponseEntity<JsonNode> health) {
+		JsonNode body = health.getBody();
+		return (body != null) ? body.at("/components/tiergate/status").asString("") : "";
+	}
+
+}

@@ -1,0 +1,127 @@
+package dev.tiergate.demo;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests of the demo page in a real browser: Debian's {@code chromium}, headless, driven
+ * through Debian's {@code chromedriver} with Selenium. Both paths are set explicitly, so
+ * Selenium Manager never runs and nothing is downloaded. Without them the test fails,
+ * saying what to install ({@code .ci/run} installs them). Runs in the context of
+ * {@link EmbeddedRedisApplicationTests}, on the embedded Redis the page stops and starts.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "demo.backend-delay=20ms", "tiergate.redis.timeout=2s" })
+class DemoPageBrowserTests {
+
+	private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+	private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+	/** The page refreshes every second; tiergate notices a stopped Redis at once. */
+	private static final Duration SHOWS_FALLBACK_WITHIN = Duration.ofSeconds(10);
+
+	private static final Duration SHOWS_TIERED_WITHIN = Duration.ofSeconds(10);
+
+	@LocalServerPort
+	private int port;
+
+	private WebDriver browser;
+
+	@BeforeEach
+	void startBrowser(@TempDir Path profile) {
+		assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
+			.as("%s and %s are needed: apt-get install chromium chromium-driver", CHROMIUM, CHROMEDRIVER)
+			.isTrue();
+		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+			.usingAnyFreePort()
+			.build();
+		ChromeOptions options = new ChromeOptions();
+		options.setBinary(CHROMIUM.toFile());
+		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+				"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+				"--window-size=1200,900", "--user-data-dir=" + profile.toAbsolutePath());
+		this.browser = new ChromeDriver(service, options);
+	}
+
+	@AfterEach
+	void stopBrowserAndRestartRedis() {
+		if (this.browser != null) {
+			this.browser.quit();
+		}
+		// Leave the shared context as it was found, whatever the test did.
+		DemoClient demo = new DemoClient(this.port);
+		demo.post("/demo/redis/start");
+		await().atMost(SHOWS_TIERED_WITHIN)
+			.pollInterval(Duration.ofMillis(100))
+			.until(() -> "UP".equals(DemoClient.tiergateStatus(demo.health())));
+	}
+
+	@Test
+	void pageShowsTheRedisModeAndFollowsTheRedisSwitches() {
+		this.browser.get("http://localhost:" + this.port + "/");
+		assertThat(this.browser.getTitle()).isEqualTo("tiergate demo");
+		awaitMode("TIERED", "TIERED", SHOWS_TIERED_WITHIN);
+
+		click("fetch-product-1");
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(text("last-x-cache")).matches("X-Cache: (BACKEND|L1|L2)"));
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(this.browser.findElements(By.id("cache-products"))).hasSize(1));
+
+		click("redis-stop");
+		awaitMode("L1_ONLY", "L1_ONLY (fallback)", SHOWS_FALLBACK_WITHIN);
+		assertThat(text("health-status")).isEqualTo("DEGRADED");
+		click("fetch-product-1");
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+			assertThat(this.browser.findElements(By.cssSelector("#request-log tbody tr"))).hasSize(3);
+			assertThat(text("last-x-cache")).isEqualTo("X-Cache: L1");
+		});
+		WebElement lastRequest = this.browser.findElement(By.cssSelector("#request-log tbody tr"));
+		assertThat(lastRequest.getText()).contains("GET /api/products/1", "200", "X-Cache: L1");
+
+		click("redis-start");
+		awaitMode("TIERED", "TIERED", SHOWS_TIERED_WITHIN);
+		assertThat(text("health-status")).isEqualTo("UP");
+	}
+
+	private void awaitMode(String mode, String label, Duration within) {
+		await().atMost(within)
+			.pollInterval(Duration.ofMillis(100))
+			.ignoreException(StaleElementReferenceException.class)
+			.untilAsserted(() -> {
+				WebElement badge = this.browser.findElement(By.id("redis-mode"));
+				assertThat(badge.getDomAttribute("data-mode")).isEqualTo(mode);
+				assertThat(badge.getText()).isEqualTo(label);
+			});
+	}
+
+	private void click(String id) {
+		this.browser.findElement(By.id(id)).click();
+	}
+
+	private String text(String id) {
+		return this.browser.findElement(By.id(id)).getText();
+	}
+
+}
