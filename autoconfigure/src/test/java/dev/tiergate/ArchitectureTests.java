@@ -20,7 +20,8 @@ class ArchitectureTests {
 	@Test
 	void enginesDoNotDependOnSpring() {
 		noClasses().that()
-			.resideInAnyPackage("dev.tiergate", "dev.tiergate.cache", "dev.tiergate.cache.redis", "dev.tiergate.redis")
+			.resideInAnyPackage("dev.tiergate", "dev.tiergate.cache", "dev.tiergate.cache.redis", "dev.tiergate.redis",
+					"dev.tiergate.ratelimit", "dev.tiergate.ratelimit.redis")
 			.should()
 			.dependOnClassesThat()
 			.resideInAnyPackage("org.springframework..")
@@ -30,10 +31,22 @@ class ArchitectureTests {
 	@Test
 	void enginesDoNotDependOnTheSpringLayers() {
 		noClasses().that()
-			.resideInAnyPackage("dev.tiergate", "dev.tiergate.cache", "dev.tiergate.cache.redis", "dev.tiergate.redis")
+			.resideInAnyPackage("dev.tiergate", "dev.tiergate.cache", "dev.tiergate.cache.redis", "dev.tiergate.redis",
+					"dev.tiergate.ratelimit", "dev.tiergate.ratelimit.redis")
 			.should()
 			.dependOnClassesThat()
-			.resideInAnyPackage("dev.tiergate.cache.interceptor..", "dev.tiergate.autoconfigure..")
+			.resideInAnyPackage("dev.tiergate.cache.interceptor..", "dev.tiergate.ratelimit.interceptor..",
+					"dev.tiergate.ratelimit.web..", "dev.tiergate.autoconfigure..")
+			.check(CLASSES);
+	}
+
+	@Test
+	void theRateLimitInterceptorWorksWithoutServletClasses() {
+		noClasses().that()
+			.resideInAPackage("dev.tiergate.ratelimit.interceptor..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("jakarta.servlet..", "dev.tiergate.ratelimit.web..", "org.springframework.web..")
 			.check(CLASSES);
 	}
 

@@ -2,8 +2,10 @@ package dev.tiergate.autoconfigure.health;
 
 import dev.tiergate.autoconfigure.redis.TiergateRedisAutoConfiguration;
 import dev.tiergate.health.TiergateHealthIndicator;
+import dev.tiergate.ratelimit.RateLimiters;
 import dev.tiergate.redis.GuardedRedis;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -24,8 +26,9 @@ public final class TiergateHealthAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "tiergateHealthIndicator")
-	TiergateHealthIndicator tiergateHealthIndicator(GuardedRedis redis) {
-		return new TiergateHealthIndicator(redis, null);
+	TiergateHealthIndicator tiergateHealthIndicator(GuardedRedis redis, ObjectProvider<RateLimiters> rateLimiters) {
+		RateLimiters limiters = rateLimiters.getIfAvailable();
+		return new TiergateHealthIndicator(redis, (limiters != null) ? limiters::isDistributed : null);
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.tiergate.cache.interceptor;
 
 import java.lang.reflect.Method;
 
+import dev.tiergate.MethodExpressionRoot;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.expression.MethodBasedEvaluationContext;
@@ -19,7 +20,7 @@ final class CacheEvaluation {
 
 	CacheEvaluation(Method method, @Nullable Object[] args, @Nullable Object target, Class<?> targetClass,
 			ParameterNameDiscoverer parameterNames, @Nullable BeanResolver beanResolver) {
-		this.context = new MethodBasedEvaluationContext(new CacheExpressionRoot(method, args, target, targetClass),
+		this.context = new MethodBasedEvaluationContext(new MethodExpressionRoot(method, args, target, targetClass),
 				method, args, parameterNames);
 		if (beanResolver != null) {
 			this.context.setBeanResolver(beanResolver);

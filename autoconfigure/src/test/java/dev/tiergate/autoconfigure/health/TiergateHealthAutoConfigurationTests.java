@@ -2,6 +2,7 @@ package dev.tiergate.autoconfigure.health;
 
 import java.util.Map;
 
+import dev.tiergate.autoconfigure.ratelimit.RateLimitAutoConfiguration;
 import dev.tiergate.autoconfigure.redis.TiergateRedisAutoConfiguration;
 import dev.tiergate.health.TiergateHealthDefaults;
 import dev.tiergate.health.TiergateHealthIndicator;
@@ -35,8 +36,16 @@ class TiergateHealthAutoConfigurationTests {
 				.containsEntry("cacheMode", "TIERED")
 				.containsEntry("circuitBreaker", "CLOSED")
 				.containsEntry("fallbackActivations", 0L)
-				.containsKey("since");
+				.containsKey("since")
+				.doesNotContainKey("rateLimitMode");
 		});
+	}
+
+	@Test
+	void reportsTheRateLimitModeWhenRateLimitingIsOn() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(RateLimitAutoConfiguration.class))
+			.run((context) -> assertThat(context.getBean(TiergateHealthIndicator.class).health(true).getDetails())
+				.containsEntry("rateLimitMode", "DISTRIBUTED"));
 	}
 
 	@Test

@@ -1,15 +1,17 @@
-package dev.tiergate.cache.interceptor;
+package dev.tiergate;
 
 import java.lang.reflect.Method;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * Root object of the SpEL expressions of the tiered cache annotations, reached as
- * {@code #root}: {@code #root.args}, {@code #root.method}, {@code #root.methodName},
- * {@code #root.target}, {@code #root.targetClass}.
+ * Root object of the SpEL expressions of tiergate's annotations ({@code key},
+ * {@code condition}, {@code unless}, {@code costExpression}), reached as {@code #root}:
+ * {@code #root.args}, {@code #root.method}, {@code #root.methodName},
+ * {@code #root.target}, {@code #root.targetClass}. Arguments are also variables:
+ * {@code #id}, {@code #p0}.
  */
-public final class CacheExpressionRoot {
+public final class MethodExpressionRoot {
 
 	private final Method method;
 
@@ -19,7 +21,7 @@ public final class CacheExpressionRoot {
 
 	private final Class<?> targetClass;
 
-	CacheExpressionRoot(Method method, @Nullable Object[] args, @Nullable Object target, Class<?> targetClass) {
+	public MethodExpressionRoot(Method method, @Nullable Object[] args, @Nullable Object target, Class<?> targetClass) {
 		this.method = method;
 		this.args = args;
 		this.target = target;

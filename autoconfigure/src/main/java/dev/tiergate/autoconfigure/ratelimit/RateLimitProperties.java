@@ -1,0 +1,302 @@
+package dev.tiergate.autoconfigure.ratelimit;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.tiergate.autoconfigure.cache.TieredCacheProperties;
+import dev.tiergate.ratelimit.OnRedisFailure;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration of rate limiting ({@code @RateLimited}).
+ */
+@ConfigurationProperties("tiergate.rate-limit")
+public class RateLimitProperties {
+
+	/** Default order of the rate-limit advice: outside the tiered cache, so cached answers still take tokens. */
+	public static final int DEFAULT_ORDER = TieredCacheProperties.DEFAULT_ORDER - 100;
+
+	/**
+	 * Whether rate limiting is enabled.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Namespace that starts every Redis key of a bucket. Defaults to
+	 * 'tiergate.cache.key-prefix', else 'spring.application.name', else 'tiergate'.
+	 */
+	private @Nullable String keyPrefix;
+
+	/**
+	 * Order of the rate-limit advice among the application's other advice. The default
+	 * runs it outside the tiered cache, so an answer from the cache still takes tokens.
+	 */
+	private int order = DEFAULT_ORDER;
+
+	/**
+	 * How a call's client is told apart when its annotation has no key: 'ip', 'user',
+	 * 'header:<name>' or 'global'.
+	 */
+	private String keyResolver = "ip";
+
+	/**
+	 * Addresses or CIDR ranges (IPv4 and IPv6) of the proxies whose X-Forwarded-For and
+	 * Forwarded headers are believed.
+	 */
+	private List<String> trustedProxies = new ArrayList<>();
+
+	/**
+	 * Rate-limit headers of HTTP responses.
+	 */
+	private final Headers headers = new Headers();
+
+	/**
+	 * Buckets kept in this JVM, without Redis or during an outage.
+	 */
+	private final Local local = new Local();
+
+	/**
+	 * Tiers by name, as named by @RateLimited.
+	 */
+	private Map<String, Tier> tiers = defaultTiers();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public @Nullable String getKeyPrefix() {
+		return this.keyPrefix;
+	}
+
+	public void setKeyPrefix(@Nullable String keyPrefix) {
+		this.keyPrefix = keyPrefix;
+	}
+
+	public int getOrder() {
+		return this.order;
+	}
+
+	public void setOrder(int order) {
+		this.order = order;
+	}
+
+	public String getKeyResolver() {
+		return this.keyResolver;
+	}
+
+	public void setKeyResolver(String keyResolver) {
+		this.keyResolver = keyResolver;
+	}
+
+	public List<String> getTrustedProxies() {
+		return this.trustedProxies;
+	}
+
+	public void setTrustedProxies(List<String> trustedProxies) {
+		this.trustedProxies = trustedProxies;
+	}
+
+	public Headers getHeaders() {
+		return this.headers;
+	}
+
+	public Local getLocal() {
+		return this.local;
+	}
+
+	public Map<String, Tier> getTiers() {
+		return this.tiers;
+	}
+
+	public void setTiers(Map<String, Tier> tiers) {
+		this.tiers = tiers;
+	}
+
+	private static Map<String, Tier> defaultTiers() {
+		Map<String, Tier> tiers = new LinkedHashMap<>();
+		tiers.put("chat", new Tier(5, 1, Duration.ofSeconds(10)));
+		tiers.put("content", new Tier(100, 10, Duration.ofSeconds(1)));
+		tiers.put("admin", new Tier(50, 5, Duration.ofSeconds(1)));
+		return tiers;
+	}
+
+	/**
+	 * Rate-limit headers of HTTP responses.
+	 */
+	public static class Headers {
+
+		/**
+		 * Whether responses of rate-limited handlers carry X-RateLimit-Limit,
+		 * X-RateLimit-Remaining and X-RateLimit-Reset. Retry-After is always sent with a
+		 * 429.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Whether responses also carry the IETF draft RateLimit-Policy and RateLimit
+		 * fields.
+		 */
+		private boolean ietf = false;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public boolean isIetf() {
+			return this.ietf;
+		}
+
+		public void setIetf(boolean ietf) {
+			this.ietf = ietf;
+		}
+
+	}
+
+	/**
+	 * Buckets kept in this JVM.
+	 */
+	public static class Local {
+
+		/**
+		 * Maximum number of clients per tier whose buckets are kept in this JVM; beyond
+		 * it the least recently used are dropped, and start over full.
+		 */
+		private long maxBuckets = 100_000;
+
+		public long getMaxBuckets() {
+			return this.maxBuckets;
+		}
+
+		public void setMaxBuckets(long maxBuckets) {
+			this.maxBuckets = maxBuckets;
+		}
+
+	}
+
+	/**
+	 * One token bucket: at most 'capacity' tokens, refilled continuously at
+	 * 'refill-tokens' per 'refill-period'.
+	 */
+	public static class Limit {
+
+		/**
+		 * Most tokens the bucket holds: the burst a client may send at once.
+		 */
+		private long capacity;
+
+		/**
+		 * Tokens added to the bucket every refill period, continuously.
+		 */
+		private long refillTokens;
+
+		/**
+		 * Time in which the bucket gains refill-tokens tokens.
+		 */
+		private @Nullable Duration refillPeriod;
+
+		public Limit() {
+		}
+
+		Limit(long capacity, long refillTokens, Duration refillPeriod) {
+			this.capacity = capacity;
+			this.refillTokens = refillTokens;
+			this.refillPeriod = refillPeriod;
+		}
+
+		public long getCapacity() {
+			return this.capacity;
+		}
+
+		public void setCapacity(long capacity) {
+			this.capacity = capacity;
+		}
+
+		public long getRefillTokens() {
+			return this.refillTokens;
+		}
+
+		public void setRefillTokens(long refillTokens) {
+			this.refillTokens = refillTokens;
+		}
+
+		public @Nullable Duration getRefillPeriod() {
+			return this.refillPeriod;
+		}
+
+		public void setRefillPeriod(@Nullable Duration refillPeriod) {
+			this.refillPeriod = refillPeriod;
+		}
+
+	}
+
+	/**
+	 * A tier: its main limit, further limits a call must also pass, how its clients are
+	 * told apart, and what it does while Redis is unavailable.
+	 */
+	public static class Tier extends Limit {
+
+		/**
+		 * Further limits every call must also pass, such as 1000 per hour on top of the
+		 * burst.
+		 */
+		private List<Limit> extraLimits = new ArrayList<>();
+
+		/**
+		 * How this tier's clients are told apart, overriding
+		 * 'tiergate.rate-limit.key-resolver'.
+		 */
+		private @Nullable String keyResolver;
+
+		/**
+		 * What calls do while Redis is unavailable: checked against buckets in this JVM,
+		 * all allowed, or all denied.
+		 */
+		private OnRedisFailure onRedisFailure = OnRedisFailure.LOCAL;
+
+		public Tier() {
+		}
+
+		Tier(long capacity, long refillTokens, Duration refillPeriod) {
+			super(capacity, refillTokens, refillPeriod);
+		}
+
+		public List<Limit> getExtraLimits() {
+			return this.extraLimits;
+		}
+
+		public void setExtraLimits(List<Limit> extraLimits) {
+			this.extraLimits = extraLimits;
+		}
+
+		public @Nullable String getKeyResolver() {
+			return this.keyResolver;
+		}
+
+		public void setKeyResolver(@Nullable String keyResolver) {
+			this.keyResolver = keyResolver;
+		}
+
+		public OnRedisFailure getOnRedisFailure() {
+			return this.onRedisFailure;
+		}
+
+		public void setOnRedisFailure(OnRedisFailure onRedisFailure) {
+			this.onRedisFailure = onRedisFailure;
+		}
+
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of rate limiting.
+ */
+@NullMarked
+package dev.tiergate.autoconfigure.ratelimit;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,116 @@
+package dev.tiergate.ratelimit;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketState;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.local.LocalBucketBuilder;
+
+/**
+ * The buckets of one tier in this JVM: Bucket4j buckets in a bounded Caffeine map, so
+ * that millions of clients cannot exhaust the memory. A bucket left alone for as long as
+ * the tier takes to fill (and a second) is full again, so it is dropped then without
+ * changing any decision; a bucket evicted earlier because the map is full starts over
+ * full.
+ */
+final class LocalTokenBuckets {
+
+	/**
+	 * Caffeine does not record an access that follows the previous one within a second, so
+	 * an entry may expire up to that much earlier than its last read suggests.
+	 */
+	private static final Duration ACCESS_TIME_TOLERANCE = Duration.ofSeconds(1).plusMillis(1);
+
+	private final RateLimitTier tier;
+
+	private final List<RateLimitTier.Limit> limits;
+
+	private final TimeMeter timeMeter;
+
+	private final Cache<String, Bucket> buckets;
+
+	private final Function<String, Bucket> newBucket = (key) -> newBucket();
+
+	private final long costBeyondCapacityRetryNanos;
+
+	LocalTokenBuckets(RateLimitTier tier, TimeMeter timeMeter, long maxBuckets) {
+		this.tier = tier;
+		this.limits = tier.limits();
+		this.timeMeter = timeMeter;
+		this.buckets = Caffeine.newBuilder()
+			.maximumSize(maxBuckets)
+			.expireAfterAccess(tier.timeToFill().plus(ACCESS_TIME_TOLERANCE))
+			.ticker(timeMeter::currentTimeNanos)
+			.build();
+		this.costBeyondCapacityRetryNanos = tier.timeToFill().toNanos();
+	}
+
+	RateLimitDecision tryConsume(String clientKey, long cost) {
+		Bucket bucket = this.buckets.get(clientKey, this.newBucket);
+		if (this.limits.size() == 1) {
+			ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(cost);
+			return new RateLimitDecision(this.tier, probe.isConsumed(), false, 0, probe.getRemainingTokens(),
+					probe.getNanosToWaitForReset(), retryNanos(probe, cost));
+		}
+		// The state of every limit, for the headers of the one closest to exhaustion.
+		var result = bucket.asVerbose().tryConsumeAndReturnRemaining(cost);
+		BucketState state = result.getState();
+		long[] remaining = new long[this.limits.size()];
+		long[] resetNanos = new long[this.limits.size()];
+		for (int i = 0; i < remaining.length; i++) {
+			RateLimitTier.Limit limit = this.limits.get(i);
+			remaining[i] = state.getCurrentSize(i);
+			resetNanos[i] = nanosToFull(limit, remaining[i], state.getRoundingError(i));
+		}
+		int closest = RateLimitDecision.closestToExhaustion(remaining, resetNanos);
+		ConsumptionProbe probe = result.getValue();
+		return new RateLimitDecision(this.tier, probe.isConsumed(), false, closest, remaining[closest],
+				resetNanos[closest], retryNanos(probe, cost));
+	}
+
+	/** Bucket4j waits forever for a cost above the capacity; a header needs a finite time. */
+	private long retryNanos(ConsumptionProbe probe, long cost) {
+		return (cost > this.tier.smallestCapacity()) ? this.costBeyondCapacityRetryNanos
+				: probe.getNanosToWaitForRefill();
+	}
+
+	/**
+	 * Time until a limit is full. Bucket4j keeps the fraction of a token a refill left
+	 * over as a rounding error, in units of 1/refillPeriodNanos of the refill.
+	 */
+	private static long nanosToFull(RateLimitTier.Limit limit, long tokens, long roundingError) {
+		long missing = limit.capacity() - tokens;
+		if (missing <= 0) {
+			return 0;
+		}
+		long periodNanos = limit.refillPeriod().toNanos();
+		try {
+			long units = Math.subtractExact(Math.multiplyExact(missing, periodNanos), roundingError);
+			return -Math.floorDiv(-units, limit.refillTokens());
+		}
+		catch (ArithmeticException ex) {
+			return Long.MAX_VALUE;
+		}
+	}
+
+	long size() {
+		this.buckets.cleanUp();
+		return this.buckets.estimatedSize();
+	}
+
+	private Bucket newBucket() {
+		LocalBucketBuilder builder = Bucket.builder().withCustomTimePrecision(this.timeMeter);
+		for (RateLimitTier.Limit limit : this.limits) {
+			builder.addLimit((bandwidth) -> bandwidth.capacity(limit.capacity())
+				.refillGreedy(limit.refillTokens(), limit.refillPeriod()));
+		}
+		return builder.build();
+	}
+
+}

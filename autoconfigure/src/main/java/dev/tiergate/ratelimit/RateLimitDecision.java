@@ -1,0 +1,172 @@
+package dev.tiergate.ratelimit;
+
+import java.time.Duration;
+
+/**
+ * The outcome of one check: whether the call may go on, and the state of the limit
+ * closest to exhaustion (the one with the fewest tokens left, and of those the one that
+ * takes longest to fill), which is what the {@code X-RateLimit-*} headers describe.
+ */
+public final class RateLimitDecision {
+
+	private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+	private final RateLimitTier tier;
+
+	private final boolean allowed;
+
+	private final boolean distributed;
+
+	private final int limitIndex;
+
+	private final long remaining;
+
+	private final long resetNanos;
+
+	private final long retryAfterNanos;
+
+	/**
+	 * Creates a decision.
+	 * @param tier the tier checked
+	 * @param allowed whether the call may go on
+	 * @param distributed whether the bucket is in Redis (shared by every instance) rather
+	 * than in this JVM
+	 * @param limitIndex which of the tier's limits the state describes
+	 * @param remaining the tokens left in that limit
+	 * @param resetNanos how long until that limit is full again
+	 * @param retryAfterNanos when rejected, how long until the call would be allowed;
+	 * ignored when allowed
+	 */
+	public RateLimitDecision(RateLimitTier tier, boolean allowed, boolean distributed, int limitIndex,
+			long remaining, long resetNanos, long retryAfterNanos) {
+		this.tier = tier;
+		this.allowed = allowed;
+		this.distributed = distributed;
+		this.limitIndex = limitIndex;
+		this.remaining = Math.max(0, remaining);
+		this.resetNanos = Math.max(0, resetNanos);
+		this.retryAfterNanos = allowed ? 0 : Math.max(0, retryAfterNanos);
+	}
+
+	/**
+	 * Returns which limit of several is closest to exhaustion: the fewest tokens left,
+	 * then the longest time to fill.
+	 * @param remaining the tokens left per limit
+	 * @param resetNanos the time to fill per limit
+	 * @return the index of that limit
+	 */
+	public static int closestToExhaustion(long[] remaining, long[] resetNanos) {
+		int closest = 0;
+		for (int i = 1; i < remaining.length; i++) {
+			if (remaining[i] < remaining[closest]
+					|| (remaining[i] == remaining[closest] && resetNanos[i] > resetNanos[closest])) {
+				closest = i;
+			}
+		}
+		return closest;
+	}
+
+	/**
+	 * Returns the tier checked.
+	 * @return the tier
+	 */
+	public RateLimitTier tier() {
+		return this.tier;
+	}
+
+	/**
+	 * Returns whether the call may go on.
+	 * @return whether it is allowed
+	 */
+	public boolean isAllowed() {
+		return this.allowed;
+	}
+
+	/**
+	 * Returns whether the bucket is in Redis, shared by every instance, rather than in
+	 * this JVM.
+	 * @return whether the check was distributed
+	 */
+	public boolean isDistributed() {
+		return this.distributed;
+	}
+
+	/**
+	 * Returns the limit described.
+	 * @return the limit closest to exhaustion
+	 */
+	public RateLimitTier.Limit limit() {
+		return this.tier.limits().get(this.limitIndex);
+	}
+
+	/**
+	 * Returns the position of the limit described among the tier's limits: 0 for the main
+	 * limit, then the extra limits.
+	 * @return the index of the limit closest to exhaustion
+	 */
+	public int limitIndex() {
+		return this.limitIndex;
+	}
+
+	/**
+	 * Returns the capacity of the limit described ({@code X-RateLimit-Limit}).
+	 * @return the capacity
+	 */
+	public long capacity() {
+		return limit().capacity();
+	}
+
+	/**
+	 * Returns the whole tokens left in the limit described ({@code X-RateLimit-Remaining}).
+	 * @return the tokens left
+	 */
+	public long remaining() {
+		return this.remaining;
+	}
+
+	/**
+	 * Returns how long until the limit described is full again.
+	 * @return the time to fill
+	 */
+	public Duration reset() {
+		return Duration.ofNanos(this.resetNanos);
+	}
+
+	/**
+	 * Returns the seconds until the limit described is full again, rounded up
+	 * ({@code X-RateLimit-Reset}).
+	 * @return the seconds
+	 */
+	public long resetSeconds() {
+		return ceilSeconds(this.resetNanos);
+	}
+
+	/**
+	 * Returns how long until a rejected call would be allowed; zero when allowed.
+	 * @return the time to wait
+	 */
+	public Duration retryAfter() {
+		return Duration.ofNanos(this.retryAfterNanos);
+	}
+
+	/**
+	 * Returns the seconds until a rejected call would be allowed, rounded up and at least
+	 * 1 ({@code Retry-After}); zero when allowed.
+	 * @return the seconds
+	 */
+	public long retryAfterSeconds() {
+		return this.allowed ? 0 : Math.max(1, ceilSeconds(this.retryAfterNanos));
+	}
+
+	private static long ceilSeconds(long nanos) {
+		return (nanos / NANOS_PER_SECOND) + ((nanos % NANOS_PER_SECOND != 0) ? 1 : 0);
+	}
+
+	@Override
+	public String toString() {
+		return "RateLimitDecision[tier=" + this.tier.name() + ", allowed=" + this.allowed + ", distributed="
+				+ this.distributed + ", limit=" + capacity() + ", remaining=" + this.remaining + ", reset="
+				+ reset() + ", retryAfter=" + retryAfter() + "]";
+	}
+
+}

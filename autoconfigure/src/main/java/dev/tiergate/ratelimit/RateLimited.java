@@ -1,0 +1,63 @@
+package dev.tiergate.ratelimit;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Limits how often a method may be called, per client, with a token bucket of a tier
+ * configured under {@code tiergate.rate-limit.tiers.<tier>}. Each call takes
+ * {@link #cost()} tokens; when the bucket does not hold them the method is not invoked
+ * and a {@link RateLimitExceededException} is thrown, which a Spring MVC application
+ * answers with HTTP 429 and an {@code application/problem+json} body.
+ * <p>
+ * On a class, it applies to every public method of the class; an annotation on a method
+ * wins over the class's. Methods of one tier share their buckets: a client's calls to
+ * any {@code "chat"} method draw from the same tokens. The buckets live in Redis when
+ * tiergate has one, so every instance of the application shares them, and in this JVM
+ * otherwise.
+ * <p>
+ * It runs before {@code @TieredCacheable} by default, so an answer from the cache still
+ * takes tokens.
+ */
+@Target({ ElementType.METHOD, ElementType.TYPE, ElementType.ANNOTATION_TYPE })
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface RateLimited {
+
+	/**
+	 * Name of the tier, configured under {@code tiergate.rate-limit.tiers.<name>}; an
+	 * unknown tier fails the application at startup.
+	 * @return the tier
+	 */
+	String value();
+
+	/**
+	 * SpEL expression computing the client the bucket belongs to, evaluated against the
+	 * method arguments: {@code #userId}, {@code #p0}, {@code #request.tenant}. Empty (the
+	 * default) means the tier's key resolver ({@code ip}, {@code user},
+	 * {@code header:<name>} or {@code global}); outside an HTTP request a request-based
+	 * resolver has no client, and every such call shares the bucket {@code "none"}.
+	 * @return the key expression
+	 */
+	String key() default "";
+
+	/**
+	 * Number of tokens one call takes; at least 1 and at most the smallest capacity of
+	 * the tier.
+	 * @return the cost
+	 */
+	long cost() default 1;
+
+	/**
+	 * SpEL expression computing the number of tokens one call takes, for example
+	 * {@code #prompt.length() / 100}; when set it replaces {@link #cost()}. A result below
+	 * 1 counts as 1, so every call counts; a call costing more than the tier's capacity is
+	 * always rejected.
+	 * @return the cost expression
+	 */
+	String costExpression() default "";
+
+}

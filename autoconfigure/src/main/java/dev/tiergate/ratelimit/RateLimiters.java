@@ -1,0 +1,86 @@
+package dev.tiergate.ratelimit;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.github.bucket4j.TimeMeter;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The rate-limit tiers of an application and the buckets behind them: in Redis when
+ * {@link DistributedBuckets} are given, shared by every instance, and in this JVM
+ * otherwise or during an outage (as each tier's {@link OnRedisFailure} says).
+ */
+public final class RateLimiters {
+
+	private final Map<String, TierRateLimiter> limiters;
+
+	private final @Nullable DistributedBuckets distributed;
+
+	/**
+	 * Creates the rate limiters of some tiers.
+	 * @param tiers the tiers
+	 * @param distributed the buckets in Redis, or {@code null} to keep every bucket in this
+	 * JVM
+	 * @param timeMeter the time source of the buckets in this JVM
+	 * @param maxLocalBuckets the most buckets (clients) each tier keeps in this JVM
+	 * @param metrics creates the metrics of each tier
+	 */
+	public RateLimiters(Collection<RateLimitTier> tiers, @Nullable DistributedBuckets distributed,
+			TimeMeter timeMeter, long maxLocalBuckets, RateLimitMetrics.Factory metrics) {
+		if (maxLocalBuckets < 1) {
+			throw new IllegalArgumentException("maxLocalBuckets must be positive but was " + maxLocalBuckets);
+		}
+		Map<String, TierRateLimiter> limiters = new LinkedHashMap<>();
+		for (RateLimitTier tier : tiers) {
+			limiters.put(tier.name(), new TierRateLimiter(tier, distributed,
+					new LocalTokenBuckets(tier, timeMeter, maxLocalBuckets), metrics.forTier(tier.name())));
+		}
+		this.limiters = Collections.unmodifiableMap(limiters);
+		this.distributed = distributed;
+	}
+
+	/**
+	 * Returns the limiter of a tier.
+	 * @param tier the tier name
+	 * @return the limiter, or {@code null} when there is no such tier
+	 */
+	public @Nullable TierRateLimiter find(String tier) {
+		return this.limiters.get(tier);
+	}
+
+	/**
+	 * Returns the limiter of a tier.
+	 * @param tier the tier name
+	 * @return the limiter
+	 * @throws IllegalArgumentException when there is no such tier
+	 */
+	public TierRateLimiter get(String tier) {
+		TierRateLimiter limiter = this.limiters.get(tier);
+		if (limiter == null) {
+			throw new IllegalArgumentException(
+					"No rate-limit tier '" + tier + "'; the tiers are " + this.limiters.keySet());
+		}
+		return limiter;
+	}
+
+	/**
+	 * Returns the limiters of every tier.
+	 * @return the limiters
+	 */
+	public Collection<TierRateLimiter> all() {
+		return this.limiters.values();
+	}
+
+	/**
+	 * Returns whether limits are enforced in Redis now, shared by every instance, rather
+	 * than in this JVM (no Redis configured, or an outage).
+	 * @return whether rate limiting is distributed now
+	 */
+	public boolean isDistributed() {
+		return this.distributed != null && this.distributed.isAvailable();
+	}
+
+}

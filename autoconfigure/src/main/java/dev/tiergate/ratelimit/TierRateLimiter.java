@@ -1,0 +1,82 @@
+package dev.tiergate.ratelimit;
+
+import java.time.Duration;
+
+import dev.tiergate.redis.RedisUnavailableException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Checks calls against the buckets of one tier: in Redis when the application has it, in
+ * this JVM otherwise, and while Redis cannot be reached as the tier's
+ * {@link OnRedisFailure} says.
+ */
+public final class TierRateLimiter {
+
+	/** What a DENY tier tells clients to wait during an outage: about when the breaker probes Redis again. */
+	private static final long DENY_RETRY_NANOS = Duration.ofSeconds(1).toNanos();
+
+	private final RateLimitTier tier;
+
+	private final @Nullable DistributedBuckets distributed;
+
+	private final LocalTokenBuckets local;
+
+	private final RateLimitMetrics metrics;
+
+	TierRateLimiter(RateLimitTier tier, @Nullable DistributedBuckets distributed, LocalTokenBuckets local,
+			RateLimitMetrics metrics) {
+		this.tier = tier;
+		this.distributed = distributed;
+		this.local = local;
+		this.metrics = metrics;
+	}
+
+	/**
+	 * Returns the tier.
+	 * @return the tier
+	 */
+	public RateLimitTier tier() {
+		return this.tier;
+	}
+
+	/**
+	 * Takes tokens from a client's bucket if it holds them.
+	 * @param clientKey the client, as its key resolver or key expression gave it
+	 * @param cost the tokens to take, at least 1
+	 * @return the decision
+	 */
+	public RateLimitDecision check(String clientKey, long cost) {
+		if (cost < 1) {
+			throw new IllegalArgumentException("A call must cost at least 1 token but cost " + cost);
+		}
+		RateLimitDecision decision = (this.distributed != null) ? checkDistributed(this.distributed, clientKey, cost)
+				: this.local.tryConsume(clientKey, cost);
+		this.metrics.checked(decision.isAllowed(), decision.isDistributed());
+		return decision;
+	}
+
+	private RateLimitDecision checkDistributed(DistributedBuckets buckets, String clientKey, long cost) {
+		try {
+			return buckets.tryConsume(this.tier, clientKey, cost);
+		}
+		catch (RedisUnavailableException ex) {
+			// GuardedRedis has logged the outage once and counts it; nothing to add per call.
+			return switch (this.tier.onRedisFailure()) {
+				case LOCAL -> this.local.tryConsume(clientKey, cost);
+				case ALLOW -> new RateLimitDecision(this.tier, true, false, 0, this.tier.limits().get(0).capacity(),
+						0, 0);
+				case DENY -> new RateLimitDecision(this.tier, false, false, 0, 0, this.tier.timeToFill().toNanos(),
+						DENY_RETRY_NANOS);
+			};
+		}
+	}
+
+	/**
+	 * Returns the number of buckets this tier holds in this JVM.
+	 * @return the number of local buckets
+	 */
+	public long localBuckets() {
+		return this.local.size();
+	}
+
+}

@@ -1,0 +1,62 @@
+package dev.tiergate.ratelimit.interceptor;
+
+import java.util.function.Supplier;
+
+import dev.tiergate.ratelimit.RateLimitDecision;
+import dev.tiergate.ratelimit.RateLimitExceededException;
+import dev.tiergate.ratelimit.RateLimitListener;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.expression.BeanResolver;
+import org.springframework.expression.EvaluationContext;
+import org.springframework.util.function.SingletonSupplier;
+
+/**
+ * Checks a {@code @RateLimited} call against its tier before it proceeds, and throws
+ * {@link RateLimitExceededException} instead of invoking the method when the caller's
+ * bucket is empty. A call whose key needs no SpEL evaluates none: the operation is looked
+ * up by method and the key comes from an argument or the key resolver.
+ */
+public final class RateLimitInterceptor implements MethodInterceptor {
+
+	private final RateLimitOperationSource operationSource;
+
+	private final Supplier<RateLimitListener> listener;
+
+	private final @Nullable BeanResolver beanResolver;
+
+	/**
+	 * Creates an interceptor.
+	 * @param operationSource the source of the operation of each method
+	 * @param listener told about every decision, resolved on first use
+	 * @param beanResolver resolves {@code @beanName} references in expressions, if any
+	 */
+	public RateLimitInterceptor(RateLimitOperationSource operationSource, Supplier<RateLimitListener> listener,
+			@Nullable BeanResolver beanResolver) {
+		this.operationSource = operationSource;
+		this.listener = SingletonSupplier.of(listener);
+		this.beanResolver = beanResolver;
+	}
+
+	@Override
+	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
+		Object target = invocation.getThis();
+		RateLimitOperation operation = this.operationSource.get(invocation.getMethod(), target);
+		if (operation == null) {
+			return invocation.proceed();
+		}
+		@Nullable Object[] args = invocation.getArguments();
+		EvaluationContext context = operation.needsEvaluation() ? operation.evaluationContext(args, target,
+				this.operationSource.parameterNames(), this.beanResolver) : null;
+		RateLimitDecision decision = operation.limiter()
+			.check(operation.clientKey(args, context), operation.costOf(context));
+		this.listener.get().onDecision(decision);
+		if (!decision.isAllowed()) {
+			throw new RateLimitExceededException(decision);
+		}
+		return invocation.proceed();
+	}
+
+}

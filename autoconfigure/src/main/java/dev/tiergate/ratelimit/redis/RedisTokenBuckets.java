@@ -1,0 +1,202 @@
+package dev.tiergate.ratelimit.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+import dev.tiergate.ratelimit.DistributedBuckets;
+import dev.tiergate.ratelimit.RateLimitDecision;
+import dev.tiergate.ratelimit.RateLimitTier;
+import dev.tiergate.redis.GuardedRedis;
+import dev.tiergate.redis.RedisUnavailableException;
+import io.github.bucket4j.TimeMeter;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Token buckets in Redis, shared by every instance: each check is one {@code EVALSHA} of
+ * the {@link TokenBucketScript}, through {@link GuardedRedis}, that checks every limit of
+ * the tier at once using the Redis server's clock.
+ * <p>
+ * A bucket's key is {@code {<prefix>:rl:<tier>:<hash>}}: the client key is hashed
+ * (SHA-256, the first 128 bits in hex), so no address or API key is stored in Redis and
+ * a client cannot choose how long a key is; the braces make the whole key its Redis
+ * Cluster hash tag.
+ */
+public final class RedisTokenBuckets implements DistributedBuckets {
+
+	private static final byte[] SERVER_TIME = new byte[0];
+
+	private static final byte[] ONE = ascii(1);
+
+	private static final int HASH_BYTES = 16;
+
+	private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+	private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+		try {
+			return MessageDigest.getInstance("SHA-256");
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("Every Java platform has SHA-256", ex);
+		}
+	});
+
+	private final GuardedRedis redis;
+
+	private final TokenBucketScript script;
+
+	private final String namespace;
+
+	private final @Nullable TimeMeter testTime;
+
+	private final ConcurrentMap<String, TierArguments> tiers = new ConcurrentHashMap<>();
+
+	/**
+	 * Creates buckets that use the Redis server's clock.
+	 * @param redis the guarded connection
+	 * @param namespace the namespace that starts every key
+	 */
+	public RedisTokenBuckets(GuardedRedis redis, String namespace) {
+		this(redis, namespace, null);
+	}
+
+	/**
+	 * Creates buckets.
+	 * @param redis the guarded connection
+	 * @param namespace the namespace that starts every key
+	 * @param testTime for tests only: a time source whose time is sent to the script
+	 * instead of it reading the Redis server's clock, so that a test can move time without
+	 * sleeping; {@code null} for the server's clock. Instances with different clocks must
+	 * never share buckets this way.
+	 */
+	public RedisTokenBuckets(GuardedRedis redis, String namespace, @Nullable TimeMeter testTime) {
+		this.redis = redis;
+		this.script = TokenBucketScript.load();
+		this.namespace = namespace;
+		this.testTime = testTime;
+	}
+
+	@Override
+	public RateLimitDecision tryConsume(RateLimitTier tier, String clientKey, long cost) {
+		TierArguments arguments = this.tiers.computeIfAbsent(tier.name(), (name) -> new TierArguments(tier));
+		byte[] key = arguments.key(clientKey);
+		byte[][] argv = arguments.argv(now(), cost);
+		List<Long> reply = this.redis.call((commands) -> this.script.run(commands, key, argv));
+		return decision(tier, reply);
+	}
+
+	/**
+	 * Returns the Redis key of a client's bucket of a tier.
+	 * @param tier the tier name
+	 * @param clientKey the client key
+	 * @return the key
+	 */
+	public String key(String tier, String clientKey) {
+		return "{" + this.namespace + ":rl:" + tier + ":" + new String(hexHash(clientKey), StandardCharsets.US_ASCII)
+				+ "}";
+	}
+
+	@Override
+	public boolean isAvailable() {
+		return this.redis.isAvailable();
+	}
+
+	private byte[] now() {
+		if (this.testTime == null) {
+			return SERVER_TIME;
+		}
+		return Long.toString(this.testTime.currentTimeNanos() / 1000).getBytes(StandardCharsets.US_ASCII);
+	}
+
+	private static RateLimitDecision decision(RateLimitTier tier, List<Long> reply) {
+		if (reply == null || reply.size() != 2 + 2 * tier.limits().size()) {
+			throw new RedisUnavailableException("Unexpected reply of the token-bucket script: " + reply, null);
+		}
+		boolean allowed = reply.get(0) == 1;
+		long waitMicros = reply.get(1);
+		int count = tier.limits().size();
+		long[] remaining = new long[count];
+		long[] resetNanos = new long[count];
+		for (int i = 0; i < count; i++) {
+			remaining[i] = reply.get(2 + 2 * i);
+			resetNanos[i] = reply.get(3 + 2 * i) * 1000;
+		}
+		int closest = (count == 1) ? 0 : RateLimitDecision.closestToExhaustion(remaining, resetNanos);
+		// -1: the call costs more than a capacity and never passes; a header needs a finite time.
+		long retryNanos = (waitMicros < 0) ? tier.timeToFill().toNanos() : waitMicros * 1000;
+		return new RateLimitDecision(tier, allowed, true, closest, remaining[closest], resetNanos[closest],
+				retryNanos);
+	}
+
+	private static byte[] hexHash(String clientKey) {
+		byte[] digest = SHA_256.get().digest(clientKey.getBytes(StandardCharsets.UTF_8));
+		byte[] hex = new byte[HASH_BYTES * 2];
+		for (int i = 0; i < HASH_BYTES; i++) {
+			hex[2 * i] = HEX_DIGITS[(digest[i] >> 4) & 0xf];
+			hex[2 * i + 1] = HEX_DIGITS[digest[i] & 0xf];
+		}
+		return hex;
+	}
+
+	/** What every check of one tier sends alike, encoded once. */
+	private final class TierArguments {
+
+		private final byte[] keyStart;
+
+		private final byte[][] limits;
+
+		private final byte[] globalKey;
+
+		private final byte[] noneKey;
+
+		TierArguments(RateLimitTier tier) {
+			this.keyStart = ("{" + RedisTokenBuckets.this.namespace + ":rl:" + tier.name() + ":")
+				.getBytes(StandardCharsets.UTF_8);
+			List<RateLimitTier.Limit> tierLimits = tier.limits();
+			this.limits = new byte[tierLimits.size() * 3][];
+			for (int i = 0; i < tierLimits.size(); i++) {
+				RateLimitTier.Limit limit = tierLimits.get(i);
+				this.limits[3 * i] = ascii(limit.capacity());
+				this.limits[3 * i + 1] = ascii(limit.scale());
+				this.limits[3 * i + 2] = ascii(limit.unitsPerMicro());
+			}
+			// The keys of the 'global' resolver and of calls without a client are the same every time.
+			this.globalKey = build("global");
+			this.noneKey = build("none");
+		}
+
+		byte[] key(String clientKey) {
+			return switch (clientKey) {
+				case "global" -> this.globalKey;
+				case "none" -> this.noneKey;
+				default -> build(clientKey);
+			};
+		}
+
+		byte[][] argv(byte[] now, long cost) {
+			byte[][] argv = new byte[2 + this.limits.length][];
+			argv[0] = now;
+			argv[1] = (cost == 1) ? ONE : ascii(cost);
+			System.arraycopy(this.limits, 0, argv, 2, this.limits.length);
+			return argv;
+		}
+
+		private byte[] build(String clientKey) {
+			byte[] hash = hexHash(clientKey);
+			byte[] key = new byte[this.keyStart.length + hash.length + 1];
+			System.arraycopy(this.keyStart, 0, key, 0, this.keyStart.length);
+			System.arraycopy(hash, 0, key, this.keyStart.length, hash.length);
+			key[key.length - 1] = '}';
+			return key;
+		}
+
+	}
+
+	private static byte[] ascii(long value) {
+		return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+	}
+
+}

@@ -1,0 +1,100 @@
+package dev.tiergate.ratelimit.web;
+
+import java.security.Principal;
+
+import dev.tiergate.ratelimit.ClientKeyResolver;
+import dev.tiergate.ratelimit.ClientKeyResolvers;
+import jakarta.servlet.http.HttpServletRequest;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.ClassUtils;
+
+/**
+ * The {@link ClientKeyResolver}s of a servlet application, reading the current request:
+ * <ul>
+ * <li>{@code ip}: the client address ({@link ClientAddress}: the peer, or what trusted
+ * proxies recorded);</li>
+ * <li>{@code user}: the name of the authenticated user (Spring Security's, when it is on
+ * the class path, else the servlet container's); anonymous callers by address;</li>
+ * <li>{@code header:<name>}: the value of a request header, at most
+ * {@value #MAX_HEADER_LENGTH} characters of it; callers without it by address;</li>
+ * <li>{@code global}: one bucket for everybody.</li>
+ * </ul>
+ * Outside a request (a scheduled job, a message listener) the request-based resolvers
+ * know no client and the call uses the bucket {@code "none"}.
+ */
+public final class ServletClientKeyResolvers implements ClientKeyResolvers {
+
+	/** The longest header value used as a key: a client must not make the server hash megabytes. */
+	public static final int MAX_HEADER_LENGTH = 256;
+
+	private static final String HEADER_PREFIX = "header:";
+
+	private final ClientAddress clientAddress;
+
+	private final boolean springSecurity;
+
+	private final ClientKeyResolver ip = this::ip;
+
+	private final ClientKeyResolver user = this::user;
+
+	/**
+	 * Creates the resolvers.
+	 * @param trustedProxies the proxies whose forwarding headers are believed
+	 */
+	public ServletClientKeyResolvers(TrustedProxies trustedProxies) {
+		this.clientAddress = new ClientAddress(trustedProxies);
+		this.springSecurity = ClassUtils.isPresent("org.springframework.security.core.context.SecurityContextHolder",
+				ServletClientKeyResolvers.class.getClassLoader());
+	}
+
+	@Override
+	public ClientKeyResolver forSpec(String spec) {
+		if (!ClientKeyResolvers.isSupported(spec)) {
+			throw new IllegalArgumentException("Unknown key resolver '" + spec + "'");
+		}
+		return switch (spec) {
+			case "global" -> ClientKeyResolver.GLOBAL;
+			case "ip" -> this.ip;
+			case "user" -> this.user;
+			default -> header(spec.substring(HEADER_PREFIX.length()));
+		};
+	}
+
+	private @Nullable String ip() {
+		HttpServletRequest request = CurrentRequest.request();
+		return (request != null) ? ip(request) : null;
+	}
+
+	private String ip(HttpServletRequest request) {
+		return "ip:" + this.clientAddress.of(request);
+	}
+
+	private @Nullable String user() {
+		HttpServletRequest request = CurrentRequest.request();
+		if (request == null) {
+			return null;
+		}
+		String name = this.springSecurity ? SpringSecurityPrincipal.name() : null;
+		if (name == null) {
+			Principal principal = request.getUserPrincipal();
+			name = (principal != null) ? principal.getName() : null;
+		}
+		return (name != null) ? "user:" + name : ip(request);
+	}
+
+	private ClientKeyResolver header(String name) {
+		return () -> {
+			HttpServletRequest request = CurrentRequest.request();
+			if (request == null) {
+				return null;
+			}
+			String value = request.getHeader(name);
+			if (value == null || value.isBlank()) {
+				return ip(request);
+			}
+			return "header:" + ((value.length() <= MAX_HEADER_LENGTH) ? value : value.substring(0, MAX_HEADER_LENGTH));
+		};
+	}
+
+}

@@ -1,0 +1,177 @@
+package dev.tiergate.autoconfigure.ratelimit;
+
+import dev.tiergate.TiergateConfigurationException;
+import dev.tiergate.autoconfigure.cache.TieredCacheProperties;
+import dev.tiergate.ratelimit.RateLimited;
+import dev.tiergate.ratelimit.RateLimiters;
+import dev.tiergate.ratelimit.interceptor.RateLimitAdvisor;
+import dev.tiergate.ratelimit.web.RateLimitExceptionHandler;
+import io.github.bucket4j.Bucket;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link RateLimitAutoConfiguration}, without Redis.
+ */
+class RateLimitAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(RateLimitAutoConfiguration.class));
+
+	@Test
+	void withoutRedisTheDefaultTiersRunInThisJvm() {
+		this.runner.run((context) -> {
+			RateLimiters limiters = context.getBean(RateLimiters.class);
+			assertThat(limiters.isDistributed()).isFalse();
+			assertThat(limiters.all()).extracting((limiter) -> limiter.tier().name())
+				.containsExactly("chat", "content", "admin");
+			assertThat(limiters.get("chat").tier().limits().get(0).capacity()).isEqualTo(5);
+			assertThat(context).doesNotHaveBean(RateLimitExceptionHandler.class);
+		});
+	}
+
+	@Test
+	void theAdviceRunsOutsideTheCacheByDefaultAndItsOrderIsConfigurable() {
+		this.runner.run((context) -> assertThat(context.getBean(RateLimitAdvisor.class).getOrder())
+			.isEqualTo(TieredCacheProperties.DEFAULT_ORDER - 100)
+			.isEqualTo(Ordered.LOWEST_PRECEDENCE - 200));
+		this.runner.withPropertyValues("tiergate.rate-limit.order=5")
+			.run((context) -> assertThat(context.getBean(RateLimitAdvisor.class).getOrder()).isEqualTo(5));
+	}
+
+	@Test
+	void aTierWithExtraLimitsAndItsOwnSettingsIsBound() {
+		this.runner
+			.withPropertyValues("tiergate.rate-limit.tiers.search.capacity=20",
+					"tiergate.rate-limit.tiers.search.refill-tokens=2", "tiergate.rate-limit.tiers.search.refill-period=1s",
+					"tiergate.rate-limit.tiers.search.extra-limits[0].capacity=1000",
+					"tiergate.rate-limit.tiers.search.extra-limits[0].refill-tokens=1000",
+					"tiergate.rate-limit.tiers.search.extra-limits[0].refill-period=1h",
+					"tiergate.rate-limit.tiers.search.on-redis-failure=deny",
+					"tiergate.rate-limit.tiers.search.key-resolver=header:X-Api-Key")
+			.run((context) -> {
+				var tier = context.getBean(RateLimiters.class).get("search").tier();
+				assertThat(tier.limits()).hasSize(2);
+				assertThat(tier.onRedisFailure()).hasToString("DENY");
+				assertThat(context.getBean(RateLimiters.class).find("chat")).isNotNull();
+			});
+	}
+
+	@Test
+	void aTierYouConfigureReplacesTheDefaultOfThatNameWhole() {
+		this.runner.withPropertyValues("tiergate.rate-limit.tiers.chat.capacity=10")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("tiergate.rate-limit.tiers.chat.refill-tokens"));
+	}
+
+	@Test
+	void aNonPositiveCapacityFailsStartupNamingTheProperty() {
+		this.runner.withPropertyValues("tiergate.rate-limit.tiers.chat.capacity=0")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(TiergateConfigurationException.class)
+				.hasMessageContaining("property 'tiergate.rate-limit.tiers.chat.capacity'")
+				.hasMessageContaining("must be positive"));
+	}
+
+	@Test
+	void aMissingRefillPeriodAndAnUnknownKeyResolverFailStartupNamingTheProperty() {
+		this.runner.withPropertyValues("tiergate.rate-limit.tiers.new.capacity=3",
+				"tiergate.rate-limit.tiers.new.refill-tokens=1")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("tiergate.rate-limit.tiers.new.refill-period"));
+		this.runner.withPropertyValues("tiergate.rate-limit.key-resolver=cookie")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("tiergate.rate-limit.key-resolver"));
+	}
+
+	@Test
+	void anAnnotationNamingAnUnknownTierFailsStartupNamingTheMethod() {
+		this.runner.withUserConfiguration(UnknownTierConfiguration.class)
+			.run((context) -> assertThat(context).getFailure()
+				.isInstanceOf(TiergateConfigurationException.class)
+				.hasMessageContaining("Assistant.answer(String)")
+				.hasMessageContaining("no rate-limit tier 'premium'")
+				.satisfies((ex) -> assertThat(((TiergateConfigurationException) ex).getAction())
+					.contains("tiergate.rate-limit.tiers.premium")));
+	}
+
+	@Test
+	void aCostAboveTheCapacityFailsStartupNamingTheMethod() {
+		this.runner.withUserConfiguration(TooExpensiveConfiguration.class)
+			.run((context) -> assertThat(context).getFailure()
+				.isInstanceOf(TiergateConfigurationException.class)
+				.hasMessageContaining("Expensive.call()")
+				.hasMessageContaining("costs 6 token(s)"));
+	}
+
+	@Test
+	void inAServletApplicationThe429AnswerIsRegistered() {
+		new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(RateLimitAutoConfiguration.class))
+			.withPropertyValues("tiergate.rate-limit.trusted-proxies=10.0.0.0/8,::1")
+			.run((context) -> assertThat(context).hasSingleBean(RateLimitExceptionHandler.class));
+		new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(RateLimitAutoConfiguration.class))
+			.withPropertyValues("tiergate.rate-limit.trusted-proxies=10.0.0.0/99")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("tiergate.rate-limit.trusted-proxies"));
+	}
+
+	@Test
+	void switchedOffOrWithoutBucket4jNothingIsConfigured() {
+		this.runner.withPropertyValues("tiergate.rate-limit.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(RateLimiters.class));
+		this.runner.withClassLoader(new FilteredClassLoader(Bucket.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(RateLimiters.class));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UnknownTierConfiguration {
+
+		@Bean
+		Assistant assistant() {
+			return new Assistant();
+		}
+
+	}
+
+	static class Assistant {
+
+		@RateLimited("premium")
+		public String answer(String question) {
+			return question;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TooExpensiveConfiguration {
+
+		@Bean
+		Expensive expensive() {
+			return new Expensive();
+		}
+
+	}
+
+	static class Expensive {
+
+		@RateLimited(value = "chat", cost = 6)
+		public void call() {
+		}
+
+	}
+
+}

@@ -1,0 +1,334 @@
+package dev.tiergate.ratelimit.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.tiergate.ratelimit.ManualTimeMeter;
+import dev.tiergate.ratelimit.OnRedisFailure;
+import dev.tiergate.ratelimit.RateLimitDecision;
+import dev.tiergate.ratelimit.RateLimitMetrics;
+import dev.tiergate.ratelimit.RateLimitTier;
+import dev.tiergate.ratelimit.RateLimiters;
+import dev.tiergate.ratelimit.TierRateLimiter;
+import dev.tiergate.redis.RedisUnavailableException;
+import dev.tiergate.test.RedisProbe;
+import dev.tiergate.test.RedisProcess;
+import dev.tiergate.test.TestRedis;
+import io.github.bucket4j.TimeMeter;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The token-bucket script on real Redis servers: the shared one (Redis 7 in CI) and the
+ * Redis 6.2 of the embedded-redis artifact.
+ */
+class RedisTokenBucketsTests {
+
+	private static final RateLimitTier CHAT = tier("chat", OnRedisFailure.LOCAL,
+			new RateLimitTier.Limit(5, 1, Duration.ofSeconds(10)));
+
+	private static RedisProcess redis62;
+
+	private static TestGuardedRedis shared;
+
+	private static TestGuardedRedis onRedis62;
+
+	private static RedisProbe sharedProbe;
+
+	@BeforeAll
+	static void connect() {
+		shared = new TestGuardedRedis(TestRedis.shared(), Duration.ofSeconds(2));
+		sharedProbe = new RedisProbe(TestRedis.shared());
+		redis62 = RedisProcess.start(TestRedis.embeddedRedisBinary());
+		onRedis62 = new TestGuardedRedis(redis62.endpoint(), Duration.ofSeconds(2));
+	}
+
+	@AfterAll
+	static void disconnect() {
+		shared.close();
+		sharedProbe.close();
+		onRedis62.close();
+		redis62.close();
+	}
+
+	@Test
+	void theChatDefaultsAdmitFiveThenOneEveryTenSecondsOnTheServerClock() {
+		RedisTokenBuckets buckets = new RedisTokenBuckets(shared.redis(), namespace());
+		String client = "ip:203.0.113.9";
+		for (int i = 0; i < 5; i++) {
+			RateLimitDecision decision = buckets.tryConsume(CHAT, client, 1);
+			assertThat(decision.isAllowed()).isTrue();
+			assertThat(decision.isDistributed()).isTrue();
+			assertThat(decision.remaining()).isEqualTo(4 - i);
+		}
+		RateLimitDecision rejected = buckets.tryConsume(CHAT, client, 1);
+		assertThat(rejected.isAllowed()).isFalse();
+		assertThat(rejected.remaining()).isZero();
+		assertThat(rejected.capacity()).isEqualTo(5);
+		assertThat(rejected.retryAfter()).isBetween(Duration.ofSeconds(9), Duration.ofSeconds(10));
+		assertThat(rejected.retryAfterSeconds()).isEqualTo(10);
+		assertThat(rejected.reset()).isBetween(Duration.ofSeconds(49), Duration.ofSeconds(50));
+	}
+
+	@Test
+	void theBucketKeyIsHashedNamespacedHashTaggedAndExpiresWhenTheBucketWouldBeFull() {
+		String namespace = namespace();
+		RedisTokenBuckets buckets = new RedisTokenBuckets(shared.redis(), namespace);
+		buckets.tryConsume(CHAT, "ip:203.0.113.10", 1);
+		buckets.tryConsume(CHAT, "ip:203.0.113.10", 1);
+		List<String> keys = sharedProbe.scanKeys("{" + namespace + ":rl:*");
+		assertThat(keys).containsExactly(buckets.key("chat", "ip:203.0.113.10"));
+		assertThat(keys.get(0)).matches("\\{" + namespace + ":rl:chat:[0-9a-f]{32}}").doesNotContain("203.0.113");
+		assertThat(sharedProbe.pttl(keys.get(0))).as("two tokens take 20s to come back")
+			.isBetween(19_000L, 20_000L);
+	}
+
+	@Test
+	void aRejectedCallChangesNothingInRedis() {
+		RedisTokenBuckets buckets = new RedisTokenBuckets(shared.redis(), namespace());
+		for (int i = 0; i < 5; i++) {
+			buckets.tryConsume(CHAT, "k", 1);
+		}
+		String key = buckets.key("chat", "k");
+		byte[] drained = sharedProbe.get(key);
+		assertThat(buckets.tryConsume(CHAT, "k", 1).isAllowed()).isFalse();
+		assertThat(sharedProbe.get(key)).isEqualTo(drained);
+	}
+
+	@Test
+	void aServerThatLostTheScriptGetsItAgainWithinTheSameCheck() {
+		RedisTokenBuckets buckets = new RedisTokenBuckets(shared.redis(), namespace());
+		sharedProbe.commands().scriptFlush();
+		assertThat(buckets.tryConsume(CHAT, "k", 1).isAllowed()).isTrue();
+		assertThat(sharedProbe.commands().scriptExists(TokenBucketScript.load().sha1())).containsExactly(true);
+		assertThat(buckets.tryConsume(CHAT, "k", 1).remaining()).isEqualTo(3);
+	}
+
+	@Test
+	void eachCheckIsExactlyOneRedisCommand() {
+		try (RedisProcess redis = TestRedis.startPrivate();
+				TestGuardedRedis guarded = new TestGuardedRedis(redis.endpoint(), Duration.ofSeconds(2));
+				RedisProbe probe = new RedisProbe(redis.endpoint())) {
+			RateLimitTier tier = tier("three-limits", OnRedisFailure.LOCAL,
+					new RateLimitTier.Limit(1000, 100, Duration.ofSeconds(1)),
+					new RateLimitTier.Limit(5000, 5000, Duration.ofHours(1)),
+					new RateLimitTier.Limit(20000, 20000, Duration.ofDays(1)));
+			RedisTokenBuckets buckets = new RedisTokenBuckets(guarded.redis(), "probe");
+			// The first check of a fresh server loads the script: EVALSHA, NOSCRIPT, EVAL.
+			buckets.tryConsume(tier, "warm-up", 1);
+			probe.resetStats();
+			for (int i = 0; i < 200; i++) {
+				buckets.tryConsume(tier, "client-" + (i % 7), 1 + i % 3);
+			}
+			assertThat(probe.commandCount("evalsha")).isEqualTo(200);
+			assertThat(probe.commandCount("eval")).isZero();
+			// Redis also counts the commands a script runs inside the server: TIME, GET, and SET when allowed.
+			assertThat(probe.totalCommandsExcluding("info", "config", "time", "get", "set")).isEqualTo(200);
+			assertThat(probe.commandCount("time")).isEqualTo(200);
+		}
+	}
+
+	@Test
+	void concurrentChecksFromTwoConnectionsNeverAdmitMoreThanTheCapacity() throws Exception {
+		RateLimitTier tier = tier("hot", OnRedisFailure.LOCAL, new RateLimitTier.Limit(100, 1, Duration.ofHours(1)));
+		String namespace = namespace();
+		try (TestGuardedRedis second = new TestGuardedRedis(TestRedis.shared(), Duration.ofSeconds(2))) {
+			List<RedisTokenBuckets> instances = List.of(new RedisTokenBuckets(shared.redis(), namespace),
+					new RedisTokenBuckets(second.redis(), namespace));
+			AtomicLong admitted = new AtomicLong();
+			ExecutorService threads = Executors.newFixedThreadPool(16);
+			CountDownLatch start = new CountDownLatch(1);
+			List<Future<?>> results = new ArrayList<>();
+			for (int t = 0; t < 16; t++) {
+				RedisTokenBuckets buckets = instances.get(t % 2);
+				results.add(threads.submit(() -> {
+					start.await();
+					for (int i = 0; i < 50; i++) {
+						if (buckets.tryConsume(tier, "the-one-key", 1).isAllowed()) {
+							admitted.incrementAndGet();
+						}
+					}
+					return null;
+				}));
+			}
+			start.countDown();
+			for (Future<?> result : results) {
+				result.get();
+			}
+			threads.shutdown();
+			// 800 checks within well under 36s (the time one token takes to come back).
+			assertThat(admitted.get()).isEqualTo(100);
+		}
+	}
+
+	@RepeatedTest(40)
+	void admitsExactlyWhatALocalBucket4jBucketAdmitsForTheSameTimedSequence(RepetitionInfo repetition) {
+		compareWithBucket4j(shared, repetition.getCurrentRepetition());
+	}
+
+	@Test
+	void theScriptWorksOnRedis62() {
+		try (RedisProbe probe = new RedisProbe(redis62.endpoint())) {
+			assertThat(probe.commands().info("server")).contains("redis_version:6.2.");
+			RedisTokenBuckets buckets = new RedisTokenBuckets(onRedis62.redis(), "r62");
+			for (int i = 0; i < 5; i++) {
+				assertThat(buckets.tryConsume(CHAT, "k", 1).isAllowed()).isTrue();
+			}
+			assertThat(buckets.tryConsume(CHAT, "k", 1).isAllowed()).isFalse();
+			assertThat(probe.pttl(buckets.key("chat", "k"))).isBetween(49_000L, 50_000L);
+		}
+		for (int seed = 1000; seed < 1010; seed++) {
+			compareWithBucket4j(onRedis62, seed);
+		}
+	}
+
+	@Test
+	void whileRedisIsDownEachTierDoesWhatItsOnRedisFailureSays() {
+		RateLimitTier local = tier("local", OnRedisFailure.LOCAL, new RateLimitTier.Limit(2, 1, Duration.ofHours(1)));
+		RateLimitTier allow = tier("allow", OnRedisFailure.ALLOW, new RateLimitTier.Limit(2, 1, Duration.ofHours(1)));
+		RateLimitTier deny = tier("deny", OnRedisFailure.DENY, new RateLimitTier.Limit(2, 1, Duration.ofHours(1)));
+		try (RedisProcess redis = TestRedis.startPrivate();
+				TestGuardedRedis guarded = new TestGuardedRedis(redis.endpoint(), Duration.ofMillis(200))) {
+			RateLimiters limiters = new RateLimiters(List.of(local, allow, deny),
+					new RedisTokenBuckets(guarded.redis(), "outage"), TimeMeter.SYSTEM_NANOTIME, 100,
+					RateLimitMetrics.Factory.NONE);
+			assertThat(limiters.isDistributed()).isTrue();
+			assertThat(limiters.get("local").check("k", 1).isDistributed()).isTrue();
+			redis.stop();
+			assertThatExceptionOfType(RedisUnavailableException.class)
+				.isThrownBy(() -> new RedisTokenBuckets(guarded.redis(), "outage").tryConsume(local, "k", 1));
+			TierRateLimiter localLimiter = limiters.get("local");
+			assertThat(localLimiter.check("k", 1).isAllowed()).isTrue();
+			RateLimitDecision fromLocal = localLimiter.check("k", 1);
+			assertThat(fromLocal.isAllowed()).isTrue();
+			assertThat(fromLocal.isDistributed()).isFalse();
+			assertThat(localLimiter.check("k", 1).isAllowed()).isFalse();
+			for (int i = 0; i < 5; i++) {
+				assertThat(limiters.get("allow").check("k", 1).isAllowed()).isTrue();
+				assertThat(limiters.get("deny").check("k", 1).isAllowed()).isFalse();
+			}
+			assertThat(limiters.get("deny").check("k", 1).retryAfterSeconds()).isEqualTo(1);
+			assertThat(limiters.isDistributed()).isFalse();
+		}
+	}
+
+	@Test
+	void measuresChecksPerSecondOnAHotKeyWithEightThreads() throws Exception {
+		RateLimitTier tier = tier("bench", OnRedisFailure.LOCAL,
+				new RateLimitTier.Limit(1_000_000, 1_000_000, Duration.ofSeconds(1)));
+		RedisTokenBuckets buckets = new RedisTokenBuckets(shared.redis(), namespace());
+		long redisChecks = run(8, Duration.ofSeconds(1), () -> buckets.tryConsume(tier, "hot", 1));
+		RateLimiters local = new RateLimiters(List.of(tier), null, TimeMeter.SYSTEM_NANOTIME, 100,
+				RateLimitMetrics.Factory.NONE);
+		long localChecks = run(8, Duration.ofSeconds(1), () -> local.get("bench").check("hot", 1));
+		System.err.println("tiergate rate limit, 8 threads on one key for 1s: " + redisChecks
+				+ " checks/s in Redis (one EVALSHA each), " + localChecks + " checks/s in this JVM (Bucket4j)");
+		assertThat(redisChecks).isGreaterThan(1000);
+		assertThat(localChecks).isGreaterThan(redisChecks);
+	}
+
+	private static long run(int threads, Duration duration, Callable<?> check) throws Exception {
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		AtomicLong checks = new AtomicLong();
+		long warmUpEnd = System.nanoTime() + Duration.ofMillis(300).toNanos();
+		long end = warmUpEnd + duration.toNanos();
+		List<Future<?>> results = new ArrayList<>();
+		for (int t = 0; t < threads; t++) {
+			results.add(pool.submit(() -> {
+				while (System.nanoTime() < end) {
+					check.call();
+					if (System.nanoTime() > warmUpEnd) {
+						checks.incrementAndGet();
+					}
+				}
+				return null;
+			}));
+		}
+		for (Future<?> result : results) {
+			result.get();
+		}
+		pool.shutdown();
+		return checks.get() * 1_000_000_000L / duration.toNanos();
+	}
+
+	/**
+	 * Replays one random sequence of calls, costs and pauses against the script (with
+	 * the time passed in) and a Bucket4j bucket on the same clock: both admit the same
+	 * calls and report the same tokens left.
+	 */
+	private static void compareWithBucket4j(TestGuardedRedis redis, long seed) {
+		Random random = new Random(seed);
+		RateLimitTier tier = randomTier(random);
+		ManualTimeMeter time = new ManualTimeMeter();
+		RateLimiters local = new RateLimiters(List.of(tier), null, time, 100, RateLimitMetrics.Factory.NONE);
+		RateLimiters distributed = new RateLimiters(List.of(tier),
+				new RedisTokenBuckets(redis.redis(), namespace(), time), time, 100, RateLimitMetrics.Factory.NONE);
+		long capacity = tier.smallestCapacity();
+		int admitted = 0;
+		for (int step = 0; step < 150; step++) {
+			time.advance(randomPause(random, tier));
+			long cost = 1 + random.nextInt((int) Math.min(capacity + 1, 8));
+			RateLimitDecision expected = local.get(tier.name()).check("client", cost);
+			RateLimitDecision actual = distributed.get(tier.name()).check("client", cost);
+			String context = "seed " + seed + ", step " + step + ", " + tier + ", cost " + cost;
+			assertThat(actual.isDistributed()).isTrue();
+			assertThat(actual.isAllowed()).as(context).isEqualTo(expected.isAllowed());
+			assertThat(actual.remaining()).as(context).isEqualTo(expected.remaining());
+			assertThat(actual.limitIndex()).as(context).isEqualTo(expected.limitIndex());
+			if (!expected.isAllowed() && cost <= capacity) {
+				assertThat(actual.retryAfter().toNanos()).as(context)
+					.isBetween(expected.retryAfter().toNanos() - 1000, expected.retryAfter().toNanos() + 1000);
+			}
+			admitted += expected.isAllowed() ? 1 : 0;
+		}
+		assertThat(admitted).as("seed " + seed + " admits some calls").isPositive();
+	}
+
+	private static RateLimitTier randomTier(Random random) {
+		List<Duration> periods = List.of(Duration.ofMillis(1), Duration.ofMillis(7), Duration.ofMillis(250),
+				Duration.ofSeconds(1), Duration.ofSeconds(13), Duration.ofMinutes(1), Duration.ofHours(1));
+		int count = 1 + random.nextInt(3);
+		List<RateLimitTier.Limit> limits = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			limits.add(new RateLimitTier.Limit(1 + random.nextInt(20), 1 + random.nextInt(10),
+					periods.get(random.nextInt(periods.size()))));
+		}
+		return new RateLimitTier("random-" + UUID.randomUUID(), limits, OnRedisFailure.LOCAL);
+	}
+
+	/** Mostly short pauses, some none, some long enough to fill a bucket, at microsecond resolution. */
+	private static Duration randomPause(Random random, RateLimitTier tier) {
+		return switch (random.nextInt(4)) {
+			case 0 -> Duration.ZERO;
+			case 1 -> Duration.ofNanos(1000L * random.nextInt(1000));
+			case 2 -> Duration.ofNanos(1000L * (long) (random.nextDouble() * tier.limits().get(0).refillPeriod().toNanos()
+					/ 1000));
+			default -> Duration.ofNanos(1000L * (long) (random.nextDouble() * tier.timeToFill().toNanos() / 1000 / 3));
+		};
+	}
+
+	private static RateLimitTier tier(String name, OnRedisFailure onRedisFailure, RateLimitTier.Limit... limits) {
+		return new RateLimitTier(name, List.of(limits), onRedisFailure);
+	}
+
+	private static String namespace() {
+		return "rl-test-" + UUID.randomUUID();
+	}
+
+
+}
