@@ -1,5 +1,6 @@
 package dev.tiergate.actuate;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -8,6 +9,10 @@ import dev.tiergate.cache.CacheStatistics;
 import dev.tiergate.cache.TieredCache;
 import dev.tiergate.cache.TieredCacheSettings;
 import dev.tiergate.cache.TieredCaches;
+import dev.tiergate.ratelimit.RateLimitStatistics;
+import dev.tiergate.ratelimit.RateLimitTier;
+import dev.tiergate.ratelimit.RateLimiters;
+import dev.tiergate.ratelimit.TierRateLimiter;
 import dev.tiergate.redis.GuardedRedis;
 import dev.tiergate.redis.RedisHealthState;
 import org.jspecify.annotations.Nullable;
@@ -18,8 +23,9 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 /**
- * The {@code tiergate} actuator endpoint: the Redis mode, and per cache its L1 size, hit
- * ratios, loads, absorbed errors, stale answers and settings. Its delete operations evict
+ * The {@code tiergate} actuator endpoint: the Redis mode; per cache its L1 size, hit
+ * ratios, loads, absorbed errors, stale answers and settings; per rate-limit tier its
+ * limits and allowed and rejected calls. Its delete operations evict
  * one key or a whole cache in both tiers and in every instance's L1, so, like Spring
  * Boot's own write operations, they must only be exposed behind authentication.
  */
@@ -30,14 +36,19 @@ public class TiergateEndpoint {
 
 	private final @Nullable GuardedRedis redis;
 
+	private final @Nullable RateLimiters rateLimiters;
+
 	/**
 	 * Creates the endpoint.
 	 * @param caches the tiered caches, if caching is on
 	 * @param redis the guarded Redis, if Redis is configured
+	 * @param rateLimiters the rate limiters, if rate limiting is on
 	 */
-	public TiergateEndpoint(@Nullable TieredCaches caches, @Nullable GuardedRedis redis) {
+	public TiergateEndpoint(@Nullable TieredCaches caches, @Nullable GuardedRedis redis,
+			@Nullable RateLimiters rateLimiters) {
 		this.caches = caches;
 		this.redis = redis;
+		this.rateLimiters = rateLimiters;
 	}
 
 	@ReadOperation
@@ -46,7 +57,7 @@ public class TiergateEndpoint {
 		if (this.caches != null) {
 			this.caches.all().forEach((cache) -> caches.put(cache.name(), describe(cache)));
 		}
-		return new TiergateDescriptor(describeRedis(), caches);
+		return new TiergateDescriptor(describeRedis(), caches, describeRateLimits());
 	}
 
 	@ReadOperation
@@ -96,6 +107,27 @@ public class TiergateEndpoint {
 				state.since().toString(), state.lastError(), state.fallbackActivations());
 	}
 
+	private @Nullable RateLimitsDescriptor describeRateLimits() {
+		if (this.rateLimiters == null) {
+			return null;
+		}
+		Map<String, TierDescriptor> tiers = new TreeMap<>();
+		for (TierRateLimiter limiter : this.rateLimiters.all()) {
+			RateLimitTier tier = limiter.tier();
+			RateLimitStatistics statistics = limiter.statistics();
+			List<LimitDescriptor> limits = tier.limits()
+				.stream()
+				.map((limit) -> new LimitDescriptor(limit.capacity(), limit.refillTokens(),
+						limit.refillPeriod().toString()))
+				.toList();
+			tiers.put(tier.name(),
+					new TierDescriptor(limits, tier.onRedisFailure().name(), statistics.allowed(),
+							statistics.rejected(), statistics.checks(true, false) + statistics.checks(false, false),
+							limiter.localBuckets()));
+		}
+		return new RateLimitsDescriptor(this.rateLimiters.isDistributed() ? "DISTRIBUTED" : "LOCAL", tiers);
+	}
+
 	private static CacheDescriptor describe(TieredCache cache) {
 		CacheStatistics statistics = cache.statistics();
 		Map<String, Long> errors = new TreeMap<>();
@@ -116,8 +148,44 @@ public class TiergateEndpoint {
 	 *
 	 * @param redis the Redis mode
 	 * @param caches the caches by name
+	 * @param rateLimits the rate-limit tiers, or {@code null} when rate limiting is off
 	 */
-	public record TiergateDescriptor(RedisDescriptor redis, Map<String, CacheDescriptor> caches) {
+	public record TiergateDescriptor(RedisDescriptor redis, Map<String, CacheDescriptor> caches,
+			@Nullable RateLimitsDescriptor rateLimits) {
+	}
+
+	/**
+	 * Rate limiting.
+	 *
+	 * @param mode {@code DISTRIBUTED} while buckets live in Redis, {@code LOCAL} while
+	 * they live in this JVM (no Redis, or an outage)
+	 * @param tiers the tiers by name
+	 */
+	public record RateLimitsDescriptor(String mode, Map<String, TierDescriptor> tiers) {
+	}
+
+	/**
+	 * One rate-limit tier.
+	 *
+	 * @param limits its limits, the main one first
+	 * @param onRedisFailure what it does while Redis is away
+	 * @param allowed calls allowed since startup
+	 * @param rejected calls rejected since startup
+	 * @param checkedLocally checks made in this JVM rather than in Redis
+	 * @param localBuckets clients with a bucket in this JVM now
+	 */
+	public record TierDescriptor(List<LimitDescriptor> limits, String onRedisFailure, long allowed, long rejected,
+			long checkedLocally, long localBuckets) {
+	}
+
+	/**
+	 * One token bucket limit.
+	 *
+	 * @param capacity the most tokens a bucket holds
+	 * @param refillTokens the tokens added per period
+	 * @param refillPeriod the period
+	 */
+	public record LimitDescriptor(long capacity, long refillTokens, String refillPeriod) {
 	}
 
 	/**

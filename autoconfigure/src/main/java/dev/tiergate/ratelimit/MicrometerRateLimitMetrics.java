@@ -1,62 +1,49 @@
 package dev.tiergate.ratelimit;
 
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
- * {@link RateLimitMetrics} published to Micrometer as the counter
+ * Publishes the {@link RateLimitStatistics} of every tier to Micrometer as the counter
  * {@code tiergate.ratelimit.checks}, tagged {@code tier}, {@code result}
  * (allowed|rejected) and {@code mode} (distributed|local): four counters per tier,
- * registered when the tier is created, whatever the number of clients.
+ * whatever the number of clients, reading the tier's statistics so nothing is counted
+ * twice.
  */
-public final class MicrometerRateLimitMetrics implements RateLimitMetrics {
+public final class MicrometerRateLimitMetrics implements MeterBinder {
 
-	private final Counter allowedDistributed;
-
-	private final Counter rejectedDistributed;
-
-	private final Counter allowedLocal;
-
-	private final Counter rejectedLocal;
+	private final RateLimiters rateLimiters;
 
 	/**
-	 * Registers the counters of a tier.
-	 * @param registry the registry
-	 * @param tier the tier name
+	 * Creates a binder of the meters of some rate limiters.
+	 * @param rateLimiters the rate limiters
 	 */
-	public MicrometerRateLimitMetrics(MeterRegistry registry, String tier) {
-		this.allowedDistributed = counter(registry, tier, "allowed", "distributed");
-		this.rejectedDistributed = counter(registry, tier, "rejected", "distributed");
-		this.allowedLocal = counter(registry, tier, "allowed", "local");
-		this.rejectedLocal = counter(registry, tier, "rejected", "local");
-	}
-
-	/**
-	 * Returns a factory that registers each tier's counters in a registry.
-	 * @param registry the registry
-	 * @return the factory
-	 */
-	public static RateLimitMetrics.Factory factory(MeterRegistry registry) {
-		return (tier) -> new MicrometerRateLimitMetrics(registry, tier);
-	}
-
-	private static Counter counter(MeterRegistry registry, String tier, String result, String mode) {
-		return Counter.builder("tiergate.ratelimit.checks")
-			.description("Checks of rate-limited calls")
-			.tag("tier", tier)
-			.tag("result", result)
-			.tag("mode", mode)
-			.register(registry);
+	public MicrometerRateLimitMetrics(RateLimiters rateLimiters) {
+		this.rateLimiters = rateLimiters;
 	}
 
 	@Override
-	public void checked(boolean allowed, boolean distributed) {
-		if (distributed) {
-			(allowed ? this.allowedDistributed : this.rejectedDistributed).increment();
+	public void bindTo(MeterRegistry registry) {
+		for (TierRateLimiter limiter : this.rateLimiters.all()) {
+			String tier = limiter.tier().name();
+			RateLimitStatistics statistics = limiter.statistics();
+			checks(registry, tier, statistics, true, true);
+			checks(registry, tier, statistics, false, true);
+			checks(registry, tier, statistics, true, false);
+			checks(registry, tier, statistics, false, false);
 		}
-		else {
-			(allowed ? this.allowedLocal : this.rejectedLocal).increment();
-		}
+	}
+
+	private static void checks(MeterRegistry registry, String tier, RateLimitStatistics statistics, boolean allowed,
+			boolean distributed) {
+		FunctionCounter
+			.builder("tiergate.ratelimit.checks", statistics, (stats) -> stats.checks(allowed, distributed))
+			.description("Checks of rate-limited calls")
+			.tag("tier", tier)
+			.tag("result", allowed ? "allowed" : "rejected")
+			.tag("mode", distributed ? "distributed" : "local")
+			.register(registry);
 	}
 
 }

@@ -26,17 +26,16 @@ public final class RateLimiters {
 	 * JVM
 	 * @param timeMeter the time source of the buckets in this JVM
 	 * @param maxLocalBuckets the most buckets (clients) each tier keeps in this JVM
-	 * @param metrics creates the metrics of each tier
 	 */
 	public RateLimiters(Collection<RateLimitTier> tiers, @Nullable DistributedBuckets distributed,
-			TimeMeter timeMeter, long maxLocalBuckets, RateLimitMetrics.Factory metrics) {
+			TimeMeter timeMeter, long maxLocalBuckets) {
 		if (maxLocalBuckets < 1) {
 			throw new IllegalArgumentException("maxLocalBuckets must be positive but was " + maxLocalBuckets);
 		}
 		Map<String, TierRateLimiter> limiters = new LinkedHashMap<>();
 		for (RateLimitTier tier : tiers) {
 			limiters.put(tier.name(), new TierRateLimiter(tier, distributed,
-					new LocalTokenBuckets(tier, timeMeter, maxLocalBuckets), metrics.forTier(tier.name())));
+					new LocalTokenBuckets(tier, timeMeter, maxLocalBuckets)));
 		}
 		this.limiters = Collections.unmodifiableMap(limiters);
 		this.distributed = distributed;

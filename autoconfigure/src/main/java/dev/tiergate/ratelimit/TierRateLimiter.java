@@ -21,14 +21,12 @@ public final class TierRateLimiter {
 
 	private final LocalTokenBuckets local;
 
-	private final RateLimitMetrics metrics;
+	private final RateLimitStatistics statistics = new RateLimitStatistics();
 
-	TierRateLimiter(RateLimitTier tier, @Nullable DistributedBuckets distributed, LocalTokenBuckets local,
-			RateLimitMetrics metrics) {
+	TierRateLimiter(RateLimitTier tier, @Nullable DistributedBuckets distributed, LocalTokenBuckets local) {
 		this.tier = tier;
 		this.distributed = distributed;
 		this.local = local;
-		this.metrics = metrics;
 	}
 
 	/**
@@ -37,6 +35,14 @@ public final class TierRateLimiter {
 	 */
 	public RateLimitTier tier() {
 		return this.tier;
+	}
+
+	/**
+	 * Returns the checks of this tier since startup.
+	 * @return the statistics
+	 */
+	public RateLimitStatistics statistics() {
+		return this.statistics;
 	}
 
 	/**
@@ -51,7 +57,7 @@ public final class TierRateLimiter {
 		}
 		RateLimitDecision decision = (this.distributed != null) ? checkDistributed(this.distributed, clientKey, cost)
 				: this.local.tryConsume(clientKey, cost);
-		this.metrics.checked(decision.isAllowed(), decision.isDistributed());
+		this.statistics.record(decision.isAllowed(), decision.isDistributed());
 		return decision;
 	}
 

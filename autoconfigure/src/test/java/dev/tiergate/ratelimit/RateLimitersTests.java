@@ -27,8 +27,11 @@ class RateLimitersTests {
 
 	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
-	private final RateLimiters limiters = new RateLimiters(List.of(CHAT, BURST_AND_HOUR), null, this.time, 1000,
-			MicrometerRateLimitMetrics.factory(this.meters));
+	private final RateLimiters limiters = new RateLimiters(List.of(CHAT, BURST_AND_HOUR), null, this.time, 1000);
+
+	RateLimitersTests() {
+		new MicrometerRateLimitMetrics(this.limiters).bindTo(this.meters);
+	}
 
 	@Test
 	void theChatDefaultsAdmitFiveThenOneEveryTenSeconds() {
@@ -90,13 +93,16 @@ class RateLimitersTests {
 		}
 		assertThat(count("chat", "allowed")).isEqualTo(5);
 		assertThat(count("chat", "rejected")).isEqualTo(2);
+		assertThat(chat.statistics().allowed()).isEqualTo(5);
+		assertThat(chat.statistics().rejected()).isEqualTo(2);
+		assertThat(chat.statistics().checks(true, true)).isZero();
 		assertThat(this.meters.getMeters()).allSatisfy((meter) -> assertThat(meter.getId().getTags().toString())
 			.doesNotContain("198.51.100.7"));
 	}
 
 	@Test
 	void idleBucketsAreForgottenOnceTheyWouldBeFullAndTheMapIsBounded() {
-		RateLimiters small = new RateLimiters(List.of(CHAT), null, this.time, 100, RateLimitMetrics.Factory.NONE);
+		RateLimiters small = new RateLimiters(List.of(CHAT), null, this.time, 100);
 		TierRateLimiter chat = small.get("chat");
 		for (int i = 0; i < 1000; i++) {
 			chat.check("client-" + i, 1);
@@ -130,7 +136,7 @@ class RateLimitersTests {
 			.tag("tier", tier)
 			.tag("result", result)
 			.tag("mode", "local")
-			.counter()
+			.functionCounter()
 			.count();
 	}
 

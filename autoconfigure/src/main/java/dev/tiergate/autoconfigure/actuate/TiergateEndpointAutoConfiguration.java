@@ -2,7 +2,9 @@ package dev.tiergate.autoconfigure.actuate;
 
 import dev.tiergate.actuate.TiergateEndpoint;
 import dev.tiergate.autoconfigure.cache.TieredCacheAutoConfiguration;
+import dev.tiergate.autoconfigure.ratelimit.RateLimitAutoConfiguration;
 import dev.tiergate.cache.TieredCaches;
+import dev.tiergate.ratelimit.RateLimiters;
 import dev.tiergate.redis.GuardedRedis;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -17,15 +19,16 @@ import org.springframework.context.annotation.Bean;
  * reachable over HTTP only once exposed ({@code management.endpoints.web.exposure.include});
  * its delete operations must be secured.
  */
-@AutoConfiguration(after = TieredCacheAutoConfiguration.class)
+@AutoConfiguration(after = { TieredCacheAutoConfiguration.class, RateLimitAutoConfiguration.class })
 @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
 @ConditionalOnAvailableEndpoint(TiergateEndpoint.class)
 public final class TiergateEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	TiergateEndpoint tiergateEndpoint(ObjectProvider<TieredCaches> caches, ObjectProvider<GuardedRedis> redis) {
-		return new TiergateEndpoint(caches.getIfAvailable(), redis.getIfAvailable());
+	TiergateEndpoint tiergateEndpoint(ObjectProvider<TieredCaches> caches, ObjectProvider<GuardedRedis> redis,
+			ObjectProvider<RateLimiters> rateLimiters) {
+		return new TiergateEndpoint(caches.getIfAvailable(), redis.getIfAvailable(), rateLimiters.getIfAvailable());
 	}
 
 }

@@ -14,7 +14,6 @@ import dev.tiergate.ratelimit.ClientKeyResolvers;
 import dev.tiergate.ratelimit.DistributedBuckets;
 import dev.tiergate.ratelimit.MicrometerRateLimitMetrics;
 import dev.tiergate.ratelimit.RateLimitListener;
-import dev.tiergate.ratelimit.RateLimitMetrics;
 import dev.tiergate.ratelimit.RateLimitTier;
 import dev.tiergate.ratelimit.RateLimiters;
 import dev.tiergate.ratelimit.interceptor.RateLimitAdvisor;
@@ -84,7 +83,7 @@ public final class RateLimitAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RateLimiters rateLimiters(RateLimitProperties properties, ObjectProvider<DistributedBuckets> distributedBuckets,
-			ObjectProvider<RateLimitMetrics.Factory> metrics, ObjectProvider<TimeMeter> timeMeter) {
+			ObjectProvider<TimeMeter> timeMeter) {
 		List<RateLimitTier> tiers = tiers(properties);
 		long maxBuckets = properties.getLocal().getMaxBuckets();
 		if (maxBuckets < 1) {
@@ -95,7 +94,7 @@ public final class RateLimitAutoConfiguration {
 			logger.info("No Lettuce connection to Redis is configured: rate limits are enforced per instance");
 		}
 		return new RateLimiters(tiers, distributed, timeMeter.getIfAvailable(() -> TimeMeter.SYSTEM_NANOTIME),
-				maxBuckets, metrics.getIfAvailable(() -> RateLimitMetrics.Factory.NONE));
+				maxBuckets);
 	}
 
 	@Bean
@@ -258,12 +257,8 @@ public final class RateLimitAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		RateLimitMetrics.Factory rateLimitMetricsFactory(ObjectProvider<MeterRegistry> registry) {
-			return (tier) -> {
-				MeterRegistry meterRegistry = registry.getIfUnique();
-				return (meterRegistry != null) ? new MicrometerRateLimitMetrics(meterRegistry, tier)
-						: RateLimitMetrics.NONE;
-			};
+		MicrometerRateLimitMetrics rateLimitMetrics(RateLimiters rateLimiters) {
+			return new MicrometerRateLimitMetrics(rateLimiters);
 		}
 
 	}

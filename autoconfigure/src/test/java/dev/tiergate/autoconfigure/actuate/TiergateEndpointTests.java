@@ -9,6 +9,8 @@ import dev.tiergate.autoconfigure.cache.CacheTestApplication;
 import dev.tiergate.autoconfigure.cache.Catalog;
 import dev.tiergate.cache.TieredCache;
 import dev.tiergate.cache.TieredCaches;
+import dev.tiergate.ratelimit.RateLimiters;
+import dev.tiergate.ratelimit.TierRateLimiter;
 import dev.tiergate.test.RedisProbe;
 import dev.tiergate.test.TestRedis;
 import org.junit.jupiter.api.AfterAll;
@@ -63,6 +65,24 @@ class TiergateEndpointTests {
 		assertThat(products.path("l1HitRatio").asDouble()).isBetween(0.0, 1.0);
 		assertThat(products.path("errors").path("decode").isNumber()).isTrue();
 		assertThat(products.path("settings").path("l1Ttl").asString()).isEqualTo("PT30S");
+	}
+
+	@Test
+	void showsTheRateLimitTiersWithTheirLimitsAndCounts() throws Exception {
+		TierRateLimiter admin = context.getBean(RateLimiters.class).get("admin");
+		long allowedBefore = admin.statistics().allowed();
+		admin.check("endpoint-test", 1);
+		JsonNode rateLimits = JsonMapper.builder()
+			.build()
+			.readTree(send("GET", "/actuator/tiergate").body())
+			.path("rateLimits");
+		assertThat(rateLimits.path("mode").asString()).isEqualTo("DISTRIBUTED");
+		assertThat(rateLimits.path("tiers").propertyNames()).containsExactly("admin", "chat", "content");
+		JsonNode chat = rateLimits.path("tiers").path("chat");
+		assertThat(chat.path("limits").get(0).path("capacity").asLong()).isEqualTo(5);
+		assertThat(chat.path("limits").get(0).path("refillPeriod").asString()).isEqualTo("PT10S");
+		assertThat(chat.path("onRedisFailure").asString()).isEqualTo("LOCAL");
+		assertThat(rateLimits.path("tiers").path("admin").path("allowed").asLong()).isEqualTo(allowedBefore + 1);
 	}
 
 	@Test

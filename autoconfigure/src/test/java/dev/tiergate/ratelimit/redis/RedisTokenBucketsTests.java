@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.tiergate.ratelimit.ManualTimeMeter;
 import dev.tiergate.ratelimit.OnRedisFailure;
 import dev.tiergate.ratelimit.RateLimitDecision;
-import dev.tiergate.ratelimit.RateLimitMetrics;
 import dev.tiergate.ratelimit.RateLimitTier;
 import dev.tiergate.ratelimit.RateLimiters;
 import dev.tiergate.ratelimit.TierRateLimiter;
@@ -205,8 +204,7 @@ class RedisTokenBucketsTests {
 		try (RedisProcess redis = TestRedis.startPrivate();
 				TestGuardedRedis guarded = new TestGuardedRedis(redis.endpoint(), Duration.ofMillis(200))) {
 			RateLimiters limiters = new RateLimiters(List.of(local, allow, deny),
-					new RedisTokenBuckets(guarded.redis(), "outage"), TimeMeter.SYSTEM_NANOTIME, 100,
-					RateLimitMetrics.Factory.NONE);
+					new RedisTokenBuckets(guarded.redis(), "outage"), TimeMeter.SYSTEM_NANOTIME, 100);
 			assertThat(limiters.isDistributed()).isTrue();
 			assertThat(limiters.get("local").check("k", 1).isDistributed()).isTrue();
 			redis.stop();
@@ -233,8 +231,7 @@ class RedisTokenBucketsTests {
 				new RateLimitTier.Limit(1_000_000, 1_000_000, Duration.ofSeconds(1)));
 		RedisTokenBuckets buckets = new RedisTokenBuckets(shared.redis(), namespace());
 		long redisChecks = run(8, Duration.ofSeconds(1), () -> buckets.tryConsume(tier, "hot", 1));
-		RateLimiters local = new RateLimiters(List.of(tier), null, TimeMeter.SYSTEM_NANOTIME, 100,
-				RateLimitMetrics.Factory.NONE);
+		RateLimiters local = new RateLimiters(List.of(tier), null, TimeMeter.SYSTEM_NANOTIME, 100);
 		long localChecks = run(8, Duration.ofSeconds(1), () -> local.get("bench").check("hot", 1));
 		System.err.println("tiergate rate limit, 8 threads on one key for 1s: " + redisChecks
 				+ " checks/s in Redis (one EVALSHA each), " + localChecks + " checks/s in this JVM (Bucket4j)");
@@ -275,9 +272,9 @@ class RedisTokenBucketsTests {
 		Random random = new Random(seed);
 		RateLimitTier tier = randomTier(random);
 		ManualTimeMeter time = new ManualTimeMeter();
-		RateLimiters local = new RateLimiters(List.of(tier), null, time, 100, RateLimitMetrics.Factory.NONE);
+		RateLimiters local = new RateLimiters(List.of(tier), null, time, 100);
 		RateLimiters distributed = new RateLimiters(List.of(tier),
-				new RedisTokenBuckets(redis.redis(), namespace(), time), time, 100, RateLimitMetrics.Factory.NONE);
+				new RedisTokenBuckets(redis.redis(), namespace(), time), time, 100);
 		long capacity = tier.smallestCapacity();
 		int admitted = 0;
 		for (int step = 0; step < 150; step++) {
