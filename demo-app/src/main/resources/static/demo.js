@@ -1,7 +1,8 @@
 /*
  * The demo page: refreshes the views every second from the actuator, and sends the
- * requests of the buttons that carry a data-request attribute ("METHOD /path"), showing
- * the response headers listed in their data-headers attribute. Plain JavaScript, no build.
+ * requests of the buttons that carry a data-request attribute ("METHOD /path", with the
+ * JSON of data-body if any), showing the response headers listed in their data-headers
+ * attribute. Plain JavaScript, no build.
  *
  * To show something new: add its markup to index.html and a function to `views`; it is
  * called after every refresh with { tiergate, health, embeddedRedis } (each null when its
@@ -76,6 +77,8 @@
 		setText('redis-since', redis && redis.since && new Date(redis.since).toLocaleTimeString());
 		setText('fallback-activations', redis && redis.fallbackActivations);
 		setText('last-error', redis && redis.lastError);
+		const rateLimits = tiergate && tiergate.rateLimits;
+		setText('rate-limit-mode', rateLimits ? rateLimits.mode : (tiergate ? 'off' : null));
 	}
 
 	function embeddedRedisView({ embeddedRedis }) {
@@ -116,7 +119,31 @@
 		byId('caches').tBodies[0].replaceChildren(...rows);
 	}
 
-	const views = [redisModeView, embeddedRedisView, cachesView];
+	/** "5, +1 per 10s": capacity and refill of each limit of a tier. */
+	function describeLimits(limits) {
+		return limits.map((limit) => limit.capacity + ', +' + limit.refillTokens + ' per '
+			+ limit.refillPeriod.replace(/^PT/, '').toLowerCase()).join('; ');
+	}
+
+	/** One row per rate-limit tier, with the counts of this instance. */
+	function tiersView({ tiergate }) {
+		const rateLimits = tiergate && tiergate.rateLimits;
+		if (!rateLimits) {
+			return;
+		}
+		const rows = Object.keys(rateLimits.tiers).sort().map((name) => {
+			const tier = rateLimits.tiers[name];
+			const row = document.createElement('tr');
+			row.id = 'tier-' + name;
+			row.append(cell(name, 'name'), cell(describeLimits(tier.limits), 'limits'),
+				cell(tier.onRedisFailure.toLowerCase(), 'on-redis-failure'), cell(tier.allowed, 'number allowed'),
+				cell(tier.rejected, 'number rejected'), cell(tier.checkedLocally, 'number checked-locally'));
+			return row;
+		});
+		byId('tiers').tBodies[0].replaceChildren(...rows);
+	}
+
+	const views = [redisModeView, embeddedRedisView, cachesView, tiersView];
 
 	async function getJson(url) {
 		// The health endpoint answers 503 with a body when something is DOWN: read it anyway.
@@ -186,7 +213,9 @@
 		const started = performance.now();
 		let response = null;
 		try {
-			response = await fetch(url, { method, cache: 'no-store' });
+			const body = button.dataset.body;
+			response = await fetch(url, body === undefined ? { method, cache: 'no-store' }
+				: { method, cache: 'no-store', body, headers: { 'Content-Type': 'application/json' } });
 		}
 		catch (ex) {
 			// Logged below as failed.

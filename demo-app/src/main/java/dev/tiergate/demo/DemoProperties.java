@@ -8,9 +8,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Configuration of the demo application.
  *
- * @param backendDelay how long each call to the simulated product backend takes
+ * @param backendDelay how long each call to the simulated product and content backends
+ * takes
+ * @param llmDelay how long each call to the simulated language model takes
  */
 @ConfigurationProperties("demo")
-public record DemoProperties(@DefaultValue("300ms") Duration backendDelay) {
+public record DemoProperties(@DefaultValue("300ms") Duration backendDelay, @DefaultValue("800ms") Duration llmDelay) {
 
 }

@@ -47,7 +47,7 @@ public class ProductCatalog {
 	public @Nullable Product find(long id) {
 		this.trace.reached(CacheSource.BACKEND);
 		this.backendCalls.incrementAndGet();
-		simulateLatency();
+		Delays.pause(this.properties.backendDelay());
 		return this.backend.get(id);
 	}
 
@@ -71,15 +71,6 @@ public class ProductCatalog {
 	 */
 	public long backendCalls() {
 		return this.backendCalls.get();
-	}
-
-	private void simulateLatency() {
-		try {
-			Thread.sleep(this.properties.backendDelay().toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 	}
 
 }

@@ -1,13 +1,18 @@
 package dev.tiergate.demo;
 
 import java.math.BigDecimal;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 import dev.tiergate.cache.TieredCaches;
+import dev.tiergate.ratelimit.RateLimitStatistics;
+import dev.tiergate.ratelimit.RateLimiters;
 import dev.tiergate.test.RedisProbe;
 import dev.tiergate.test.TestRedis;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -28,7 +33,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Tests of the demo application over HTTP, on the tests' shared Redis.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "demo.backend-delay=20ms",
+		properties = { "demo.backend-delay=20ms", "demo.llm-delay=1ms",
+				// The tests are clients behind a proxy on loopback, each test at an address
+				// of its own, so that rate-limit buckets in a shared Redis never collide.
+				"tiergate.rate-limit.trusted-proxies=127.0.0.1,::1",
 				// Generous, so a slow machine never turns an expected L2 write into a timeout.
 				"tiergate.redis.timeout=2s" })
 class DemoApplicationTests {
@@ -147,10 +155,85 @@ class DemoApplicationTests {
 		assertThat(tiergate.getBody().at("/redis/mode").asString()).isEqualTo("IN_USE");
 		assertThat(tiergate.getBody().at("/caches/products/mode").asString()).isEqualTo("TIERED");
 		assertThat(this.demo.get("/actuator/metrics/tiergate.cache.gets").getStatusCode()).isEqualTo(HttpStatus.OK);
-		assertThat(this.demo.get("/actuator/prometheus").getBody()).contains("tiergate_cache_gets_total");
+		assertThat(tiergate.getBody().at("/rateLimits/mode").asString()).isEqualTo("DISTRIBUTED");
+		assertThat(tiergate.getBody().at("/rateLimits/tiers/chat/limits/0/capacity").asLong()).isEqualTo(5);
+		assertThat(health.getBody().at("/components/tiergate/details/rateLimitMode").asString())
+			.isEqualTo("DISTRIBUTED");
+		assertThat(this.demo.get("/actuator/prometheus").getBody()).contains("tiergate_cache_gets_total")
+			.contains("tiergate_ratelimit_checks_total{mode=\"distributed\",result=\"allowed\",tier=\"chat\"}");
 		ResponseEntity<String> page = this.demo.get("/");
 		assertThat(page.getStatusCode()).isEqualTo(HttpStatus.OK);
 		assertThat(page.getBody()).contains("id=\"redis-mode\"");
+	}
+
+	@Test
+	void chatAdmitsABurstOfFiveThenAnswers429WithProblemDetailsAndHeaders() throws Exception {
+		String client = newClientAddress();
+		for (int i = 0; i < 5; i++) {
+			ResponseEntity<String> answer = this.demo.postAs(client, "/api/chat", new ChatRequest("Why cache?"));
+			assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.OK);
+			assertThat(answer.getHeaders().getFirst("X-RateLimit-Limit")).isEqualTo("5");
+			assertThat(answer.getHeaders().getFirst("X-RateLimit-Remaining")).isEqualTo(Integer.toString(4 - i));
+		}
+		ResponseEntity<String> rejected = this.demo.postAs(client, "/api/chat", new ChatRequest("Why cache?"));
+		assertThat(rejected.getStatusCode()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+		assertThat(rejected.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_PROBLEM_JSON);
+		assertThat(rejected.getHeaders().getFirst("X-RateLimit-Remaining")).isEqualTo("0");
+		assertThat(Long.parseLong(rejected.getHeaders().getFirst("Retry-After"))).isBetween(1L, 10L);
+		JsonNode problem = JsonMapper.builder().build().readTree(rejected.getBody());
+		assertThat(problem.path("status").asInt()).isEqualTo(429);
+		assertThat(problem.path("tier").asString()).isEqualTo("chat");
+		assertThat(this.demo.postAs(newClientAddress(), "/api/chat", new ChatRequest("Why cache?")).getStatusCode())
+			.as("another client has a bucket of its own")
+			.isEqualTo(HttpStatus.OK);
+	}
+
+	@Test
+	void aLongerPromptCostsMoreTokensAndAnOverlongOneIsRefused() throws Exception {
+		String client = newClientAddress();
+		ResponseEntity<String> answer = this.demo.postAs(client, "/api/chat", new ChatRequest("x".repeat(1200)));
+		assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(answer.getHeaders().getFirst("X-RateLimit-Remaining")).isEqualTo("2");
+		assertThat(JsonMapper.builder().build().readTree(answer.getBody()).path("cost").asLong()).isEqualTo(3);
+		assertThat(this.demo.postAs(client, "/api/chat", new ChatRequest("x".repeat(2001))).getStatusCode())
+			.isEqualTo(HttpStatus.BAD_REQUEST);
+	}
+
+	@Test
+	void contentIsCachedAndACachedAnswerStillTakesAToken() {
+		String client = newClientAddress();
+		String page = "/api/content/page-" + UUID.randomUUID();
+		RateLimitStatistics checks = this.context.getBean(RateLimiters.class).get("content").statistics();
+		long allowedBefore = checks.allowed();
+		ResponseEntity<String> first = this.demo.getAs(client, page);
+		assertThat(first.getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(DemoClient.cacheSource(first)).isEqualTo("BACKEND");
+		assertThat(first.getHeaders().getFirst("X-RateLimit-Limit")).isEqualTo("100");
+		assertThat(first.getHeaders().getFirst("X-RateLimit-Remaining")).isEqualTo("99");
+		ResponseEntity<String> second = this.demo.getAs(client, page);
+		assertThat(DemoClient.cacheSource(second)).isEqualTo("L1");
+		assertThat(second.getBody()).isEqualTo(first.getBody());
+		assertThat(second.getHeaders().getFirst("X-RateLimit-Limit")).isEqualTo("100");
+		assertThat(checks.allowed()).as("the answer from L1 was checked too").isEqualTo(allowedBefore + 2);
+		assertThat(this.demo.getAs(client, "/api/content/Not_A_Slug").getStatusCode())
+			.isEqualTo(HttpStatus.NOT_FOUND);
+	}
+
+	@Test
+	void adminStatsAreLimitedByTheAdminTier() throws Exception {
+		ResponseEntity<String> stats = this.demo.getAs(newClientAddress(), "/api/admin/stats");
+		assertThat(stats.getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(stats.getHeaders().getFirst("X-RateLimit-Limit")).isEqualTo("50");
+		assertThat(stats.getHeaders().getFirst("X-RateLimit-Remaining")).isEqualTo("49");
+		JsonNode body = JsonMapper.builder().build().readTree(stats.getBody());
+		assertThat(body.path("productBackendCalls").isNumber()).isTrue();
+		assertThat(body.path("chatCalls").isNumber()).isTrue();
+	}
+
+	/** A client address of the documentation range, new for each test and run. */
+	private static String newClientAddress() {
+		ThreadLocalRandom random = ThreadLocalRandom.current();
+		return "198.18." + random.nextInt(256) + "." + random.nextInt(1, 255);
 	}
 
 	private ResponseEntity<Product> get(long id) {

@@ -3,6 +3,7 @@ package dev.tiergate.demo;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.client.RestClient;
 
@@ -32,6 +33,30 @@ final class DemoClient {
 
 	ResponseEntity<JsonNode> post(String path) {
 		return this.client.post().uri(path).retrieve().toEntity(JsonNode.class);
+	}
+
+	/**
+	 * Calls the demo as a client at an address that the trusted proxy in front of it
+	 * (loopback, in the tests) names in {@code X-Forwarded-For}, so that each test has
+	 * rate-limit buckets of its own.
+	 */
+	ResponseEntity<String> getAs(String clientAddress, String path) {
+		return this.client.get()
+			.uri(path)
+			.header("X-Forwarded-For", clientAddress)
+			.retrieve()
+			.toEntity(String.class);
+	}
+
+	/** Like {@link #getAs}, posting a JSON body. */
+	ResponseEntity<String> postAs(String clientAddress, String path, Object body) {
+		return this.client.post()
+			.uri(path)
+			.header("X-Forwarded-For", clientAddress)
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(body)
+			.retrieve()
+			.toEntity(String.class);
 	}
 
 	ResponseEntity<String> product(long id) {

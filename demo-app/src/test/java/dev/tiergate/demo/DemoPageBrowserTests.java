@@ -105,6 +105,34 @@ class DemoPageBrowserTests {
 		assertThat(text("health-status")).isEqualTo("UP");
 	}
 
+	@Test
+	void pageSendsRateLimitedCallsAndShowsTheTiers() {
+		this.browser.get("http://localhost:" + this.port + "/");
+		awaitMode("TIERED", "TIERED", SHOWS_TIERED_WITHIN);
+		await().atMost(Duration.ofSeconds(5))
+			.ignoreException(StaleElementReferenceException.class)
+			.untilAsserted(() -> {
+				assertThat(text("rate-limit-mode")).isEqualTo("DISTRIBUTED");
+				assertThat(this.browser.findElement(By.cssSelector("#tier-chat .limits")).getText())
+					.isEqualTo("5, +1 per 10s");
+			});
+		for (int i = 1; i <= 6; i++) {
+			int sent = i;
+			click("ask-chat");
+			// One at a time, so the log shows them in order.
+			await().atMost(Duration.ofSeconds(5))
+				.ignoreException(StaleElementReferenceException.class)
+				.until(() -> this.browser.findElements(By.cssSelector("#request-log tbody tr")).size() == sent);
+		}
+		String rejected = this.browser.findElement(By.cssSelector("#request-log tbody tr")).getText();
+		assertThat(rejected).contains("POST /api/chat", "429", "X-RateLimit-Remaining: 0", "Retry-After: ");
+		await().atMost(Duration.ofSeconds(5))
+			.ignoreException(StaleElementReferenceException.class)
+			.untilAsserted(() -> assertThat(
+					Long.parseLong(this.browser.findElement(By.cssSelector("#tier-chat .rejected")).getText()))
+				.isPositive());
+	}
+
 	private void awaitMode(String mode, String label, Duration within) {
 		await().atMost(within)
 			.pollInterval(Duration.ofMillis(100))
