@@ -25,6 +25,7 @@ import dev.tiergate.redis.RedisConnector;
 import dev.tiergate.redis.RedisHealthState;
 import dev.tiergate.test.ManualTicker;
 import dev.tiergate.test.RedisProbe;
+import dev.tiergate.test.RedisProcess;
 import dev.tiergate.test.TestRedis;
 import io.lettuce.core.RedisClient;
 import org.junit.jupiter.api.AfterAll;
@@ -464,6 +465,34 @@ class TieredCacheTests {
 
 	private TieredCacheSettings settings() {
 		return new TieredCacheSettings("products", true, L1_TTL, 100, true, L2_TTL, 0, false);
+	}
+
+	@Test
+	void aCallWhoseRedisReadTimedOutSendsNothingMoreToRedis() throws Throwable {
+		try (RedisProcess server = TestRedis.startPrivate()) {
+			RedisClient pausedClient = RedisClient.create(server.endpoint().uri());
+			try (RedisConnector pausedConnector = new RedisConnector(pausedClient, Duration.ofMillis(100),
+					Duration.ofSeconds(1));
+					GuardedRedis pausedRedis = new GuardedRedis(pausedConnector,
+							new RedisHealthState(Clock.systemUTC()), BreakerSettings.DEFAULTS);
+					RedisProbe probe = new RedisProbe(server.endpoint())) {
+				TieredCache cache = new TieredCache(settings(), this.namespace, new LettuceL2Store(pausedRedis),
+						new JsonL2Codec(), new CacheKeyEncoder(), CacheMetrics.Factory.NONE, this.ticker,
+						CacheInvalidations.NONE, this.refresher);
+				cache.get("connected", String.class, loader("v"), (value) -> true);
+				probe.resetStats();
+				server.clientPause(Duration.ofSeconds(1));
+				assertThat(cache.get("k", String.class, loader("v"), (value) -> true)).isEqualTo("v");
+				// A paused server runs what it was sent once the pause ends: a write sent after
+				// the timed-out GET would show in the counts then. The probe waits for the end.
+				assertThat(probe.commandCount("get")).isEqualTo(1);
+				assertThat(probe.commandCount("psetex") + probe.commandCount("set")).isZero();
+				assertThat(cache.statistics().errors(CacheErrorKind.REDIS)).isEqualTo(1);
+			}
+			finally {
+				pausedClient.shutdown();
+			}
+		}
 	}
 
 	private TieredCache cache(TieredCacheSettings settings) {
