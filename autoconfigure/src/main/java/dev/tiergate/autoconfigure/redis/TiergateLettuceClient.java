@@ -38,6 +38,14 @@ final class TiergateLettuceClient implements AutoCloseable {
 
 	private static final int REQUEST_QUEUE_SIZE = 10_000;
 
+	/**
+	 * How long opening a connection may take, handshake (TLS, {@code HELLO}, {@code AUTH})
+	 * included. Lettuce bounds the handshake by the URI's timeout rather than the command
+	 * timeout; connections are opened in the background, so no caller waits this long, and a
+	 * 100ms bound would turn a slow handshake on a busy host into a spurious fallback.
+	 */
+	private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
 	private final ClientResources resources;
 
 	private final LettuceConnectionFactory factory;
@@ -60,7 +68,8 @@ final class TiergateLettuceClient implements AutoCloseable {
 		RedisClusterConfiguration cluster = application.getClusterConfiguration();
 		builder.clientOptions(clientOptions(applicationClient, cluster != null, timeout))
 			.clientResources(this.resources)
-			.commandTimeout(timeout)
+			// The URI's timeout, used by the handshake; commands use the TimeoutOptions below.
+			.commandTimeout(max(timeout, CONNECT_TIMEOUT))
 			.shutdownTimeout(Duration.ZERO);
 		LettuceClientConfiguration configuration = builder.build();
 		RedisSentinelConfiguration sentinel = application.getSentinelConfiguration();
@@ -75,6 +84,10 @@ final class TiergateLettuceClient implements AutoCloseable {
 		}
 		this.factory.afterPropertiesSet();
 		this.factory.start();
+	}
+
+	private static Duration max(Duration a, Duration b) {
+		return (a.compareTo(b) >= 0) ? a : b;
 	}
 
 	AbstractRedisClient client() {
