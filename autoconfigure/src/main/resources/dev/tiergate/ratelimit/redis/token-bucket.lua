@@ -39,19 +39,36 @@ end
 local cost = tonumber(ARGV[2])
 local count = (#ARGV - 2) / 3
 
+-- A value this script did not write (corrupt, or written by someone else) is no bucket:
+-- the client starts over with a full one, as after an expiry, and the check never fails.
+local function parse(value)
+	local time = string.match(value, '^(%d+):')
+	if not time then
+		return nil, nil
+	end
+	local limits = {}
+	local index = 0
+	for field in string.gmatch(value, '[^:]+') do
+		if index > 0 then
+			local units, scale = string.match(field, '^(%d+)@(%d+)$')
+			if not units or tonumber(scale) == 0 then
+				return nil, nil
+			end
+			limits[index] = { tonumber(units), tonumber(scale) }
+		end
+		index = index + 1
+	end
+	return tonumber(time), limits
+end
+
 local last = now
 local stored = {}
 local value = redis.call('GET', KEYS[1])
 if value then
-	local index = 0
-	for field in string.gmatch(value, '[^:]+') do
-		if index == 0 then
-			last = tonumber(field)
-		else
-			local units, scale = string.match(field, '^(%d+)@(%d+)$')
-			stored[index] = { tonumber(units), tonumber(scale) }
-		end
-		index = index + 1
+	local parsedTime, parsedLimits = parse(value)
+	if parsedTime then
+		last = parsedTime
+		stored = parsedLimits
 	end
 end
 if last > now then

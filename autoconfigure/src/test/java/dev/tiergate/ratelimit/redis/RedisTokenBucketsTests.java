@@ -1,5 +1,6 @@
 package dev.tiergate.ratelimit.redis;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,6 +108,19 @@ class RedisTokenBucketsTests {
 		byte[] drained = sharedProbe.get(key);
 		assertThat(buckets.tryConsume(CHAT, "k", 1).isAllowed()).isFalse();
 		assertThat(sharedProbe.get(key)).isEqualTo(drained);
+	}
+
+	@Test
+	void aCorruptBucketIsAFullBucketNotAnError() {
+		RedisTokenBuckets buckets = new RedisTokenBuckets(shared.redis(), namespace());
+		String key = buckets.key("chat", "k");
+		for (String corrupt : List.of("", "garbage", "12:x@y", "12:5@0", ":", "1:2@3:", "-1:5@100000",
+				"99999999999999999999999999:5@1", "\u0000\u00ff")) {
+			sharedProbe.set(key, corrupt.getBytes(StandardCharsets.UTF_8));
+			RateLimitDecision decision = buckets.tryConsume(CHAT, "k", 1);
+			assertThat(decision.isAllowed()).as(corrupt).isTrue();
+			assertThat(decision.remaining()).as(corrupt).isBetween(0L, 4L);
+		}
 	}
 
 	@Test
