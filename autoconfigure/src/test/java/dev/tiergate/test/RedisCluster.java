@@ -235,7 +235,7 @@ public final class RedisCluster implements RedisTopology, AutoCloseable {
 			return false;
 		}
 		for (RedisProcess replica : this.replicas) {
-			String info = info(replica, "replication");
+			String info = text(replica, "INFO", "replication");
 			if (!info.contains("role:slave") || !info.contains("master_link_status:up")) {
 				return false;
 			}
@@ -246,7 +246,7 @@ public final class RedisCluster implements RedisTopology, AutoCloseable {
 	private boolean isOk() {
 		return nodes().stream()
 			.filter(RedisProcess::isRunning)
-			.allMatch((node) -> info(node, "CLUSTER", "INFO").contains("cluster_state:ok"));
+			.allMatch((node) -> text(node, "CLUSTER", "INFO").contains("cluster_state:ok"));
 	}
 
 	private void awaitCondition(String what, Condition condition) {
@@ -304,15 +304,15 @@ public final class RedisCluster implements RedisTopology, AutoCloseable {
 
 	private static List<String> clusterNodes(RedisProcess node) {
 		try {
-			return info(node, "CLUSTER", "NODES").lines().filter((line) -> !line.isBlank()).toList();
+			return text(node, "CLUSTER", "NODES").lines().filter((line) -> !line.isBlank()).toList();
 		}
 		catch (IllegalStateException ex) {
 			return List.of();
 		}
 	}
 
-	private static String info(RedisProcess node, String... command) {
-		Object reply = command(node, (command.length == 1) ? new String[] { "INFO", command[0] } : command);
+	private static String text(RedisProcess node, String... command) {
+		Object reply = command(node, command);
 		return (reply != null) ? reply.toString() : "";
 	}
 
@@ -321,9 +321,9 @@ public final class RedisCluster implements RedisTopology, AutoCloseable {
 			return connection.command(command);
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException(String.join(" ", command).substring(0,
-					Math.min(60, String.join(" ", command).length())) + " failed on " + node + ": " + ex.getMessage(),
-					ex);
+			// CLUSTER ADDSLOTS has a thousand arguments: name the command only.
+			throw new IllegalStateException(command[0] + " " + ((command.length > 1) ? command[1] : "") + " failed on "
+					+ node + ": " + ex.getMessage(), ex);
 		}
 	}
 
