@@ -11,12 +11,17 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanIterator;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -25,6 +30,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * A plain Lettuce client with which a test looks at what tiergate left in Redis, counts
  * the commands it sent, and plants bytes there. Keys are UTF-8 strings, values raw bytes.
+ * On a {@linkplain #cluster(List) cluster}, commands go to the node of their key,
+ * {@code SCAN} and {@code FLUSHALL} cover every master, and command counts add up the
+ * masters.
  */
 public final class RedisProbe implements AutoCloseable {
 
@@ -36,11 +44,11 @@ public final class RedisProbe implements AutoCloseable {
 
 	private static final int SCAN_COUNT = 1000;
 
-	private final RedisClient client;
+	private final AbstractRedisClient client;
 
-	private final StatefulRedisConnection<String, byte[]> connection;
+	private final StatefulConnection<String, byte[]> connection;
 
-	private final RedisCommands<String, byte[]> commands;
+	private final RedisClusterCommands<String, byte[]> commands;
 
 	/**
 	 * Connects to a Redis.
@@ -50,15 +58,46 @@ public final class RedisProbe implements AutoCloseable {
 	public RedisProbe(RedisEndpoint endpoint) {
 		RedisURI uri = RedisURI.create(endpoint.uri());
 		uri.setTimeout(TIMEOUT);
-		this.client = RedisClient.create(uri);
+		RedisClient standalone = RedisClient.create(uri);
+		this.client = standalone;
 		try {
-			this.connection = this.client.connect(CODEC);
+			StatefulRedisConnection<String, byte[]> connected = standalone.connect(CODEC);
+			this.connection = connected;
+			this.commands = connected.sync();
 		}
 		catch (RuntimeException ex) {
 			this.client.shutdown(Duration.ZERO, SHUTDOWN_TIMEOUT);
 			throw ex;
 		}
-		this.commands = this.connection.sync();
+	}
+
+	private RedisProbe(RedisClusterClient cluster) {
+		this.client = cluster;
+		try {
+			StatefulRedisClusterConnection<String, byte[]> connected = cluster.connect(CODEC);
+			connected.setTimeout(TIMEOUT);
+			this.connection = connected;
+			this.commands = connected.sync();
+		}
+		catch (RuntimeException ex) {
+			this.client.shutdown(Duration.ZERO, SHUTDOWN_TIMEOUT);
+			throw ex;
+		}
+	}
+
+	/**
+	 * Connects to a Redis Cluster.
+	 * @param seeds some of its nodes
+	 * @return the probe
+	 * @throws io.lettuce.core.RedisConnectionException when it cannot be reached
+	 */
+	public static RedisProbe cluster(List<RedisEndpoint> seeds) {
+		List<RedisURI> uris = seeds.stream().map((seed) -> {
+			RedisURI uri = RedisURI.create(seed.uri());
+			uri.setTimeout(TIMEOUT);
+			return uri;
+		}).toList();
+		return new RedisProbe(RedisClusterClient.create(uris));
 	}
 
 	/**
@@ -66,7 +105,7 @@ public final class RedisProbe implements AutoCloseable {
 	 * methods do not cover.
 	 * @return the commands
 	 */
-	public RedisCommands<String, byte[]> commands() {
+	public RedisClusterCommands<String, byte[]> commands() {
 		return this.commands;
 	}
 
@@ -124,7 +163,7 @@ public final class RedisProbe implements AutoCloseable {
 	 * Resets the server's statistics, command counts included ({@code CONFIG RESETSTAT}).
 	 */
 	public void resetStats() {
-		this.commands.configResetstat();
+		forEachMaster((node) -> node.configResetstat());
 	}
 
 	/**
@@ -204,18 +243,36 @@ public final class RedisProbe implements AutoCloseable {
 
 	private Map<String, Long> commandStats() {
 		Map<String, Long> calls = new HashMap<>();
-		for (String line : this.commands.info("commandstats").split("\r?\n")) {
+		List<String> infos = new ArrayList<>();
+		forEachMaster((node) -> infos.add(node.info("commandstats")));
+		for (String line : String.join("\n", infos).split("\r?\n")) {
 			// For example cmdstat_get:calls=3,usec=12,usec_per_call=4.00,...
 			int colon = line.indexOf(':');
 			if (line.startsWith("cmdstat_") && colon != -1) {
 				for (String field : line.substring(colon + 1).split(",")) {
 					if (field.startsWith("calls=")) {
-						calls.put(line.substring("cmdstat_".length(), colon), Long.parseLong(field.substring(6)));
+						calls.merge(line.substring("cmdstat_".length(), colon), Long.parseLong(field.substring(6)),
+								Long::sum);
 					}
 				}
 			}
 		}
 		return calls;
+	}
+
+	private void forEachMaster(java.util.function.Consumer<RedisClusterCommands<String, byte[]>> action) {
+		if (this.connection instanceof StatefulRedisClusterConnection<String, byte[]> cluster) {
+			// After a failover the probe's view of the masters may be out of date.
+			((RedisClusterClient) this.client).refreshPartitions();
+			for (RedisClusterNode node : cluster.getPartitions()) {
+				if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.is(RedisClusterNode.NodeFlag.FAIL)) {
+					action.accept(cluster.getConnection(node.getNodeId()).sync());
+				}
+			}
+		}
+		else {
+			action.accept(this.commands);
+		}
 	}
 
 	private static int commandLength(String name) {

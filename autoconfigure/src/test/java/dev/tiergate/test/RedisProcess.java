@@ -85,18 +85,11 @@ public final class RedisProcess implements AutoCloseable {
 
 	private volatile boolean closed;
 
-	private RedisProcess(Path binary, String version, int port, String... extraArgs) {
+	private RedisProcess(Path binary, String version, int port, @Nullable String sentinelConfig, String... extraArgs) {
 		this.binary = binary;
 		this.version = version;
 		this.port = port;
 		this.endpoint = new RedisEndpoint(LOOPBACK, port);
-		List<String> command = new ArrayList<>(List.of(binary.toString(), "--port", Integer.toString(port), "--bind",
-				LOOPBACK, "--save", "", "--appendonly", "no", "--protected-mode", "no"));
-		if (majorVersion(version) >= 7) {
-			command.addAll(List.of("--enable-debug-command", "yes"));
-		}
-		command.addAll(Arrays.asList(extraArgs));
-		this.command = List.copyOf(command);
 		try {
 			this.directory = Files.createTempDirectory("tiergate-redis-" + port + "-");
 		}
@@ -104,6 +97,25 @@ public final class RedisProcess implements AutoCloseable {
 			throw new UncheckedIOException("Cannot create a directory for redis-server", ex);
 		}
 		this.output = this.directory.resolve("redis-server.out");
+		List<String> command = new ArrayList<>(List.of(binary.toString()));
+		if (sentinelConfig != null) {
+			// Sentinel wants its configuration file first, and rewrites it as it learns the topology.
+			Path config = this.directory.resolve("sentinel.conf");
+			try {
+				Files.writeString(config, sentinelConfig, StandardCharsets.UTF_8);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Cannot write " + config, ex);
+			}
+			command.addAll(List.of(config.toString(), "--sentinel"));
+		}
+		command.addAll(List.of("--port", Integer.toString(port), "--bind", LOOPBACK, "--save", "", "--appendonly",
+				"no", "--protected-mode", "no"));
+		if (majorVersion(version) >= 7) {
+			command.addAll(List.of("--enable-debug-command", "yes"));
+		}
+		command.addAll(Arrays.asList(extraArgs));
+		this.command = List.copyOf(command);
 	}
 
 	/**
@@ -116,11 +128,31 @@ public final class RedisProcess implements AutoCloseable {
 	 * answer within 10 seconds; the message has the server's output
 	 */
 	public static RedisProcess start(Path binary, String... extraArgs) {
+		return startProcess(binary, null, extraArgs);
+	}
+
+	/**
+	 * Starts a Sentinel ({@code redis-server <config> --sentinel}) from the given binary
+	 * on a free loopback port and waits until it answers {@code PING}. The configuration
+	 * is written to a file in the process's directory, which Sentinel rewrites as it
+	 * learns the topology.
+	 * @param binary the {@code redis-server} executable
+	 * @param config the Sentinel configuration, for example
+	 * {@code sentinel monitor mymaster 127.0.0.1 6379 2}, without the port
+	 * @return the running Sentinel
+	 * @throws IllegalStateException when the binary cannot be run, or Sentinel does not
+	 * answer within 10 seconds; the message has its output
+	 */
+	public static RedisProcess startSentinel(Path binary, String config) {
+		return startProcess(binary, config);
+	}
+
+	private static RedisProcess startProcess(Path binary, @Nullable String sentinelConfig, String... extraArgs) {
 		String version = version(binary);
 		IllegalStateException failure = null;
 		// Another process may take the free port before redis-server binds it.
 		for (int attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
-			RedisProcess redis = new RedisProcess(binary, version, freePort(), extraArgs);
+			RedisProcess redis = new RedisProcess(binary, version, freePort(), sentinelConfig, extraArgs);
 			try {
 				redis.start();
 				return redis;

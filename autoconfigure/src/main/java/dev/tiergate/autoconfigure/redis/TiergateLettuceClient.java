@@ -8,6 +8,7 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.EpollProvider;
@@ -31,7 +32,14 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * <li>TCP keepalive, and a TCP user timeout where a native transport (epoll or io_uring)
  * is on the class path, detect half-open sockets; the command timeout and the circuit
  * breaker bound what they do not catch;</li>
- * <li>reconnect attempts back off to at most one second, so recovery is noticed quickly.</li>
+ * <li>reconnect attempts back off to at most one second, so recovery is noticed quickly;</li>
+ * <li>on a Redis Cluster, the topology is refreshed adaptively (on redirects, unknown
+ * nodes, uncovered slots and repeated reconnects, at most once a second) and
+ * periodically ({@code spring.data.redis.lettuce.cluster.refresh.period}, else every
+ * {@value #DEFAULT_REFRESH_SECONDS} seconds), so that a promoted replica is used within
+ * seconds of a failover instead of commands failing until a restart. Sentinel needs
+ * nothing of the kind: Lettuce asks the Sentinels for the master at every
+ * reconnect.</li>
  * </ul>
  */
 final class TiergateLettuceClient implements AutoCloseable {
@@ -45,6 +53,10 @@ final class TiergateLettuceClient implements AutoCloseable {
 	 * 100ms bound would turn a slow handshake on a busy host into a spurious fallback.
 	 */
 	private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+	private static final int DEFAULT_REFRESH_SECONDS = 10;
+
+	private static final Duration ADAPTIVE_REFRESH_INTERVAL = Duration.ofSeconds(1);
 
 	private final ClientResources resources;
 
@@ -114,14 +126,28 @@ final class TiergateLettuceClient implements AutoCloseable {
 				.tcpUserTimeout(Duration.ofSeconds(5))
 				.build());
 		}
-		// mutate() keeps what Spring Boot set, such as the SSL bundle and cluster topology refresh.
-		ClientOptions.Builder options = (base instanceof ClusterClientOptions clusterOptions)
-				? clusterOptions.mutate() : base.mutate();
+		// mutate() keeps what Spring Boot set, such as the SSL bundle.
+		ClientOptions.Builder options = (base instanceof ClusterClientOptions clusterOptions) ? clusterOptions.mutate()
+			.topologyRefreshOptions(topologyRefresh(clusterOptions.getTopologyRefreshOptions())) : base.mutate();
 		return options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
 			.requestQueueSize(REQUEST_QUEUE_SIZE)
 			.autoReconnect(true)
 			.socketOptions(socket.build())
 			.timeoutOptions(TimeoutOptions.enabled(timeout))
+			.build();
+	}
+
+	private static ClusterTopologyRefreshOptions topologyRefresh(ClusterTopologyRefreshOptions configured) {
+		// Boot leaves both off unless spring.data.redis.lettuce.cluster.refresh.* says otherwise; a cache
+		// that falls back while a slot has no reachable master needs them on to come back without a restart.
+		Duration period = configured.isPeriodicRefreshEnabled() ? configured.getRefreshPeriod()
+				: Duration.ofSeconds(DEFAULT_REFRESH_SECONDS);
+		return ClusterTopologyRefreshOptions.builder()
+			.enablePeriodicRefresh(period)
+			.enableAllAdaptiveRefreshTriggers()
+			.adaptiveRefreshTriggersTimeout(ADAPTIVE_REFRESH_INTERVAL)
+			.dynamicRefreshSources(configured.useDynamicRefreshSources())
+			.closeStaleConnections(configured.isCloseStaleConnections())
 			.build();
 	}
 

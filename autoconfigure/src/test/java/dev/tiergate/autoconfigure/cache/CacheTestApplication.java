@@ -2,6 +2,7 @@ package dev.tiergate.autoconfigure.cache;
 
 import dev.tiergate.test.ManualTicker;
 import dev.tiergate.test.RedisEndpoint;
+import dev.tiergate.test.RedisTopology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -43,10 +44,10 @@ public class CacheTestApplication {
 
 	/**
 	 * Starts another instance of the application on the same Redis, as a second JVM would.
-	 * @param redis the shared Redis
+	 * @param redis the shared Redis, whatever its topology
 	 * @return the running context
 	 */
-	static ConfigurableApplicationContext startAnotherInstance(RedisEndpoint redis) {
+	static ConfigurableApplicationContext startAnotherInstance(RedisTopology redis) {
 		return start(redis, WebApplicationType.NONE);
 	}
 
@@ -59,9 +60,22 @@ public class CacheTestApplication {
 	 */
 	public static ConfigurableApplicationContext start(RedisEndpoint redis, WebApplicationType web,
 			String... properties) {
+		return start(RedisTopology.standalone(redis), web, properties);
+	}
+
+	/**
+	 * Starts an instance of the application on a Redis of any topology.
+	 * @param redis the Redis to use
+	 * @param web whether to start a web server (on a random port)
+	 * @param properties further properties, overriding the shared ones
+	 * @return the running context
+	 */
+	public static ConfigurableApplicationContext start(RedisTopology redis, WebApplicationType web,
+			String... properties) {
 		return new SpringApplicationBuilder(CacheTestApplication.class).web(web)
 			.properties(PROPERTIES)
-			.properties("spring.data.redis.url=" + redis.uri(), "server.port=0",
+			.properties(redis.springPropertyArguments())
+			.properties("server.port=0",
 					"management.endpoints.web.exposure.include=health",
 					"management.endpoint.health.show-details=always")
 			.properties(properties)

@@ -2,6 +2,7 @@ package dev.tiergate.autoconfigure.ratelimit;
 
 import dev.tiergate.ratelimit.ManualTimeMeter;
 import dev.tiergate.test.RedisEndpoint;
+import dev.tiergate.test.RedisTopology;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -50,9 +51,22 @@ public class RateLimitTestApplication {
 	 * @return the running context
 	 */
 	static ConfigurableApplicationContext start(RedisEndpoint redis, WebApplicationType web, String... properties) {
+		return start(RedisTopology.standalone(redis), web, properties);
+	}
+
+	/**
+	 * Starts an instance of the application on a Redis of any topology.
+	 * @param redis the Redis to use
+	 * @param web whether to start a web server (on a random port)
+	 * @param properties further properties, overriding the shared ones
+	 * @return the running context
+	 */
+	public static ConfigurableApplicationContext start(RedisTopology redis, WebApplicationType web,
+			String... properties) {
 		return new SpringApplicationBuilder(RateLimitTestApplication.class).web(web)
 			.properties(PROPERTIES)
-			.properties("spring.data.redis.url=" + redis.uri(), "server.port=0")
+			.properties(redis.springPropertyArguments())
+			.properties("server.port=0")
 			.properties(properties)
 			.run();
 	}
