@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -243,13 +245,13 @@ class CacheKeyEncoderFuzzTests {
 			return value.toString();
 		}
 		if (value instanceof byte[] bytes) {
-			return java.util.Base64.getEncoder().encodeToString(bytes);
+			return Base64.getEncoder().encodeToString(bytes);
 		}
 		if (value instanceof int[] ints) {
-			return java.util.Arrays.stream(ints).mapToObj(CacheKeyEncoderFuzzTests::model).toList();
+			return Arrays.stream(ints).mapToObj(CacheKeyEncoderFuzzTests::model).toList();
 		}
 		if (value instanceof Object[] array) {
-			return model(java.util.Arrays.asList(array));
+			return model(Arrays.asList(array));
 		}
 		if (value instanceof Collection<?> collection) {
 			List<Object> models = new ArrayList<>();

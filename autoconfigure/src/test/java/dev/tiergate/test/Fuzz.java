@@ -1,6 +1,7 @@
 package dev.tiergate.test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -41,7 +42,7 @@ public final class Fuzz {
 	public static Stream<Long> seeds() {
 		String given = System.getProperty(SEED_PROPERTY);
 		long fresh = (given != null) ? Long.parseLong(given.strip()) : new Random().nextLong();
-		return Stream.concat(Stream.of(fresh), java.util.Arrays.stream(FIXED_SEEDS).boxed());
+		return Stream.concat(Stream.of(fresh), Arrays.stream(FIXED_SEEDS).boxed());
 	}
 
 	/**
@@ -129,7 +130,7 @@ public final class Fuzz {
 	 */
 	public static String describe(Object input) {
 		String text = (input instanceof byte[] bytes) ? new String(bytes, StandardCharsets.ISO_8859_1)
-				: (input instanceof Object[] array) ? java.util.Arrays.deepToString(array) : String.valueOf(input);
+				: (input instanceof Object[] array) ? Arrays.deepToString(array) : String.valueOf(input);
 		StringBuilder escaped = new StringBuilder();
 		for (int i = 0; i < text.length() && escaped.length() < DESCRIPTION_LIMIT; i++) {
 			char c = text.charAt(i);

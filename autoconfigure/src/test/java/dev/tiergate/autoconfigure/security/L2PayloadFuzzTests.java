@@ -3,6 +3,7 @@ package dev.tiergate.autoconfigure.security;
 import java.lang.reflect.Type;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -213,8 +214,8 @@ class L2PayloadFuzzTests {
 			byte[] bytes = valid.clone();
 			switch (random.nextInt(4)) {
 				case 0 -> bytes[random.nextInt(bytes.length)] = (byte) random.nextInt(256);
-				case 1 -> bytes = java.util.Arrays.copyOf(bytes, random.nextInt(bytes.length));
-				case 2 -> bytes = concat(bytes, java.util.Arrays.copyOfRange(bytes, random.nextInt(bytes.length),
+				case 1 -> bytes = Arrays.copyOf(bytes, random.nextInt(bytes.length));
+				case 2 -> bytes = concat(bytes, Arrays.copyOfRange(bytes, random.nextInt(bytes.length),
 						bytes.length));
 				default -> {
 					for (int i = 0; i < 3; i++) {
@@ -230,7 +231,7 @@ class L2PayloadFuzzTests {
 		}
 
 		private static byte[] concat(byte[] first, byte[] second) {
-			byte[] both = java.util.Arrays.copyOf(first, first.length + second.length);
+			byte[] both = Arrays.copyOf(first, first.length + second.length);
 			System.arraycopy(second, 0, both, first.length, second.length);
 			return both;
 		}
