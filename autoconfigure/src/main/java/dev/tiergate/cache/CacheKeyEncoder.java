@@ -65,12 +65,47 @@ public final class CacheKeyEncoder {
 			return '"' + string + '"';
 		}
 		try {
-			return this.mapper.writeValueAsString(value);
+			return escapeLoneSurrogates(this.mapper.writeValueAsString(value));
 		}
 		catch (JacksonException ex) {
 			throw new UnencodableKeyException(
 					"Key part of type " + ((value != null) ? value.getClass().getName() : "null") + " cannot be written as JSON", ex);
 		}
+	}
+
+	/**
+	 * Writes unpaired surrogates as JSON escapes. Jackson copies them into the string as
+	 * they are, and UTF-8 (the Redis key, the hash) turns every one of them into the same
+	 * {@code ?}: without this, a string holding the lone surrogate U+D800, one holding
+	 * U+DC00 and {@code "?"} would share an L2 entry, and one argument would be answered
+	 * with another's value. Jackson writes a backslash of the text as {@code \\}, so the
+	 * escape is unambiguous.
+	 */
+	private static String escapeLoneSurrogates(String json) {
+		StringBuilder escaped = null;
+		for (int i = 0; i < json.length(); i++) {
+			char c = json.charAt(i);
+			if (Character.isSurrogate(c)) {
+				boolean paired = Character.isHighSurrogate(c) && i + 1 < json.length()
+						&& Character.isLowSurrogate(json.charAt(i + 1));
+				if (paired) {
+					if (escaped != null) {
+						escaped.append(c).append(json.charAt(i + 1));
+					}
+					i++;
+					continue;
+				}
+				if (escaped == null) {
+					escaped = new StringBuilder(json.length() + 16).append(json, 0, i);
+				}
+				escaped.append(String.format("\\u%04x", (int) c));
+				continue;
+			}
+			if (escaped != null) {
+				escaped.append(c);
+			}
+		}
+		return (escaped != null) ? escaped.toString() : json;
 	}
 
 	/** Strings that JSON writes as they are, quoted: the common case, done without Jackson. */

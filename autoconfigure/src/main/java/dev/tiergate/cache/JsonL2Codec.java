@@ -3,11 +3,13 @@ package dev.tiergate.cache;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.DatabindContext;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ObjectReader;
@@ -73,8 +75,39 @@ public final class JsonL2Codec implements L2Codec {
 				.readValue(bytes, HEADER.length, bytes.length - HEADER.length);
 		}
 		catch (JacksonException ex) {
-			throw new UndecodableValueException("Value cannot be read as " + declaredType.getTypeName(), ex);
+			throw new UndecodableValueException(
+					"Value cannot be read as " + declaredType.getTypeName() + ": " + withoutData(ex), ex);
 		}
+	}
+
+	/**
+	 * Describes a failure without what Jackson quotes from the input: the kind of failure,
+	 * the property path (map keys, which are stored data, left out) and the position.
+	 */
+	static String withoutData(JacksonException ex) {
+		StringBuilder description = new StringBuilder(ex.getClass().getSimpleName());
+		if (!ex.getPath().isEmpty()) {
+			description.append(" at $");
+			for (JacksonException.Reference reference : ex.getPath()) {
+				Object from = reference.from();
+				boolean map = from instanceof Map<?, ?> || (from instanceof Class<?> type && Map.class.isAssignableFrom(type));
+				if (reference.getIndex() >= 0) {
+					description.append('[').append(reference.getIndex()).append(']');
+				}
+				else if (map || reference.getPropertyName() == null) {
+					description.append("[?]");
+				}
+				else {
+					description.append('.').append(reference.getPropertyName());
+				}
+			}
+		}
+		TokenStreamLocation location = ex.getLocation();
+		if (location != null && location.getLineNr() > 0) {
+			description.append(" (line ").append(location.getLineNr()).append(", column ")
+				.append(location.getColumnNr()).append(')');
+		}
+		return description.toString();
 	}
 
 	private JavaType javaType(Type type) {

@@ -34,7 +34,8 @@ public interface L2Codec {
 
 	/**
 	 * Thrown when stored bytes cannot be turned into a value of the declared type. The
-	 * cache treats it as a miss and overwrites the entry.
+	 * cache treats it as a miss and overwrites the entry. Caches log its message, never
+	 * its cause: the message must not quote the stored bytes or any part of the value.
 	 */
 	class UndecodableValueException extends RuntimeException {
 

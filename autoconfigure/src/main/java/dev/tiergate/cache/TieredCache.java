@@ -507,8 +507,11 @@ public final class TieredCache {
 			value = this.codec.decode(bytes, valueType);
 		}
 		catch (RuntimeException ex) {
+			// Without the exception: parsers quote what they could not read, and that is cached data.
+			String reason = (ex instanceof L2Codec.UndecodableValueException) ? ex.getMessage()
+					: ex.getClass().getName();
 			absorb(CacheErrorKind.DECODE, "An L2 value could not be decoded as " + valueType.getTypeName()
-					+ " and is treated as a miss (written by an incompatible version of the class?)", ex);
+					+ " and is treated as a miss (written by an incompatible version of the class?): " + reason, null);
 			this.statistics.recordL2Get(false);
 			return null;
 		}
@@ -610,8 +613,9 @@ public final class TieredCache {
 			return redisKey(key);
 		}
 		catch (CacheKeyEncoder.UnencodableKeyException ex) {
+			// The message names the type; the cause could quote the key, which is client data.
 			absorb(CacheErrorKind.KEY, ex.getMessage() + "; such calls are served without L2"
-					+ " (give the annotation a key expression that yields a simple value)", ex);
+					+ " (give the annotation a key expression that yields a simple value)", null);
 			return null;
 		}
 	}

@@ -68,6 +68,27 @@ class JsonL2CodecTests {
 	}
 
 	@Test
+	void theMessageOfAnUndecodableValueQuotesNothingFromIt() {
+		// Caches log this message: it says where and what kind, never what was stored.
+		assertThatExceptionOfType(L2Codec.UndecodableValueException.class)
+			.isThrownBy(() -> this.codec.decode(
+					"tg1:{\"code\":\"A\",\"percent\":\"secret-percent\"}".getBytes(StandardCharsets.UTF_8), Offer.class))
+			.withMessageContaining("InvalidFormatException at $.percent (line 1, column ")
+			.withMessageNotContaining("secret");
+		Type offers = new ParameterizedTypeReference<Map<String, Offer>>() {
+		}.getType();
+		assertThatExceptionOfType(L2Codec.UndecodableValueException.class)
+			.isThrownBy(() -> this.codec.decode(
+					"tg1:{\"secret-key\":{\"code\":\"secret-code\",\"percent\":[1]}}".getBytes(StandardCharsets.UTF_8),
+					offers))
+			.withMessageContaining("at $[?].percent")
+			.withMessageNotContaining("secret");
+		assertThatExceptionOfType(L2Codec.UndecodableValueException.class)
+			.isThrownBy(() -> this.codec.decode("tg1:{\"code\":secret}".getBytes(StandardCharsets.UTF_8), Offer.class))
+			.withMessageNotContaining("secret");
+	}
+
+	@Test
 	void valuesOfAnIncompatibleShapeAreUndecodable() {
 		assertThatExceptionOfType(L2Codec.UndecodableValueException.class).isThrownBy(
 				() -> this.codec.decode("tg1:{\"code\":\"A\",\"percent\":\"lots\"}".getBytes(StandardCharsets.UTF_8),

@@ -23,6 +23,8 @@ public final class ClientAddress {
 
 	private static final int MAX_UNPARSEABLE_LENGTH = 64;
 
+	private static final String UNKNOWN = "unknown";
+
 	private final TrustedProxies trustedProxies;
 
 	/**
@@ -65,6 +67,9 @@ public final class ClientAddress {
 			return address.getHostAddress();
 		}
 		String stripped = text.strip();
+		if (stripped.isEmpty()) {
+			return UNKNOWN;
+		}
 		return (stripped.length() <= MAX_UNPARSEABLE_LENGTH) ? stripped
 				: stripped.substring(0, MAX_UNPARSEABLE_LENGTH);
 	}
@@ -74,6 +79,9 @@ public final class ClientAddress {
 		if (!forwarded.isEmpty()) {
 			List<String> hops = new ArrayList<>();
 			for (String header : forwarded) {
+				if (header.isBlank()) {
+					continue;
+				}
 				for (String element : header.split(",")) {
 					hops.add(forwardedFor(element));
 				}
@@ -82,7 +90,12 @@ public final class ClientAddress {
 		}
 		List<String> hops = new ArrayList<>();
 		for (String header : Collections.list(request.getHeaders("X-Forwarded-For"))) {
-			for (String hop : header.split(",")) {
+			// An empty line records no hop. An empty hop between commas stays: as an unknown
+			// client, never skipped, so what stands left of it is not reached.
+			if (header.isBlank()) {
+				continue;
+			}
+			for (String hop : header.split(",", -1)) {
 				hops.add(hop.strip());
 			}
 		}
@@ -106,7 +119,7 @@ public final class ClientAddress {
 				return withoutPort(node);
 			}
 		}
-		return "unknown";
+		return UNKNOWN;
 	}
 
 	private static String withoutPort(String node) {

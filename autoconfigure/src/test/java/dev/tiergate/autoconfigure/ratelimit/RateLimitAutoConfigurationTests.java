@@ -85,6 +85,17 @@ class RateLimitAutoConfigurationTests {
 	}
 
 	@Test
+	void aRefillPeriodTooLongToCountInNanosecondsFailsStartupNamingTheProperty() {
+		// Found by RateLimitPropertiesFuzzTests: 300,000 years do not fit a long of nanoseconds.
+		this.runner.withPropertyValues("tiergate.rate-limit.tiers.slow.capacity=1",
+				"tiergate.rate-limit.tiers.slow.refill-tokens=1", "tiergate.rate-limit.tiers.slow.refill-period=100000000d")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(TiergateConfigurationException.class)
+				.hasMessageContaining("property 'tiergate.rate-limit.tiers.slow.refill-period'"));
+	}
+
+	@Test
 	void aMissingRefillPeriodAndAnUnknownKeyResolverFailStartupNamingTheProperty() {
 		this.runner.withPropertyValues("tiergate.rate-limit.tiers.new.capacity=3",
 				"tiergate.rate-limit.tiers.new.refill-tokens=1")

@@ -8,6 +8,8 @@ import dev.tiergate.cache.CacheErrorKind;
 import dev.tiergate.cache.TieredCache;
 import dev.tiergate.cache.TieredCaches;
 import dev.tiergate.health.TiergateHealthIndicator;
+import dev.tiergate.ratelimit.RateLimitDecision;
+import dev.tiergate.ratelimit.RateLimiters;
 import dev.tiergate.redis.GuardedRedis;
 import dev.tiergate.test.RedisEndpoint;
 import dev.tiergate.test.RedisProbe;
@@ -38,8 +40,9 @@ class RedisSecurityTests {
 
 	/** The ACL documented in docs/operations.md, for the namespace {@code catalog-it}. */
 	private static final String[] MINIMAL_ACL = { "ACL", "SETUSER", "tiergate", "on", ">tiergate-Pa55word",
-			"resetkeys", "~catalog-it:*", "resetchannels", "&catalog-it:*", "-@all", "+get", "+set", "+psetex",
-			"+pttl", "+unlink", "+scan", "+eval", "+evalsha", "+publish", "+subscribe", "+ping", "+hello", "+auth" };
+			"resetkeys", "~catalog-it:*", "~{catalog-it:rl:*", "resetchannels", "&catalog-it:*", "-@all", "+get",
+			"+set", "+psetex", "+pttl", "+unlink", "+scan", "+eval", "+evalsha", "+time", "+publish", "+subscribe",
+			"+ping", "+hello", "+auth" };
 
 	private static final String WRONG_PASSWORD = "Wr0ng-Pa55word-Never-Logged";
 
@@ -85,6 +88,24 @@ class RedisSecurityTests {
 			}
 			assertThat(context.getBean(TieredCaches.class).get("products").statistics().errors(CacheErrorKind.REDIS))
 				.as("no command was refused by the ACL").isZero();
+		}
+	}
+
+	@Test
+	void rateLimitsWorkWithTheSameLeastPrivilegeAclUser() {
+		try (ConfigurableApplicationContext context = CacheTestApplication.start(redis.endpoint(),
+				WebApplicationType.NONE, "spring.data.redis.url=" + withCredentials("tiergate-Pa55word"))) {
+			RateLimiters rateLimiters = context.getBean(RateLimiters.class);
+			// The script reads the server's clock (TIME) and writes the bucket (SET): both inside the ACL.
+			RateLimitDecision decision = rateLimiters.get("chat").check("acl-client", 1);
+			assertThat(decision.isAllowed()).isTrue();
+			assertThat(decision.isDistributed()).as("decided in Redis, not by a local bucket").isTrue();
+			assertThat(rateLimiters.isDistributed()).isTrue();
+			GuardedRedis guarded = context.getBean(GuardedRedis.class);
+			assertThat(guarded.state().isFallback()).as("in fallback: " + guarded.state().lastError()).isFalse();
+			try (RedisProbe probe = new RedisProbe(redis.endpoint())) {
+				assertThat(probe.scanKeys("{catalog-it:rl:chat:*")).hasSize(1);
+			}
 		}
 	}
 
