@@ -41,7 +41,7 @@ public class BenchmarkApplication {
 	public static final long TIER_CAPACITY = 1_000_000_000_000L;
 
 	/** Tokens {@link #TIER} gains per hour. */
-	public static final long TIER_REFILL_PER_HOUR = 1_000_000_000L;
+	public static final long TIER_REFILL_PER_HOUR = 1_000_000L;
 
 	private static final String[] PROPERTIES = { "spring.application.name=bench", "logging.level.root=warn",
 			"spring.main.banner-mode=off",

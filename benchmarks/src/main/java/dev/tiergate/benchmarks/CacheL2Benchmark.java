@@ -104,9 +104,13 @@ public class CacheL2Benchmark {
 
 	@TearDown(Level.Iteration)
 	public void printCount(BenchmarkParams params) {
-		// No scripts here: every command was sent by a client.
-		System.out.println(this.commandCount.result(RedisCommandCount.Calls::total).describe(params.getBenchmark()));
+		System.out.println(count().describe(params.getBenchmark()));
 		BenchmarkApplication.checkRedisInUse(this.context);
+	}
+
+	RedisCommandCount.Result count() {
+		// No scripts here: every command was sent by a client.
+		return this.commandCount.result(RedisCommandCount.Calls::total);
 	}
 
 	@TearDown

@@ -193,10 +193,13 @@ public class RateLimitBenchmark {
 
 		@TearDown(Level.Iteration)
 		public void printCount(BenchmarkParams params) {
-			boolean tiergate = params.getBenchmark().endsWith(".tiergateRedis");
-			System.out.println(this.commandCount.result(tiergate ? Distributed::sentByTiergate : Distributed::sentByBucket4j)
+			System.out.println(count(params.getBenchmark().endsWith(".tiergateRedis"))
 				.describe(params.getBenchmark() + " on " + params.getThreads() + " threads"));
 			BenchmarkApplication.checkRedisInUse(this.context);
+		}
+
+		RedisCommandCount.Result count(boolean tiergate) {
+			return this.commandCount.result(tiergate ? Distributed::sentByTiergate : Distributed::sentByBucket4j);
 		}
 
 		/**
