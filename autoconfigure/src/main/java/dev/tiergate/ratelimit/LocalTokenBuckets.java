@@ -39,6 +39,9 @@ final class LocalTokenBuckets {
 
 	private final long costBeyondCapacityRetryNanos;
 
+	/** Computed once: it is needed for every rejection, and the tier computes it with a stream. */
+	private final long smallestCapacity;
+
 	LocalTokenBuckets(RateLimitTier tier, TimeMeter timeMeter, long maxBuckets) {
 		this.tier = tier;
 		this.limits = tier.limits();
@@ -49,6 +52,7 @@ final class LocalTokenBuckets {
 			.ticker(timeMeter::currentTimeNanos)
 			.build();
 		this.costBeyondCapacityRetryNanos = tier.timeToFill().toNanos();
+		this.smallestCapacity = tier.smallestCapacity();
 	}
 
 	RateLimitDecision tryConsume(String clientKey, long cost) {
@@ -74,10 +78,15 @@ final class LocalTokenBuckets {
 				resetNanos[closest], retryNanos(probe, cost));
 	}
 
-	/** Bucket4j waits forever for a cost above the capacity; a header needs a finite time. */
+	/**
+	 * Bucket4j waits forever for a cost above the capacity; a header needs a finite time.
+	 * An allowed call has nothing to wait for.
+	 */
 	private long retryNanos(ConsumptionProbe probe, long cost) {
-		return (cost > this.tier.smallestCapacity()) ? this.costBeyondCapacityRetryNanos
-				: probe.getNanosToWaitForRefill();
+		if (probe.isConsumed()) {
+			return 0;
+		}
+		return (cost > this.smallestCapacity) ? this.costBeyondCapacityRetryNanos : probe.getNanosToWaitForRefill();
 	}
 
 	/**

@@ -1,0 +1,153 @@
+package dev.tiergate.benchmarks;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+import dev.tiergate.cache.TieredCaches;
+import dev.tiergate.test.RedisProcess;
+import dev.tiergate.test.TestRedis;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * A cache hit in Redis, one thread, average time per call:
+ * <ul>
+ * <li>{@code tiergateL2Hit}: a bean method with {@code @TieredCacheable} on a cache whose
+ * L1 is off ({@code l1.enabled: false}), its value in Redis: tiergate's advice, key
+ * building, one {@code GET} through its guarded connection (timeout and circuit breaker),
+ * and the JSON decode into the method's return type;</li>
+ * <li>{@code rawLettuceGet}: a Lettuce synchronous {@code GET} of the same key and bytes
+ * and the same JSON decode with a plain Jackson reader, the floor.</li>
+ * </ul>
+ * Both run against a private {@code redis-server} of the test harness on loopback; the
+ * Redis commands each sends per call are counted ({@code INFO commandstats}) and printed
+ * after every iteration as a {@code [redis]} line. Target: {@code tiergateL2Hit} at most
+ * 1.15 times {@code rawLettuceGet}, with exactly one command per call.
+ * <p>
+ * Run it alone from the project root:
+ * <pre>
+ * mvn -pl benchmarks -am verify -DskipTests -Pbenchmarks -Djmh.args="CacheL2Benchmark -prof gc"
+ * </pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class CacheL2Benchmark {
+
+	private RedisProcess redis;
+
+	private ConfigurableApplicationContext context;
+
+	private Catalogs.Tiered tiered;
+
+	private RedisClient client;
+
+	private StatefulRedisConnection<byte[], byte[]> connection;
+
+	private RedisCommands<byte[], byte[]> commands;
+
+	private byte[] key;
+
+	private ObjectReader reader;
+
+	private int headerLength;
+
+	private RedisCommandCount commandCount;
+
+	@Setup
+	public void start() {
+		this.redis = TestRedis.startPrivate();
+		this.context = BenchmarkApplication.start(this.redis.endpoint());
+		this.tiered = this.context.getBean(Catalogs.Tiered.class);
+		// The first call loads the value and writes it to Redis; the measured ones read it.
+		Product loaded = this.tiered.productFromL2(CacheHitBenchmark.ID);
+		this.key = this.context.getBean(TieredCaches.class)
+			.get(Catalogs.L2_ONLY)
+			.redisKey(CacheHitBenchmark.ID)
+			.getBytes(StandardCharsets.UTF_8);
+		this.client = RedisClient.create(this.redis.endpoint().uri());
+		this.connection = this.client.connect(ByteArrayCodec.INSTANCE);
+		this.commands = this.connection.sync();
+		byte[] stored = this.commands.get(this.key);
+		if (stored == null) {
+			throw new IllegalStateException("tiergate wrote nothing under " + new String(this.key, StandardCharsets.UTF_8));
+		}
+		// tiergate's values start with a format header ("tg1:") before the JSON.
+		this.headerLength = new String(stored, StandardCharsets.UTF_8).indexOf('{');
+		this.reader = JsonMapper.builder().build().readerFor(Product.class);
+		if (!loaded.equals(rawLettuceGet()) || !loaded.equals(this.tiered.productFromL2(CacheHitBenchmark.ID))) {
+			throw new IllegalStateException("The two benchmarks do not read the same value");
+		}
+		this.commandCount = new RedisCommandCount(this.redis.endpoint());
+	}
+
+	@Setup(Level.Iteration)
+	public void resetCount() {
+		this.commandCount.reset();
+	}
+
+	@TearDown(Level.Iteration)
+	public void printCount(BenchmarkParams params) {
+		System.out.println(count().describe(params.getBenchmark()));
+		BenchmarkApplication.checkRedisInUse(this.context);
+	}
+
+	RedisCommandCount.Result count() {
+		// No scripts here: every command was sent by a client.
+		return this.commandCount.result(RedisCommandCount.Calls::total);
+	}
+
+	@TearDown
+	public void stop() {
+		this.commandCount.close();
+		this.connection.close();
+		this.client.shutdown();
+		this.context.close();
+		this.redis.close();
+	}
+
+	@Benchmark
+	public Product tiergateL2Hit(Calls calls) {
+		calls.count++;
+		return this.tiered.productFromL2(CacheHitBenchmark.ID);
+	}
+
+	@Benchmark
+	public Product rawLettuceGet(Calls calls) {
+		calls.count++;
+		return rawLettuceGet();
+	}
+
+	private Product rawLettuceGet() {
+		byte[] bytes = this.commands.get(this.key);
+		return this.reader.readValue(bytes, this.headerLength, bytes.length - this.headerLength);
+	}
+
+	/** The calls of one benchmark thread, for the commands per call. */
+	@State(Scope.Thread)
+	public static class Calls extends RedisCommandCount.Operations {
+
+		@Setup
+		public void register(CacheL2Benchmark benchmark) {
+			benchmark.commandCount.register(this);
+		}
+
+	}
+
+}

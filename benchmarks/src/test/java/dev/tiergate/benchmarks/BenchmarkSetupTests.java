@@ -1,0 +1,72 @@
+package dev.tiergate.benchmarks;
+
+import dev.tiergate.ratelimit.RateLimitDecision;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs the setup of the Redis-backed benchmarks and a few calls of each of their methods,
+ * without measuring anything, so that {@code mvn verify} catches a benchmark that no
+ * longer starts, and a change that adds a round trip to an L2 hit or a rate-limit check.
+ * (The in-JVM benchmarks check their own setup when they start.)
+ */
+class BenchmarkSetupTests {
+
+	private static final int CALLS = 50;
+
+	@Test
+	void l2HitSendsOneGetPerCallLikeTheRawClient() {
+		CacheL2Benchmark benchmark = new CacheL2Benchmark();
+		benchmark.start();
+		try {
+			CacheL2Benchmark.Calls calls = new CacheL2Benchmark.Calls();
+			calls.register(benchmark);
+			for (String method : new String[] { "tiergateL2Hit", "rawLettuceGet" }) {
+				benchmark.resetCount();
+				for (int i = 0; i < CALLS; i++) {
+					Product product = method.equals("tiergateL2Hit") ? benchmark.tiergateL2Hit(calls)
+							: benchmark.rawLettuceGet(calls);
+					assertThat(product).isEqualTo(Product.load(CacheHitBenchmark.ID));
+				}
+				RedisCommandCount.Result result = benchmark.count();
+				assertThat(result.sentPerOperation()).as(method).isEqualTo(1.0);
+				assertThat(result.perCommand()).as(method).containsOnlyKeys("GET");
+			}
+		}
+		finally {
+			benchmark.stop();
+		}
+	}
+
+	@Test
+	void tiergateSendsOneScriptCallPerCheckAndBucket4jAtLeastTwoCommands() {
+		RateLimitBenchmark benchmark = new RateLimitBenchmark();
+		RateLimitBenchmark.Distributed redis = new RateLimitBenchmark.Distributed();
+		redis.start();
+		try {
+			RateLimitBenchmark.Checks checks = new RateLimitBenchmark.Checks();
+			checks.register(redis);
+			redis.resetCount();
+			for (int i = 0; i < CALLS; i++) {
+				RateLimitDecision decision = benchmark.tiergateRedis(redis, checks);
+				assertThat(decision.isAllowed()).isTrue();
+				assertThat(decision.isDistributed()).isTrue();
+			}
+			RedisCommandCount.Result tiergate = redis.count(true);
+			assertThat(tiergate.sentPerOperation()).isEqualTo(1.0);
+			assertThat(tiergate.perCommand()).containsEntry("EVALSHA", (long) CALLS);
+			redis.resetCount();
+			for (int i = 0; i < CALLS; i++) {
+				assertThat(benchmark.bucket4jLettuce(redis, checks)).isTrue();
+			}
+			RedisCommandCount.Result bucket4j = redis.count(false);
+			assertThat(bucket4j.sentPerOperation()).isGreaterThanOrEqualTo(2.0);
+			assertThat(bucket4j.rejected()).isZero();
+		}
+		finally {
+			redis.stop();
+		}
+	}
+
+}
