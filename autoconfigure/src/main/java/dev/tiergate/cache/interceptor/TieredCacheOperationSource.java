@@ -6,8 +6,6 @@ import java.lang.reflect.TypeVariable;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -16,6 +14,7 @@ import java.util.stream.Collectors;
 
 import dev.tiergate.cache.TieredCache;
 import dev.tiergate.TiergateConfigurationException;
+import dev.tiergate.interceptor.MethodOperationCache;
 import dev.tiergate.cache.TieredCacheEvict;
 import dev.tiergate.cache.TieredCachePut;
 import dev.tiergate.cache.TieredCacheable;
@@ -24,7 +23,6 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.core.DefaultParameterNameDiscoverer;
-import org.springframework.core.MethodClassKey;
 import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedElementUtils;
@@ -48,18 +46,13 @@ public final class TieredCacheOperationSource {
 
 	private static final Pattern PARAMETER_INDEX = Pattern.compile("[pa](\\d+)");
 
-	private static final Object NONE = new Object();
-
 	private final Supplier<TieredCaches> caches;
 
 	private final SpelExpressionParser parser;
 
 	private final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
 
-	private final ConcurrentMap<MethodClassKey, Object> operations = new ConcurrentHashMap<>();
-
-	/** The first target class seen per method: lets the usual call skip building a MethodClassKey. */
-	private final ConcurrentMap<Method, FirstTarget> firstTargets = new ConcurrentHashMap<>();
+	private final MethodOperationCache<CacheOperations> operations = new MethodOperationCache<>(this::parse);
 
 	/**
 	 * Creates a source.
@@ -100,23 +93,7 @@ public final class TieredCacheOperationSource {
 	 * method
 	 */
 	@Nullable CacheOperations get(Method method, @Nullable Object target) {
-		Class<?> runtimeClass = (target != null) ? target.getClass() : method.getDeclaringClass();
-		FirstTarget first = this.firstTargets.get(method);
-		if (first != null && first.runtimeClass == runtimeClass) {
-			return first.operations;
-		}
-		CacheOperations operations = get(method,
-				(target != null) ? AopUtils.getTargetClass(target) : method.getDeclaringClass());
-		this.firstTargets.putIfAbsent(method, new FirstTarget(runtimeClass, operations));
-		return operations;
-	}
-
-	private @Nullable CacheOperations get(Method method, Class<?> targetClass) {
-		Object parsed = this.operations.computeIfAbsent(new MethodClassKey(method, targetClass), (key) -> {
-			CacheOperations operations = parse(method, targetClass);
-			return (operations != null) ? operations : NONE;
-		});
-		return (parsed != NONE) ? (CacheOperations) parsed : null;
+		return this.operations.get(method, target);
 	}
 
 	/**
@@ -127,7 +104,7 @@ public final class TieredCacheOperationSource {
 	 * method
 	 */
 	public void validate(Method method, Class<?> targetClass) {
-		get(method, targetClass);
+		this.operations.get(method, targetClass);
 	}
 
 	private @Nullable CacheOperations parse(Method method, Class<?> targetClass) {
@@ -234,9 +211,6 @@ public final class TieredCacheOperationSource {
 			throw context.invalid(attribute + " '" + expression + "' of " + annotation + " is not valid SpEL: "
 					+ ex.getMessage(), "Fix the expression.");
 		}
-	}
-
-	private record FirstTarget(Class<?> runtimeClass, @Nullable CacheOperations operations) {
 	}
 
 	/** The method being parsed, for error messages and parameter lookups. */

@@ -1,12 +1,6 @@
 package dev.tiergate.ratelimit.interceptor;
 
-import java.lang.reflect.Method;
-
-import org.aopalliance.aop.Advice;
-
-import org.springframework.aop.Pointcut;
-import org.springframework.aop.support.AbstractPointcutAdvisor;
-import org.springframework.aop.support.StaticMethodMatcherPointcut;
+import dev.tiergate.interceptor.AnnotatedMethodAdvisor;
 
 /**
  * Advises {@code @RateLimited} methods, and the public methods of {@code @RateLimited}
@@ -15,18 +9,7 @@ import org.springframework.aop.support.StaticMethodMatcherPointcut;
  * default it runs outside the tiered cache, so an answer from the cache still takes
  * tokens.
  */
-public final class RateLimitAdvisor extends AbstractPointcutAdvisor {
-
-	private final transient RateLimitInterceptor interceptor;
-
-	private final transient Pointcut pointcut = new StaticMethodMatcherPointcut() {
-
-		@Override
-		public boolean matches(Method method, Class<?> targetClass) {
-			return RateLimitOperationSource.isAnnotated(method, targetClass);
-		}
-
-	};
+public final class RateLimitAdvisor extends AnnotatedMethodAdvisor {
 
 	/**
 	 * Creates an advisor.
@@ -34,18 +17,7 @@ public final class RateLimitAdvisor extends AbstractPointcutAdvisor {
 	 * @param order the order of this advisor among others
 	 */
 	public RateLimitAdvisor(RateLimitInterceptor interceptor, int order) {
-		this.interceptor = interceptor;
-		setOrder(order);
-	}
-
-	@Override
-	public Pointcut getPointcut() {
-		return this.pointcut;
-	}
-
-	@Override
-	public Advice getAdvice() {
-		return this.interceptor;
+		super(interceptor, RateLimitOperationSource::isAnnotated, order);
 	}
 
 }

@@ -3,8 +3,6 @@ package dev.tiergate.ratelimit.interceptor;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -12,6 +10,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import dev.tiergate.TiergateConfigurationException;
+import dev.tiergate.interceptor.MethodOperationCache;
 import dev.tiergate.ratelimit.ClientKeyResolver;
 import dev.tiergate.ratelimit.RateLimited;
 import dev.tiergate.ratelimit.RateLimiters;
@@ -20,7 +19,6 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.core.DefaultParameterNameDiscoverer;
-import org.springframework.core.MethodClassKey;
 import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.expression.Expression;
@@ -43,8 +41,6 @@ public final class RateLimitOperationSource {
 
 	private static final Pattern PARAMETER_INDEX = Pattern.compile("[pa](\\d+)");
 
-	private static final Object NONE = new Object();
-
 	private final Supplier<RateLimiters> rateLimiters;
 
 	private final Function<String, ClientKeyResolver> keyResolvers;
@@ -53,10 +49,7 @@ public final class RateLimitOperationSource {
 
 	private final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
 
-	private final ConcurrentMap<MethodClassKey, Object> operations = new ConcurrentHashMap<>();
-
-	/** The first target class seen per method: the usual call needs no MethodClassKey. */
-	private final ConcurrentMap<Method, FirstTarget> firstTargets = new ConcurrentHashMap<>();
+	private final MethodOperationCache<RateLimitOperation> operations = new MethodOperationCache<>(this::parse);
 
 	/**
 	 * Creates a source.
@@ -104,23 +97,7 @@ public final class RateLimitOperationSource {
 	 * @throws TiergateConfigurationException if the annotation cannot work on the method
 	 */
 	@Nullable RateLimitOperation get(Method method, @Nullable Object target) {
-		Class<?> runtimeClass = (target != null) ? target.getClass() : method.getDeclaringClass();
-		FirstTarget first = this.firstTargets.get(method);
-		if (first != null && first.runtimeClass == runtimeClass) {
-			return first.operation;
-		}
-		RateLimitOperation operation = get(method,
-				(target != null) ? AopUtils.getTargetClass(target) : method.getDeclaringClass());
-		this.firstTargets.putIfAbsent(method, new FirstTarget(runtimeClass, operation));
-		return operation;
-	}
-
-	private @Nullable RateLimitOperation get(Method method, Class<?> targetClass) {
-		Object parsed = this.operations.computeIfAbsent(new MethodClassKey(method, targetClass), (key) -> {
-			RateLimitOperation operation = parse(method, targetClass);
-			return (operation != null) ? operation : NONE;
-		});
-		return (parsed != NONE) ? (RateLimitOperation) parsed : null;
+		return this.operations.get(method, target);
 	}
 
 	/**
@@ -130,7 +107,7 @@ public final class RateLimitOperationSource {
 	 * @throws TiergateConfigurationException if the annotation cannot work on the method
 	 */
 	public void validate(Method method, Class<?> targetClass) {
-		get(method, targetClass);
+		this.operations.get(method, targetClass);
 	}
 
 	private @Nullable RateLimitOperation parse(Method method, Class<?> targetClass) {
@@ -200,9 +177,6 @@ public final class RateLimitOperationSource {
 			throw context.invalid(attribute + " '" + expression + "' of @RateLimited is not valid SpEL: "
 					+ ex.getMessage(), "Fix the expression.");
 		}
-	}
-
-	private record FirstTarget(Class<?> runtimeClass, @Nullable RateLimitOperation operation) {
 	}
 
 	/** The method being parsed, for error messages and parameter lookups. */

@@ -137,7 +137,7 @@ final class FailoverLoad implements AutoCloseable {
 		return this.context.getBean(MeterRegistry.class)
 			.find("tiergate.ratelimit.checks")
 			.tag("mode", "distributed")
-			.counters()
+			.functionCounters()
 			.stream()
 			.mapToDouble((counter) -> counter.count())
 			.sum();
