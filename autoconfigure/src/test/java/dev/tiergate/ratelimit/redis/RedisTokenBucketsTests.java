@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -237,44 +236,6 @@ class RedisTokenBucketsTests {
 			assertThat(limiters.get("deny").check("k", 1).retryAfterSeconds()).isEqualTo(1);
 			assertThat(limiters.isDistributed()).isFalse();
 		}
-	}
-
-	@Test
-	void measuresChecksPerSecondOnAHotKeyWithEightThreads() throws Exception {
-		RateLimitTier tier = tier("bench", OnRedisFailure.LOCAL,
-				new RateLimitTier.Limit(1_000_000, 1_000_000, Duration.ofSeconds(1)));
-		RedisTokenBuckets buckets = new RedisTokenBuckets(shared.redis(), namespace());
-		long redisChecks = run(8, Duration.ofSeconds(1), () -> buckets.tryConsume(tier, "hot", 1));
-		RateLimiters local = new RateLimiters(List.of(tier), null, TimeMeter.SYSTEM_NANOTIME, 100);
-		long localChecks = run(8, Duration.ofSeconds(1), () -> local.get("bench").check("hot", 1));
-		System.err.println("tiergate rate limit, 8 threads on one key for 1s: " + redisChecks
-				+ " checks/s in Redis (one EVALSHA each), " + localChecks + " checks/s in this JVM (Bucket4j)");
-		assertThat(redisChecks).isGreaterThan(1000);
-		assertThat(localChecks).isGreaterThan(redisChecks);
-	}
-
-	private static long run(int threads, Duration duration, Callable<?> check) throws Exception {
-		ExecutorService pool = Executors.newFixedThreadPool(threads);
-		AtomicLong checks = new AtomicLong();
-		long warmUpEnd = System.nanoTime() + Duration.ofMillis(300).toNanos();
-		long end = warmUpEnd + duration.toNanos();
-		List<Future<?>> results = new ArrayList<>();
-		for (int t = 0; t < threads; t++) {
-			results.add(pool.submit(() -> {
-				while (System.nanoTime() < end) {
-					check.call();
-					if (System.nanoTime() > warmUpEnd) {
-						checks.incrementAndGet();
-					}
-				}
-				return null;
-			}));
-		}
-		for (Future<?> result : results) {
-			result.get();
-		}
-		pool.shutdown();
-		return checks.get() * 1_000_000_000L / duration.toNanos();
 	}
 
 	/**
