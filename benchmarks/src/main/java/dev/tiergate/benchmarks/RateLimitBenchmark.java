@@ -3,14 +3,19 @@ package dev.tiergate.benchmarks;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import dev.tiergate.ratelimit.RateLimitDecision;
 import dev.tiergate.ratelimit.RateLimiters;
 import dev.tiergate.ratelimit.TierRateLimiter;
 import dev.tiergate.test.RedisProcess;
 import dev.tiergate.test.TestRedis;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
@@ -42,6 +47,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * the headers, the metrics;</li>
  * <li>{@code bucket4jLocal}: {@code tryConsume(1)} on one plain local Bucket4j bucket with
  * the same limit, the floor;</li>
+ * <li>{@code bucket4jLocalPerClient}: Bucket4j as a per-client limiter with headers would
+ * use it without tiergate: the client's bucket from a bounded Caffeine map, nanosecond
+ * time, {@code tryConsumeAndReturnRemaining(1)}: the floor of {@code tiergateLocal};</li>
  * <li>{@code tiergateRedis}: the same limiter in an application with Redis: one
  * {@code EVALSHA} of tiergate's token-bucket script per check;</li>
  * <li>{@code bucket4jLettuce}: {@code tryConsume(1)} on a bucket of Bucket4j's Lettuce
@@ -81,6 +89,19 @@ public class RateLimitBenchmark {
 	@OutputTimeUnit(TimeUnit.NANOSECONDS)
 	public boolean bucket4jLocal(Local local) {
 		return local.bucket.tryConsume(1);
+	}
+
+	/**
+	 * What any per-client limiter with rate-limit headers does on Bucket4j, without
+	 * tiergate: the client's bucket from a bounded Caffeine map with expire-after-access,
+	 * nanosecond time, and the probe that carries the tokens left and the time to full.
+	 * The floor of {@code tiergateLocal}; the difference is tiergate's own.
+	 */
+	@Benchmark
+	@BenchmarkMode(Mode.AverageTime)
+	@OutputTimeUnit(TimeUnit.NANOSECONDS)
+	public ConsumptionProbe bucket4jLocalPerClient(Local local) {
+		return local.perClient.get(CLIENT, local.newBucket).tryConsumeAndReturnRemaining(1);
 	}
 
 	@Benchmark
@@ -130,6 +151,10 @@ public class RateLimitBenchmark {
 
 		Bucket bucket;
 
+		Cache<String, Bucket> perClient;
+
+		Function<String, Bucket> newBucket;
+
 		@Setup
 		public void start() {
 			this.context = BenchmarkApplication.start(null);
@@ -139,6 +164,14 @@ public class RateLimitBenchmark {
 			}
 			this.limiter = limiters.get(BenchmarkApplication.TIER);
 			this.bucket = Bucket.builder().addLimit(bucket4jConfiguration().getBandwidths()[0]).build();
+			this.perClient = Caffeine.newBuilder()
+				.maximumSize(100_000)
+				.expireAfterAccess(Duration.ofHours(1))
+				.build();
+			this.newBucket = (client) -> Bucket.builder()
+				.withCustomTimePrecision(TimeMeter.SYSTEM_NANOTIME)
+				.addLimit(bucket4jConfiguration().getBandwidths()[0])
+				.build();
 		}
 
 		@TearDown
