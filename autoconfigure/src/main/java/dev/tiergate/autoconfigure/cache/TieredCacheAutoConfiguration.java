@@ -3,6 +3,7 @@ package dev.tiergate.autoconfigure.cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tiergate.TiergateConfigurationException;
+import dev.tiergate.autoconfigure.TiergateAutoProxyRegistrar;
 import dev.tiergate.autoconfigure.redis.TiergateRedisAutoConfiguration;
 import dev.tiergate.cache.CacheMetrics;
 import dev.tiergate.cache.JsonL2Codec;
@@ -20,11 +21,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.aop.config.AopConfigUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
-import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -34,11 +33,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.context.annotation.Role;
 import org.springframework.context.expression.BeanFactoryResolver;
 import org.springframework.core.env.Environment;
-import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 
@@ -52,7 +49,7 @@ import org.springframework.util.StringUtils;
 @ConditionalOnClass(Caffeine.class)
 @ConditionalOnBooleanProperty(name = "tiergate.cache.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(TieredCacheProperties.class)
-@Import(TieredCacheAutoConfiguration.AutoProxyRegistrar.class)
+@Import(TiergateAutoProxyRegistrar.class)
 public final class TieredCacheAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(TieredCacheAutoConfiguration.class);
@@ -155,24 +152,6 @@ public final class TieredCacheAutoConfiguration {
 				return (meterRegistry != null) ? new MicrometerCacheMetrics(meterRegistry, cacheName, statistics)
 						: CacheMetrics.NONE;
 			};
-		}
-
-	}
-
-	/**
-	 * Makes sure an auto-proxy creator exists even when Spring Boot's AOP
-	 * auto-configuration is switched off ({@code spring.aop.auto=false}), so the
-	 * annotations never silently stop working.
-	 */
-	static class AutoProxyRegistrar implements ImportBeanDefinitionRegistrar {
-
-		@Override
-		public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
-			boolean present = registry.containsBeanDefinition(AopConfigUtils.AUTO_PROXY_CREATOR_BEAN_NAME);
-			AopConfigUtils.registerAutoProxyCreatorIfNecessary(registry);
-			if (!present) {
-				AopConfigUtils.forceAutoProxyCreatorToUseClassProxying(registry);
-			}
 		}
 
 	}

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.tiergate.TiergateConfigurationException;
+import dev.tiergate.autoconfigure.TiergateAutoProxyRegistrar;
 import dev.tiergate.autoconfigure.redis.TiergateRedisAutoConfiguration;
 import dev.tiergate.ratelimit.ClientKeyResolver;
 import dev.tiergate.ratelimit.ClientKeyResolvers;
@@ -33,11 +34,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.aop.config.AopConfigUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
-import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -49,11 +48,9 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.context.annotation.Role;
 import org.springframework.context.expression.BeanFactoryResolver;
 import org.springframework.core.env.Environment;
-import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 import org.springframework.web.servlet.DispatcherServlet;
@@ -71,7 +68,7 @@ import org.springframework.web.servlet.DispatcherServlet;
 @ConditionalOnClass(Bucket.class)
 @ConditionalOnBooleanProperty(name = "tiergate.rate-limit.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(RateLimitProperties.class)
-@Import(RateLimitAutoConfiguration.AutoProxyRegistrar.class)
+@Import(TiergateAutoProxyRegistrar.class)
 public final class RateLimitAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(RateLimitAutoConfiguration.class);
@@ -289,24 +286,6 @@ public final class RateLimitAutoConfiguration {
 		@ConditionalOnMissingBean
 		RateLimitExceptionHandler rateLimitExceptionHandler() {
 			return new RateLimitExceptionHandler();
-		}
-
-	}
-
-	/**
-	 * Makes sure an auto-proxy creator exists even when Spring Boot's AOP
-	 * auto-configuration is switched off ({@code spring.aop.auto=false}), so the
-	 * annotation never silently stops working.
-	 */
-	static class AutoProxyRegistrar implements ImportBeanDefinitionRegistrar {
-
-		@Override
-		public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
-			boolean present = registry.containsBeanDefinition(AopConfigUtils.AUTO_PROXY_CREATOR_BEAN_NAME);
-			AopConfigUtils.registerAutoProxyCreatorIfNecessary(registry);
-			if (!present) {
-				AopConfigUtils.forceAutoProxyCreatorToUseClassProxying(registry);
-			}
 		}
 
 	}
