@@ -1,6 +1,7 @@
 package dev.tiergate.cache;
 
 import java.time.Duration;
+import java.util.Collection;
 
 import org.jspecify.annotations.Nullable;
 
@@ -40,6 +41,39 @@ public interface L2Store {
 	 * @param key the full key
 	 */
 	void delete(String key);
+
+	/**
+	 * Removes several keys in one round trip (pipelined); keys of different hash slots
+	 * are fine.
+	 * @param keys the full keys
+	 */
+	default void deleteAll(Collection<String> keys) {
+		keys.forEach(this::delete);
+	}
+
+	/**
+	 * Returns whether a key exists, for example whether a lock is still held.
+	 * @param key the full key
+	 * @return whether it exists
+	 */
+	boolean exists(String key);
+
+	/**
+	 * Returns the generation stored under a key: 0 when the key is absent.
+	 * @param key the generation key of a cache
+	 * @return the generation
+	 */
+	long generation(String key);
+
+	/**
+	 * Moves the generation stored under a key past every earlier one and past the
+	 * store's current time in microseconds, so that it grows even if the key had
+	 * expired, and gives it a time to live.
+	 * @param key the generation key of a cache
+	 * @param ttl how long the generation is kept
+	 * @return the new generation
+	 */
+	long advanceGeneration(String key, Duration ttl);
 
 	/**
 	 * Takes a lease on a key if nobody holds it ({@code SET NX PX}).

@@ -2,24 +2,14 @@ package dev.tiergate.cache;
 
 import java.lang.reflect.Type;
 import java.time.Duration;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,48 +18,33 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * A read returns an L1 hit at once, without touching L2. On an L1 miss, one caller per
  * key and JVM looks in L2 and, if that misses too, invokes the loader; concurrent callers
- * of the same key wait for that single load, callers of other keys proceed in parallel.
- * Failures of L2 (a Redis error, undecodable bytes) are counted and absorbed: the caller
- * gets the loader's value as if L2 had missed. The loader's own exceptions reach the
- * caller unchanged and are never cached, unless a stale value may answer for it.
+ * of the same key wait for that single load. Failures of L2 (a Redis error, undecodable
+ * bytes) are counted and absorbed: the caller gets the loader's value as if L2 had
+ * missed, and the rest of the call sends nothing more to Redis. The loader's own
+ * exceptions reach the caller unchanged and are never cached, unless a stale value may
+ * answer for it.
  * <p>
  * Writes and evictions are published through {@link CacheInvalidations}, and
- * {@link #invalidateLocal(String)} applies other instances' ones to L1.
+ * {@link #invalidateLocal(String)} applies other instances' ones to L1. A write or
+ * eviction that could not reach Redis is kept and applied (as a delete) and published
+ * once Redis answers again: see {@link PendingWrites}.
  */
 public final class TieredCache {
 
-	private static final Log logger = LogFactory.getLog(TieredCache.class);
+	private static final Duration FIRST_RETRY = Duration.ofMillis(100);
 
-	/** Returned by {@link #lookupL1} when L1 does not hold the key. */
-	public static final Object ABSENT = new Object() {
+	private static final Duration LAST_RETRY = Duration.ofSeconds(5);
 
-		@Override
-		public String toString() {
-			return "ABSENT";
-		}
-
-	};
-
-	/** Stands for a cached {@code null} in L1, where Caffeine does not allow nulls. */
-	private static final Object NULL = new Object();
-
-	private static final long LOCK_POLL_MILLIS = 10;
-
-	/** Read by {@link #readL2} when Redis failed, so the rest of the call skips Redis. */
-	private static final Stored REDIS_FAILED = new Stored(NULL, true, false);
+	/** Above this many keys, applying pending writes announces "all entries" rather than each key. */
+	private static final int MAX_KEYS_ANNOUNCED = 100;
 
 	private final TieredCacheSettings settings;
 
 	private final String keyPrefix;
 
-	private final @Nullable Cache<Object, L1Entry> l1;
+	private final L1Tier l1;
 
-	/** Finds the L1 key of a Redis key named in another instance's invalidation. */
-	private final ConcurrentMap<String, Object> l1KeysByRedisKey = new ConcurrentHashMap<>();
-
-	private final @Nullable L2Store l2;
-
-	private final L2Codec codec;
+	private final @Nullable L2Tier l2;
 
 	private final CacheKeyEncoder keyEncoder;
 
@@ -77,20 +52,27 @@ public final class TieredCache {
 
 	private final CacheStatistics statistics = new CacheStatistics();
 
+	private final FailureLog failures;
+
 	private final CacheInvalidations invalidations;
 
-	private final Executor refresher;
+	private final SingleFlight singleFlight = new SingleFlight();
 
-	private final ConcurrentMap<Object, CompletableFuture<@Nullable Object>> loading = new ConcurrentHashMap<>();
+	private final @Nullable CrossInstanceLock lock;
 
-	private final Set<Object> refreshing = ConcurrentHashMap.newKeySet();
+	private final RefreshAhead refreshAhead;
 
-	/** Counts invalidations received, so a load that raced with one does not fill L1 with the old value. */
-	private final AtomicLong invalidationsReceived = new AtomicLong();
+	private final PendingWrites pending = new PendingWrites(PendingWrites.DEFAULT_CAPACITY);
 
-	private final String lockToken = UUID.randomUUID().toString();
+	private final Ticker ticker;
 
-	private final Set<CacheErrorKind> warned = ConcurrentHashMap.newKeySet();
+	private final AtomicBoolean applyingPending = new AtomicBoolean();
+
+	private final AtomicBoolean retryScheduled = new AtomicBoolean();
+
+	private final AtomicBoolean cleaningUp = new AtomicBoolean();
+
+	private volatile Duration nextRetry = FIRST_RETRY;
 
 	/**
 	 * Creates a cache that tells no other instance about its writes.
@@ -99,7 +81,7 @@ public final class TieredCache {
 	 * @param l2 the shared store, or {@code null} to run on L1 only
 	 * @param codec the codec of L2 values
 	 * @param keyEncoder the encoder of L2 keys
-	 * @param ticker the time source of L1 expiry
+	 * @param ticker the time source of L1 expiry, lock waits and load timing
 	 */
 	public TieredCache(TieredCacheSettings settings, String namespace, @Nullable L2Store l2, L2Codec codec,
 			CacheKeyEncoder keyEncoder, Ticker ticker) {
@@ -115,7 +97,7 @@ public final class TieredCache {
 	 * @param codec the codec of L2 values
 	 * @param keyEncoder the encoder of L2 keys
 	 * @param metrics creates the metrics of this cache from its statistics
-	 * @param ticker the time source of L1 expiry
+	 * @param ticker the time source of L1 expiry, lock waits and load timing
 	 * @param invalidations tells other instances about writes and evictions
 	 * @param refresher runs refresh-ahead reloads
 	 */
@@ -124,22 +106,18 @@ public final class TieredCache {
 			Executor refresher) {
 		this.settings = settings;
 		this.keyPrefix = namespace + ":" + settings.name() + ":";
-		this.l1 = settings.l1Enabled() ? Caffeine.newBuilder()
-			.expireAfterWrite(settings.l1Ttl())
-			.maximumSize(settings.l1MaxSize())
-			.ticker(ticker)
-			.<Object, L1Entry>evictionListener((key, entry, cause) -> {
-				if (key != null && entry != null && entry.redisKey != null) {
-					this.l1KeysByRedisKey.remove(entry.redisKey, key);
-				}
-			})
-			.build() : null;
-		this.l2 = settings.l2Enabled() ? l2 : null;
-		this.codec = codec;
+		this.failures = new FailureLog(settings.name(), this.statistics);
+		this.l1 = new L1Tier(settings, ticker);
+		L2Store store = settings.l2Enabled() ? l2 : null;
+		this.l2 = (store != null) ? new L2Tier(settings, this.keyPrefix, store, codec, this.failures,
+				this.statistics, this.l1::clear) : null;
+		this.lock = (store != null && settings.lock()) ? new CrossInstanceLock(store, settings.lockLease(),
+				settings.lockWait(), ticker, this.failures) : null;
 		this.keyEncoder = keyEncoder;
 		this.metrics = metrics.forCache(settings.name(), this.statistics);
 		this.invalidations = invalidations;
-		this.refresher = refresher;
+		this.refreshAhead = new RefreshAhead(refresher);
+		this.ticker = ticker;
 	}
 
 	/**
@@ -179,7 +157,15 @@ public final class TieredCache {
 	 * @return the L1 size
 	 */
 	public long l1Size() {
-		return (this.l1 != null) ? this.l1.estimatedSize() : 0;
+		return this.l1.size();
+	}
+
+	/**
+	 * Returns the number of evictions and writes waiting for Redis to apply them.
+	 * @return the number of keys, or -1 when the whole cache waits to be invalidated
+	 */
+	public long pendingWrites() {
+		return this.pending.size();
 	}
 
 	/**
@@ -189,6 +175,21 @@ public final class TieredCache {
 	 */
 	public String redisKey(Object key) {
 		return this.keyPrefix + this.keyEncoder.encode(key);
+	}
+
+	/**
+	 * Returns the value of a key if L1 holds it, without going to L2: the first half of
+	 * {@link #get}, for callers that create the loader only on a miss. Counts hits; a miss
+	 * is counted by the {@code get} that follows it.
+	 * @param key the cache key
+	 * @return the value, or {@code null} when L1 does not hold the key
+	 */
+	public @Nullable CachedValue getIfPresent(Object key) {
+		L1Tier.Entry entry = this.l1.getIfPresent(key);
+		if (entry != null) {
+			this.statistics.recordL1Get(true);
+		}
+		return entry;
 	}
 
 	/**
@@ -203,166 +204,138 @@ public final class TieredCache {
 	 */
 	public @Nullable Object get(Object key, Type valueType, Loader loader, Predicate<@Nullable Object> storable)
 			throws Throwable {
-		Object cached = lookupL1(key);
-		return (cached != ABSENT) ? cached : load(key, valueType, loader, storable);
+		L1Tier.Entry entry = this.l1.getIfPresent(key);
+		if (this.settings.l1Enabled()) {
+			this.statistics.recordL1Get(entry != null);
+		}
+		if (entry != null) {
+			return entry.get();
+		}
+		return this.singleFlight.load(key, () -> readThrough(key, valueType, loader, storable));
 	}
 
-	/**
-	 * Looks a key up in L1 only. This is the first half of {@link #get}, for callers
-	 * that want to create the loader only on a miss.
-	 * @param key the cache key
-	 * @return the value (possibly a cached {@code null}), or {@link #ABSENT}
-	 */
-	public @Nullable Object lookupL1(Object key) {
-		Cache<Object, L1Entry> l1 = this.l1;
-		if (l1 == null) {
-			return ABSENT;
-		}
-		L1Entry cached = l1.getIfPresent(key);
-		this.statistics.recordL1Get(cached != null);
-		if (cached == null) {
-			return ABSENT;
-		}
-		return (cached.value != NULL) ? cached.value : null;
-	}
-
-	/**
-	 * Loads the value of a key that {@link #lookupL1} did not find: one caller per key
-	 * and JVM reads L2 and, on a miss there, invokes the loader and writes both tiers;
-	 * concurrent callers of the same key wait for its result.
-	 * @param key the cache key
-	 * @param valueType the declared type of values, used to decode L2 bytes
-	 * @param loader computes the value on a miss
-	 * @param storable tells whether a loaded value may be stored
-	 * @return the value
-	 * @throws Throwable what the loader threw
-	 */
-	public @Nullable Object load(Object key, Type valueType, Loader loader, Predicate<@Nullable Object> storable)
-			throws Throwable {
-		CompletableFuture<@Nullable Object> flight = new CompletableFuture<>();
-		CompletableFuture<@Nullable Object> leader = this.loading.putIfAbsent(key, flight);
-		if (leader != null) {
-			return awaitLoad(leader);
-		}
-		try {
-			// A load that finished between the caller's L1 miss and our putIfAbsent has filled L1.
-			L1Entry cached = (this.l1 != null) ? this.l1.getIfPresent(key) : null;
-			Object value = (cached != null) ? ((cached.value != NULL) ? cached.value : null)
-					: loadThroughL2(key, valueType, loader, storable);
-			flight.complete(value);
-			return value;
-		}
-		catch (Throwable ex) {
-			flight.completeExceptionally(ex);
-			throw ex;
-		}
-		finally {
-			this.loading.remove(key, flight);
-		}
-	}
-
-	private @Nullable Object loadThroughL2(Object key, Type valueType, Loader loader,
+	private @Nullable Object readThrough(Object key, Type valueType, Loader loader,
 			Predicate<@Nullable Object> storable) throws Throwable {
+		// A load that finished between the caller's L1 miss and this flight has filled L1.
+		L1Tier.Entry raced = this.l1.getIfPresent(key);
+		if (raced != null) {
+			return raced.get();
+		}
 		String redisKey = (this.l2 != null || this.invalidations != CacheInvalidations.NONE) ? redisKeyOrNull(key)
 				: null;
-		long invalidationsBefore = this.invalidationsReceived.get();
-		Stored stored = (this.l2 != null && redisKey != null) ? readL2(redisKey, valueType) : null;
-		if (stored == REDIS_FAILED) {
-			// One Redis failure per call at most: the rest of this call goes without Redis.
-			return invoke(loader, key, null, valueType, storable);
+		L1Tier.Stamp stamp = this.l1.stamp(key, redisKey);
+		L2Tier l2 = this.l2;
+		if (l2 == null || redisKey == null || this.pending.covers(redisKey)) {
+			// No L2, or one that may still hold a value this instance removed: the method answers.
+			return loadAndStore(key, redisKey, valueType, loader, storable, stamp, false, null);
 		}
-		if (stored != null && !stored.stale) {
-			if (this.invalidationsReceived.get() == invalidationsBefore) {
-				putL1(key, stored.value, redisKey);
-			}
-			if (stored.refreshDue) {
-				refreshAsync(key, redisKey, valueType, loader, storable);
-			}
-			return (stored.value != NULL) ? stored.value : null;
+		L2Read read = l2.read(redisKey, valueType);
+		if (read instanceof L2Read.Hit hit) {
+			return hit(key, redisKey, valueType, loader, storable, stamp, hit);
 		}
-		String lockKey = (this.settings.lock() && this.l2 != null && redisKey != null) ? lockKey(redisKey) : null;
-		boolean locked = false;
-		if (lockKey != null) {
-			locked = tryLock(lockKey);
-			if (!locked) {
-				Object loadedElsewhere = awaitOtherInstance(redisKey, valueType);
-				if (loadedElsewhere != null) {
-					putL1(key, loadedElsewhere, redisKey);
-					return (loadedElsewhere != NULL) ? loadedElsewhere : null;
+		boolean l2Answers = read != L2Read.UNAVAILABLE;
+		L2Read.Stale stale = (read instanceof L2Read.Stale s) ? s : null;
+		String lockKey = null;
+		if (l2Answers && this.lock != null) {
+			String wanted = lockKey(redisKey);
+			switch (this.lock.acquire(wanted)) {
+				case ACQUIRED -> lockKey = wanted;
+				case UNAVAILABLE -> l2Answers = false;
+				case HELD_ELSEWHERE -> {
+					L2Read awaited = this.lock.awaitHolder(redisKey, wanted, valueType, l2);
+					if (awaited instanceof L2Read.Hit hit) {
+						return hit(key, redisKey, valueType, loader, storable, stamp, hit);
+					}
+					l2Answers = awaited != L2Read.UNAVAILABLE;
 				}
 			}
 		}
 		try {
-			Object value;
-			try {
-				value = invoke(loader);
-			}
-			catch (Throwable ex) {
-				if (stored != null) {
-					this.statistics.recordStaleServed();
-					if (logger.isDebugEnabled()) {
-						logger.debug("Tiered cache '" + name() + "' answers with a stale value because the method"
-								+ " failed: " + ex);
-					}
-					return (stored.value != NULL) ? stored.value : null;
-				}
-				throw ex;
-			}
-			store(key, redisKey, value, valueType, storable);
-			return value;
+			return loadAndStore(key, redisKey, valueType, loader, storable, stamp, l2Answers, stale);
 		}
 		finally {
-			if (locked) {
-				unlock(lockKey);
+			if (lockKey != null) {
+				this.lock.release(lockKey);
 			}
 		}
 	}
 
-	private @Nullable Object invoke(Loader loader, Object key, @Nullable String redisKey, Type valueType,
-			Predicate<@Nullable Object> storable) throws Throwable {
-		Object value = invoke(loader);
-		store(key, redisKey, value, valueType, storable);
+	private @Nullable Object hit(Object key, String redisKey, Type valueType, Loader loader,
+			Predicate<@Nullable Object> storable, L1Tier.Stamp stamp, L2Read.Hit hit) {
+		this.l1.fill(key, hit.value(), redisKey, stamp);
+		if (hit.refreshDue()) {
+			this.refreshAhead.refresh(key, () -> refresh(key, redisKey, valueType, loader, storable));
+		}
+		return unwrap(hit.value());
+	}
+
+	private @Nullable Object loadAndStore(Object key, @Nullable String redisKey, Type valueType, Loader loader,
+			Predicate<@Nullable Object> storable, L1Tier.Stamp stamp, boolean useL2, L2Read.@Nullable Stale stale)
+			throws Throwable {
+		Object value;
+		try {
+			value = invoke(loader);
+		}
+		catch (Throwable ex) {
+			if (stale != null) {
+				this.statistics.recordStaleServed();
+				this.failures.debug("answers with a stale value because the method failed: " + ex, null);
+				return unwrap(stale.value());
+			}
+			throw ex;
+		}
+		store(key, redisKey, value, valueType, storable, stamp, useL2);
 		return value;
 	}
 
-	private void store(Object key, @Nullable String redisKey, @Nullable Object value, Type valueType,
-			Predicate<@Nullable Object> storable) {
-		if ((value != null || this.settings.cacheNulls()) && storable.test(value)) {
-			if (this.l2 != null && redisKey != null) {
-				writeL2(redisKey, value, valueType);
-			}
-			putL1(key, (value != null) ? value : NULL, redisKey);
+	/**
+	 * Stores a loaded value in both tiers, unless the key was written, evicted or
+	 * invalidated since the load started: the value may then be older than what replaced
+	 * it, so neither tier takes it.
+	 * @return whether L2 was written
+	 */
+	private boolean store(Object key, @Nullable String redisKey, @Nullable Object value, Type valueType,
+			Predicate<@Nullable Object> storable, L1Tier.Stamp stamp, boolean useL2) {
+		if ((value == null && !this.settings.cacheNulls()) || !storable.test(value)
+				|| !this.l1.unchangedSince(key, redisKey, stamp)) {
+			return false;
 		}
+		boolean written = false;
+		L2Tier l2 = this.l2;
+		if (useL2 && l2 != null && redisKey != null) {
+			byte[] bytes = l2.encode(value, valueType);
+			if (bytes != null) {
+				try {
+					l2.write(redisKey, bytes);
+					written = true;
+				}
+				catch (RuntimeException ex) {
+					this.failures.redisFailed(ex);
+				}
+			}
+		}
+		this.l1.fill(key, (value != null) ? value : L1Tier.NULL, redisKey, stamp);
+		return written;
 	}
 
-	private void refreshAsync(Object key, String redisKey, Type valueType, Loader loader,
+	private void refresh(Object key, String redisKey, Type valueType, Loader loader,
 			Predicate<@Nullable Object> storable) {
-		if (!this.refreshing.add(key)) {
-			return;
-		}
+		L1Tier.Stamp stamp = this.l1.stamp(key, redisKey);
 		try {
-			this.refresher.execute(() -> {
-				try {
-					Object value = invoke(loader);
-					store(key, redisKey, value, valueType, storable);
-					publish(redisKey);
-				}
-				catch (Throwable ex) {
-					logger.debug("Tiered cache '" + name() + "': refresh-ahead failed; the current value stays", ex);
-				}
-				finally {
-					this.refreshing.remove(key);
-				}
-			});
+			Object value = invoke(loader);
+			if (store(key, redisKey, value, valueType, storable, stamp, true)) {
+				announce(redisKey);
+			}
 		}
-		catch (RejectedExecutionException ex) {
-			this.refreshing.remove(key);
+		catch (Throwable ex) {
+			this.failures.debug("refresh-ahead failed; the current value stays", ex);
 		}
 	}
 
 	/**
 	 * Stores a value in both tiers, replacing what was there, and tells the other
-	 * instances.
+	 * instances. A value that cannot go to L2 (too large, not encodable) removes the
+	 * previous L2 entry instead, so no instance reads that back.
 	 * @param key the cache key
 	 * @param valueType the declared type of the value
 	 * @param value the value; a {@code null} is stored only when the cache stores nulls,
@@ -374,27 +347,42 @@ public final class TieredCache {
 			return;
 		}
 		String redisKey = redisKeyOrNull(key);
-		boolean written = this.l2 == null || redisKey == null || writeL2(redisKey, value, valueType);
-		putL1(key, (value != null) ? value : NULL, redisKey);
-		if (written) {
-			publish(redisKey);
-		}
-	}
-
-	/**
-	 * Removes a key from both tiers and from the other instances' L1.
-	 * @param key the cache key
-	 */
-	public void evict(Object key) {
-		if (this.l1 != null) {
-			this.l1.invalidate(key);
-		}
-		String redisKey = redisKeyOrNull(key);
+		this.l1.put(key, (value != null) ? value : L1Tier.NULL, redisKey);
 		if (redisKey == null) {
 			return;
 		}
-		this.l1KeysByRedisKey.remove(redisKey);
-		deleteEverywhere(redisKey);
+		L2Tier l2 = this.l2;
+		if (l2 != null) {
+			byte[] bytes = l2.encode(value, valueType);
+			try {
+				if (bytes != null) {
+					l2.write(redisKey, bytes);
+				}
+				else {
+					l2.delete(redisKey);
+				}
+				this.pending.resolved(redisKey);
+			}
+			catch (RuntimeException ex) {
+				writeFailed(redisKey, ex);
+				return;
+			}
+		}
+		announce(redisKey);
+	}
+
+	/**
+	 * Removes a key from both tiers and from the other instances' L1, also the entries of
+	 * keys that differ in Java but share its Redis key.
+	 * @param key the cache key
+	 */
+	public void evict(Object key) {
+		String redisKey = redisKeyOrNull(key);
+		this.l1.invalidate(key, redisKey);
+		this.singleFlight.forget(key);
+		if (redisKey != null) {
+			deleteEverywhere(redisKey);
+		}
 	}
 
 	/**
@@ -405,51 +393,62 @@ public final class TieredCache {
 	 */
 	public void evictEncoded(String encodedKey) {
 		String redisKey = this.keyPrefix + encodedKey;
-		dropFromL1(redisKey);
+		this.l1.invalidate(redisKey);
 		deleteEverywhere(redisKey);
 	}
 
-	/** Deletes a key from L2 and tells the other instances, once this instance's L1 is done. */
 	private void deleteEverywhere(String redisKey) {
-		if (this.l2 != null) {
+		L2Tier l2 = this.l2;
+		if (l2 != null) {
 			try {
-				this.l2.delete(redisKey);
+				l2.delete(redisKey);
+				this.pending.resolved(redisKey);
 			}
 			catch (RuntimeException ex) {
-				// The others will clear their L1 when Redis is back; no second timeout here.
-				redisFailed(ex);
+				writeFailed(redisKey, ex);
 				return;
 			}
 		}
-		publish(redisKey);
+		announce(redisKey);
 	}
 
 	/**
 	 * Removes every entry of this cache from both tiers and from the other instances' L1.
+	 * In L2 this is one command whatever the size of the cache or the database: the
+	 * cache's generation moves on, so every earlier value reads as a miss; the keys
+	 * themselves are removed in the background.
 	 */
 	public void clear() {
-		clearL1();
-		if (this.l2 != null) {
+		this.l1.clear();
+		this.singleFlight.forgetAll();
+		L2Tier l2 = this.l2;
+		if (l2 != null) {
 			try {
-				this.l2.deleteByPrefix(this.keyPrefix);
+				l2.clear();
 			}
 			catch (RuntimeException ex) {
-				redisFailed(ex);
+				this.failures.redisFailed(ex);
+				this.pending.addWholeCache();
+				scheduleRetry();
 				return;
 			}
+			finally {
+				// Reads that started before the generation moved may have filled L1 with old values.
+				this.l1.clear();
+			}
+			deleteEarlierGenerations(l2);
 		}
-		publish(null);
+		if (!publish(null)) {
+			this.pending.addWholeCache();
+			scheduleRetry();
+		}
 	}
 
 	/**
 	 * Removes every entry of L1 only, leaving L2 and the other instances alone.
 	 */
 	public void clearL1() {
-		this.invalidationsReceived.incrementAndGet();
-		if (this.l1 != null) {
-			this.l1.invalidateAll();
-		}
-		this.l1KeysByRedisKey.clear();
+		this.l1.clear();
 	}
 
 	/**
@@ -459,153 +458,144 @@ public final class TieredCache {
 	public void invalidateLocal(@Nullable String redisKey) {
 		this.statistics.recordInvalidation(false);
 		if (redisKey == null) {
-			clearL1();
+			L2Tier l2 = this.l2;
+			if (l2 != null) {
+				l2.forgetGeneration();
+			}
+			this.l1.clear();
 		}
 		else {
-			dropFromL1(redisKey);
+			this.l1.invalidate(redisKey);
 		}
 	}
 
-	private void dropFromL1(String redisKey) {
-		this.invalidationsReceived.incrementAndGet();
-		Object key = this.l1KeysByRedisKey.remove(redisKey);
-		if (key != null && this.l1 != null) {
-			this.l1.invalidate(key);
+	/**
+	 * Brings this cache back in line with Redis after this instance may have missed
+	 * changes (Redis was away, or the subscription was): applies the writes that could not
+	 * reach Redis, forgets the generation and clears L1.
+	 */
+	void resynchronize() {
+		applyPendingWrites();
+		L2Tier l2 = this.l2;
+		if (l2 != null) {
+			l2.forgetGeneration();
+		}
+		this.l1.clear();
+	}
+
+	private void writeFailed(String redisKey, RuntimeException ex) {
+		this.failures.redisFailed(ex);
+		this.pending.add(redisKey);
+		scheduleRetry();
+	}
+
+	private void announce(String redisKey) {
+		if (!publish(redisKey)) {
+			this.pending.add(redisKey);
+			scheduleRetry();
 		}
 	}
 
-	private void publish(@Nullable String redisKey) {
-		if (this.invalidations != CacheInvalidations.NONE) {
-			this.statistics.recordInvalidation(true);
-			this.invalidations.publish(name(), redisKey);
+	private boolean publish(@Nullable String redisKey) {
+		if (this.invalidations == CacheInvalidations.NONE) {
+			return true;
 		}
+		this.statistics.recordInvalidation(true);
+		return this.invalidations.publish(name(), redisKey);
 	}
 
-	private @Nullable Stored readL2(String redisKey, Type valueType) {
-		byte[] bytes;
-		long ttlMillis = -1;
+	/**
+	 * Applies what is pending, in one round trip for the deletes and one for the
+	 * announcements.
+	 * @return whether nothing is left pending
+	 */
+	boolean applyPendingWrites() {
+		if (this.pending.isEmpty() || !this.applyingPending.compareAndSet(false, true)) {
+			return this.pending.isEmpty();
+		}
+		PendingWrites.Batch batch = this.pending.take();
 		try {
-			if (this.settings.tracksFreshness()) {
-				L2Store.Expiring expiring = this.l2.getWithTtl(redisKey);
-				bytes = (expiring != null) ? expiring.value() : null;
-				ttlMillis = (expiring != null) ? expiring.ttlMillis() : -1;
+			L2Tier l2 = this.l2;
+			if (batch.wholeCache()) {
+				if (l2 != null) {
+					l2.clear();
+				}
+				this.l1.clear();
+				requirePublished(publish(null));
+				if (l2 != null) {
+					deleteEarlierGenerations(l2);
+				}
 			}
 			else {
-				bytes = this.l2.get(redisKey);
+				if (l2 != null) {
+					l2.deleteAll(batch.keys());
+				}
+				if (batch.keys().size() > MAX_KEYS_ANNOUNCED) {
+					requirePublished(publish(null));
+				}
+				else {
+					for (String redisKey : batch.keys()) {
+						requirePublished(publish(redisKey));
+					}
+				}
 			}
+			return this.pending.isEmpty();
 		}
 		catch (RuntimeException ex) {
-			redisFailed(ex);
-			return REDIS_FAILED;
-		}
-		if (bytes == null) {
-			this.statistics.recordL2Get(false);
-			return null;
-		}
-		Object value;
-		try {
-			value = this.codec.decode(bytes, valueType);
-		}
-		catch (RuntimeException ex) {
-			// Without the exception: parsers quote what they could not read, and that is cached data.
-			String reason = (ex instanceof L2Codec.UndecodableValueException) ? ex.getMessage()
-					: ex.getClass().getName();
-			absorb(CacheErrorKind.DECODE, "An L2 value could not be decoded as " + valueType.getTypeName()
-					+ " and is treated as a miss (written by an incompatible version of the class?): " + reason, null);
-			this.statistics.recordL2Get(false);
-			return null;
-		}
-		if (value == null && !this.settings.cacheNulls()) {
-			this.statistics.recordL2Get(false);
-			return null;
-		}
-		this.warned.remove(CacheErrorKind.REDIS);
-		Object stored = (value != null) ? value : NULL;
-		if (ttlMillis < 0) {
-			this.statistics.recordL2Get(true);
-			return new Stored(stored, false, false);
-		}
-		long freshMillis = ttlMillis - this.settings.staleTtl().toMillis();
-		boolean stale = freshMillis <= 0;
-		this.statistics.recordL2Get(!stale);
-		return new Stored(stored, stale, !stale && freshMillis < this.settings.refreshAhead().toMillis());
-	}
-
-	/** Writes L2 and returns whether Redis answered (an unencodable value is no Redis failure). */
-	private boolean writeL2(String redisKey, @Nullable Object value, Type valueType) {
-		byte[] bytes;
-		try {
-			bytes = this.codec.encode(value, valueType);
-		}
-		catch (RuntimeException ex) {
-			absorb(CacheErrorKind.ENCODE, "A value of type " + valueType.getTypeName()
-					+ " could not be encoded and is kept in L1 only", ex);
-			return true;
-		}
-		if (bytes.length > this.settings.maxValueBytes()) {
-			absorb(CacheErrorKind.TOO_LARGE, "A value of " + bytes.length + " bytes is larger than the largest"
-					+ " written to Redis (" + this.settings.maxValueBytes() + " bytes, tiergate.cache.max-value-size)"
-					+ " and is kept in L1 only", null);
-			return true;
-		}
-		try {
-			this.l2.set(redisKey, bytes, l2Ttl());
-			this.warned.remove(CacheErrorKind.REDIS);
-			return true;
-		}
-		catch (RuntimeException ex) {
-			redisFailed(ex);
+			this.pending.restore(batch);
+			this.failures.redisFailed(ex);
 			return false;
 		}
+		finally {
+			this.applyingPending.set(false);
+		}
 	}
 
-	/** Fresh TTL with jitter, plus the window in which the entry may still answer as stale. */
-	private Duration l2Ttl() {
-		long ttl = this.settings.l2Ttl().toMillis();
-		double jitter = this.settings.l2TtlJitter();
-		long spread = (jitter != 0) ? (long) (ttl * jitter * ThreadLocalRandom.current().nextDouble()) : 0;
-		return Duration.ofMillis(Math.max(1, ttl - spread) + this.settings.staleTtl().toMillis());
+	private static void requirePublished(boolean published) {
+		if (!published) {
+			throw new IllegalStateException("An invalidation could not be published");
+		}
+	}
+
+	/** Retries pending writes with a growing delay until they are applied; recovery applies them too. */
+	private void scheduleRetry() {
+		if (!this.retryScheduled.compareAndSet(false, true)) {
+			return;
+		}
+		Duration delay = this.nextRetry;
+		this.nextRetry = (delay.compareTo(LAST_RETRY.dividedBy(2)) < 0) ? delay.multipliedBy(2) : LAST_RETRY;
+		CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS).execute(() -> {
+			this.retryScheduled.set(false);
+			if (applyPendingWrites()) {
+				this.nextRetry = FIRST_RETRY;
+			}
+			else {
+				scheduleRetry();
+			}
+		});
+	}
+
+	/** Frees the memory of earlier generations, off the caller's thread: they read as misses already. */
+	private void deleteEarlierGenerations(L2Tier l2) {
+		if (!this.cleaningUp.compareAndSet(false, true)) {
+			return;
+		}
+		ForkJoinPool.commonPool().execute(() -> {
+			try {
+				l2.deleteEarlierGenerations(this.keyPrefix);
+			}
+			catch (RuntimeException ex) {
+				// They expire with their TTL.
+				this.failures.debug("removing the keys of an earlier generation failed", ex);
+			}
+			finally {
+				this.cleaningUp.set(false);
+			}
+		});
 	}
 
 	private String lockKey(String redisKey) {
 		return this.keyPrefix + "lock:" + redisKey.substring(this.keyPrefix.length());
-	}
-
-	private boolean tryLock(String lockKey) {
-		try {
-			return this.l2.tryLock(lockKey, this.lockToken, this.settings.lockLease());
-		}
-		catch (RuntimeException ex) {
-			// Without Redis there is nobody to coordinate with: load here.
-			redisFailed(ex);
-			return false;
-		}
-	}
-
-	private void unlock(String lockKey) {
-		try {
-			this.l2.unlock(lockKey, this.lockToken);
-		}
-		catch (RuntimeException ex) {
-			// The lease expires by itself.
-			redisFailed(ex);
-		}
-	}
-
-	/** Polls L2 for the value another instance is loading, for at most the lock wait. */
-	private @Nullable Object awaitOtherInstance(String redisKey, Type valueType) throws InterruptedException {
-		long deadline = System.nanoTime() + this.settings.lockWait().toNanos();
-		while (System.nanoTime() < deadline) {
-			TimeUnit.MILLISECONDS.sleep(LOCK_POLL_MILLIS);
-			Stored stored = readL2(redisKey, valueType);
-			if (stored == REDIS_FAILED) {
-				return null;
-			}
-			if (stored != null && !stored.stale) {
-				return stored.value;
-			}
-		}
-		return null;
 	}
 
 	private @Nullable String redisKeyOrNull(Object key) {
@@ -614,23 +604,14 @@ public final class TieredCache {
 		}
 		catch (CacheKeyEncoder.UnencodableKeyException ex) {
 			// The message names the type; the cause could quote the key, which is client data.
-			absorb(CacheErrorKind.KEY, ex.getMessage() + "; such calls are served without L2"
+			this.failures.absorb(CacheErrorKind.KEY, ex.getMessage() + "; such calls are served without L2"
 					+ " (give the annotation a key expression that yields a simple value)", null);
 			return null;
 		}
 	}
 
-	private void putL1(Object key, Object value, @Nullable String redisKey) {
-		if (this.l1 != null) {
-			this.l1.put(key, new L1Entry(value, redisKey));
-			if (redisKey != null) {
-				this.l1KeysByRedisKey.put(redisKey, key);
-			}
-		}
-	}
-
 	private @Nullable Object invoke(Loader loader) throws Throwable {
-		long start = System.nanoTime();
+		long start = this.ticker.read();
 		boolean success = false;
 		try {
 			Object value = loader.load();
@@ -639,29 +620,12 @@ public final class TieredCache {
 		}
 		finally {
 			this.statistics.recordLoad(success);
-			this.metrics.load(System.nanoTime() - start, success);
+			this.metrics.load(this.ticker.read() - start, success);
 		}
 	}
 
-	private void redisFailed(RuntimeException ex) {
-		absorb(CacheErrorKind.REDIS, "Redis failed (" + ex + "); serving without L2 until it answers again", null);
-	}
-
-	/** Counts every absorbed failure but logs each kind once until it clears, never per call. */
-	private void absorb(CacheErrorKind kind, String message, @Nullable Throwable ex) {
-		this.statistics.recordError(kind);
-		if (this.warned.add(kind) && logger.isWarnEnabled()) {
-			logger.warn("Tiered cache '" + name() + "': " + message, ex);
-		}
-	}
-
-	private static @Nullable Object awaitLoad(CompletableFuture<@Nullable Object> leader) throws Throwable {
-		try {
-			return leader.join();
-		}
-		catch (CompletionException ex) {
-			throw (ex.getCause() != null) ? ex.getCause() : ex;
-		}
+	private static @Nullable Object unwrap(Object value) {
+		return (value != L1Tier.NULL) ? value : null;
 	}
 
 	@Override
@@ -682,14 +646,6 @@ public final class TieredCache {
 		 */
 		@Nullable Object load() throws Throwable;
 
-	}
-
-	/** An L1 value with the Redis key it was stored under, so evicting it can clean the index. */
-	private record L1Entry(Object value, @Nullable String redisKey) {
-	}
-
-	/** A decoded L2 value; stale ones may only answer for a failing method. */
-	private record Stored(Object value, boolean stale, boolean refreshDue) {
 	}
 
 }

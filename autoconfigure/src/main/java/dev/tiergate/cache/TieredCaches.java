@@ -127,10 +127,28 @@ public final class TieredCaches implements AutoCloseable {
 	}
 
 	/**
-	 * Clears the L1 of every cache, for example after invalidations may have been missed.
+	 * Clears the L1 of every cache, leaving L2 and the other instances alone.
 	 */
 	public void clearL1() {
 		this.caches.values().forEach(TieredCache::clearL1);
+	}
+
+	/**
+	 * Brings every cache back in line with Redis once this instance may have missed
+	 * changes (Redis was away, or the subscription to invalidations was): applies the
+	 * evictions and writes that could not reach Redis, so that no instance reads their old
+	 * values back, then clears L1. Runs before the instance uses Redis again.
+	 */
+	public void resynchronize() {
+		this.caches.values().forEach(TieredCache::resynchronize);
+	}
+
+	/**
+	 * Returns the number of evictions and writes of every cache waiting for Redis.
+	 * @return the number of keys; a cache waiting to be invalidated as a whole counts one
+	 */
+	public long pendingWrites() {
+		return this.caches.values().stream().mapToLong((cache) -> Math.abs(cache.pendingWrites())).sum();
 	}
 
 	@Override

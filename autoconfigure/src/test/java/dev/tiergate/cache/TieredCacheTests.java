@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -122,7 +123,7 @@ class TieredCacheTests {
 		l1Only.get("k", String.class, loader("v"), (value) -> true);
 		assertThat(this.loads).hasValue(1);
 		this.ticker.advance(Duration.ofSeconds(2));
-		assertThat(l1Only.lookupL1("k")).isSameAs(TieredCache.ABSENT);
+		assertThat(l1Only.getIfPresent("k")).isNull();
 		l1Only.get("k", String.class, loader("v"), (value) -> true);
 		assertThat(this.loads).hasValue(2);
 	}
@@ -241,7 +242,7 @@ class TieredCacheTests {
 	void aVetoedResultIsReturnedButNotStored() throws Throwable {
 		TieredCache cache = cache(settings());
 		assertThat(cache.get("k", String.class, loader("v"), (value) -> false)).isEqualTo("v");
-		assertThat(cache.lookupL1("k")).isSameAs(TieredCache.ABSENT);
+		assertThat(cache.getIfPresent("k")).isNull();
 		assertThat(redis.exists(cache.redisKey("k"))).isFalse();
 	}
 
@@ -278,7 +279,7 @@ class TieredCacheTests {
 		assertThat(cache.get("k", String.class, loader("unused"), (value) -> true)).isEqualTo("new");
 		assertThat(cache(settings()).get("k", String.class, loader("unused"), (value) -> true)).isEqualTo("new");
 		cache.evict("k");
-		assertThat(cache.lookupL1("k")).isSameAs(TieredCache.ABSENT);
+		assertThat(cache.getIfPresent("k")).isNull();
 		assertThat(redis.exists(cache.redisKey("k"))).isFalse();
 	}
 
@@ -295,8 +296,12 @@ class TieredCacheTests {
 		globLike.clear();
 		assertThat(redis.scanKeys(this.namespace + ":products:*")).hasSize(1200);
 		products.clear();
-		assertThat(redis.scanKeys(this.namespace + ":products:*")).isEmpty();
-		assertThat(products.lookupL1(1)).isSameAs(TieredCache.ABSENT);
+		assertThat(products.getIfPresent(1)).isNull();
+		assertThat(products.get(1, Integer.class, loader(-1), (value) -> true)).as("an earlier generation is a miss")
+			.isEqualTo(-1);
+		products.evict(1);
+		// The keys of the earlier generation are removed in the background, off the caller's thread.
+		await().atMost(Duration.ofSeconds(5)).until(() -> redis.scanKeys(this.namespace + ":products:*").isEmpty());
 		assertThat(redis.scanKeys(this.namespace + ":offers:*")).hasSize(1);
 		assertThat(redis.commandCount("keys")).isZero();
 	}
@@ -347,7 +352,7 @@ class TieredCacheTests {
 		endFreshness(cache, "k", Duration.ofMinutes(5));
 		assertThat(cache.get("k", String.class, failing(), (value) -> true)).isEqualTo("old");
 		assertThat(cache.statistics().staleServed()).isEqualTo(1);
-		assertThat(cache.lookupL1("k")).as("a stale value is not put back into L1").isSameAs(TieredCache.ABSENT);
+		assertThat(cache.getIfPresent("k")).as("a stale value is not put back into L1").isNull();
 		assertThat(cache.get("k", String.class, loader("new"), (value) -> true)).isEqualTo("new");
 		assertThat(redis.pttl(cache.redisKey("k"))).isGreaterThan(L2_TTL.toMillis());
 	}
@@ -412,7 +417,20 @@ class TieredCacheTests {
 		TieredCacheSettings locking = withLock(Duration.ofMillis(200));
 		TieredCache cache = cache(locking);
 		redis.set(lockKey(cache, "k"), "another instance".getBytes(StandardCharsets.UTF_8));
-		assertThat(cache.get("k", String.class, loader("loaded here"), (value) -> true)).isEqualTo("loaded here");
+		CompletableFuture<Object> call = CompletableFuture.supplyAsync(() -> {
+			try {
+				return cache.get("k", String.class, loader("loaded here"), (value) -> true);
+			}
+			catch (Throwable ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		// The wait is measured on the cache's ticker: it ends once the ticker passed the lock wait.
+		await().atMost(Duration.ofSeconds(5)).until(() -> {
+			this.ticker.advance(Duration.ofMillis(50));
+			return call.isDone();
+		});
+		assertThat(call.get()).isEqualTo("loaded here");
 		assertThat(this.loads).hasValue(1);
 		redis.commands().del(lockKey(cache, "k"));
 	}

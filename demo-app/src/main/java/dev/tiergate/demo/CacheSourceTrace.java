@@ -20,8 +20,8 @@ import org.springframework.stereotype.Component;
  * <p>
  * Why not read tiergate's counters before and after the call: they are shared by every
  * request, so concurrent lookups would see each other's hits. Why not ask L1 first with
- * {@code TieredCache.lookupL1}: that lookup counts as one, so every miss would be counted
- * twice and the hit ratios on the page would be wrong. A thread-local is exact for every
+ * {@code TieredCache.getIfPresent}: the entry may expire or be evicted between that look
+ * and the call, so the header could name a tier the value did not come from. A thread-local is exact for every
  * request but one kind: a request that waited for another request's load of the same key
  * (tiergate loads a key once per JVM) touched neither the codec nor the backend, and is
  * reported as {@code L1}, which is how it got its value.

@@ -81,8 +81,9 @@ public final class TieredCacheAutoConfiguration {
 		TieredCaches caches = new TieredCaches(settings, namespace, new LettuceL2Store(redis), codec, cacheMetrics,
 				l1Ticker, invalidations);
 		invalidations.subscribe(caches::invalidateLocal);
-		// Invalidations may have been missed while Redis was away: L1 starts over before it is used again.
-		redis.state().onRecovery(caches::clearL1);
+		// While Redis was away, writes may not have reached it and invalidations may have been missed:
+		// pending writes are applied and L1 starts over before Redis is used again.
+		redis.state().onRecovery(caches::resynchronize);
 		return caches;
 	}
 

@@ -1,5 +1,6 @@
 package dev.tiergate.cache.interceptor;
 
+import dev.tiergate.cache.CachedValue;
 import dev.tiergate.cache.TieredCache;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
@@ -69,11 +70,10 @@ public final class TieredCacheInterceptor implements MethodInterceptor {
 		}
 		Object key = cacheable.keyOf(args, evaluation);
 		TieredCache cache = cacheable.cache();
-		Object value = cache.lookupL1(key);
-		if (value == TieredCache.ABSENT) {
-			value = cache.load(key, operations.valueType(), () -> operations.unwrap(invocation.proceed()),
-					(loaded) -> !cacheable.vetoes(evaluation, loaded));
-		}
+		CachedValue cached = cache.getIfPresent(key);
+		Object value = (cached != null) ? cached.get()
+				: cache.get(key, operations.valueType(), () -> operations.unwrap(invocation.proceed()),
+						(loaded) -> !cacheable.vetoes(evaluation, loaded));
 		return operations.wrap(value);
 	}
 

@@ -2,7 +2,9 @@ package dev.tiergate.cache.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import dev.tiergate.cache.L2Store;
 import dev.tiergate.redis.GuardedRedis;
@@ -24,6 +26,17 @@ public final class LettuceL2Store implements L2Store {
 	/** Deletes the lock only if this instance still holds it, so an expired lease taken over stays. */
 	private static final String UNLOCK_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then"
 			+ " return redis.call('del', KEYS[1]) else return 0 end";
+
+	/**
+	 * The larger of the next generation and the server's clock in microseconds, so that a
+	 * generation key that expired does not start over below the generations still in use.
+	 */
+	private static final String ADVANCE_GENERATION_SCRIPT = "local old = tonumber(redis.call('get', KEYS[1])) or 0"
+			+ " local time = redis.call('time')"
+			+ " local now = tonumber(time[1]) * 1000000 + tonumber(time[2])"
+			+ " local next = math.max(old + 1, now)"
+			+ " redis.call('set', KEYS[1], string.format('%.0f', next), 'px', ARGV[1])"
+			+ " return string.format('%.0f', next)";
 
 	private final GuardedRedis redis;
 
@@ -57,6 +70,50 @@ public final class LettuceL2Store implements L2Store {
 	@Override
 	public void delete(String key) {
 		this.redis.call((commands) -> commands.unlink(bytes(key)));
+	}
+
+	@Override
+	public void deleteAll(Collection<String> keys) {
+		if (keys.isEmpty()) {
+			return;
+		}
+		// One UNLINK per key, all written before any reply is awaited: one round trip, and no
+		// multi-key command that Redis Cluster would refuse across slots.
+		this.redis.call((commands) -> CompletableFuture
+			.allOf(keys.stream().map((key) -> commands.unlink(bytes(key)).toCompletableFuture())
+				.toArray(CompletableFuture[]::new)));
+	}
+
+	@Override
+	public boolean exists(String key) {
+		Long count = this.redis.call((commands) -> commands.exists(bytes(key)));
+		return count != null && count > 0;
+	}
+
+	@Override
+	public long generation(String key) {
+		byte[] value = this.redis.call((commands) -> commands.get(bytes(key)));
+		return parseGeneration(value);
+	}
+
+	@Override
+	public long advanceGeneration(String key, Duration ttl) {
+		byte[] value = this.redis.call((commands) -> commands.eval(ADVANCE_GENERATION_SCRIPT, ScriptOutputType.VALUE,
+				new byte[][] { bytes(key) }, bytes(Long.toString(Math.max(1, ttl.toMillis())))));
+		return parseGeneration(value);
+	}
+
+	/** A generation another writer left unreadable counts as none: the next advance moves past it by the clock. */
+	private static long parseGeneration(byte @Nullable [] value) {
+		if (value == null) {
+			return 0;
+		}
+		try {
+			return Math.max(0, Long.parseLong(new String(value, StandardCharsets.US_ASCII)));
+		}
+		catch (NumberFormatException ex) {
+			return 0;
+		}
 	}
 
 	@Override

@@ -59,13 +59,15 @@ public final class RedisCacheInvalidations implements CacheInvalidations, AutoCl
 	}
 
 	@Override
-	public void publish(String cacheName, @Nullable String redisKey) {
+	public boolean publish(String cacheName, @Nullable String redisKey) {
 		byte[] message = mapper.writeValueAsBytes(new Message(this.sender, cacheName, redisKey));
 		try {
 			this.redis.call((commands) -> commands.publish(this.channel, message));
+			return true;
 		}
 		catch (RedisUnavailableException ex) {
-			// The others are cut off too, or will be told by their own recovery: it clears L1.
+			// The cache keeps the invalidation and publishes it again once Redis answers.
+			return false;
 		}
 	}
 

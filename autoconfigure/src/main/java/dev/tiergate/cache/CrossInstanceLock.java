@@ -1,0 +1,99 @@
+package dev.tiergate.cache;
+
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+
+/**
+ * Lets one instance at a time call the method for a missing key ({@code lock: true}): a
+ * lease in Redis ({@code SET NX PX}) per key. The others poll L2 for the holder's value
+ * and stop waiting as soon as the value is there, the lease is gone (the holder stored
+ * nothing) or the wait is over; then they load themselves. Without Redis there is nobody
+ * to coordinate with, so a failed lock command means "load here".
+ */
+final class CrossInstanceLock {
+
+	private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+	private final L2Store store;
+
+	private final Duration lease;
+
+	private final Duration wait;
+
+	private final Ticker ticker;
+
+	private final FailureLog failures;
+
+	private final String token = UUID.randomUUID().toString();
+
+	CrossInstanceLock(L2Store store, Duration lease, Duration wait, Ticker ticker, FailureLog failures) {
+		this.store = store;
+		this.lease = lease;
+		this.wait = wait;
+		this.ticker = ticker;
+		this.failures = failures;
+	}
+
+	Acquisition acquire(String lockKey) {
+		try {
+			return this.store.tryLock(lockKey, this.token, this.lease) ? Acquisition.ACQUIRED
+					: Acquisition.HELD_ELSEWHERE;
+		}
+		catch (RuntimeException ex) {
+			this.failures.redisFailed(ex);
+			return Acquisition.UNAVAILABLE;
+		}
+	}
+
+	void release(String lockKey) {
+		try {
+			this.store.unlock(lockKey, this.token);
+		}
+		catch (RuntimeException ex) {
+			// The lease expires by itself.
+			this.failures.redisFailed(ex);
+		}
+	}
+
+	/**
+	 * Waits for the holder's value: a {@link L2Read.Hit}, or what tells the caller to load
+	 * itself ({@link L2Read#MISS} once the lease is gone or the wait is over,
+	 * {@link L2Read#UNAVAILABLE} when Redis failed).
+	 */
+	L2Read awaitHolder(String redisKey, String lockKey, Type valueType, L2Tier l2) {
+		long deadline = this.ticker.read() + this.wait.toNanos();
+		while (this.ticker.read() - deadline < 0) {
+			LockSupport.parkNanos(POLL_NANOS);
+			if (Thread.interrupted()) {
+				Thread.currentThread().interrupt();
+				return L2Read.MISS;
+			}
+			L2Read read = l2.read(redisKey, valueType);
+			if (read instanceof L2Read.Hit || read == L2Read.UNAVAILABLE) {
+				return read;
+			}
+			try {
+				if (!this.store.exists(lockKey)) {
+					return L2Read.MISS;
+				}
+			}
+			catch (RuntimeException ex) {
+				this.failures.redisFailed(ex);
+				return L2Read.UNAVAILABLE;
+			}
+		}
+		return L2Read.MISS;
+	}
+
+	enum Acquisition {
+
+		ACQUIRED, HELD_ELSEWHERE, UNAVAILABLE
+
+	}
+
+}

@@ -1,0 +1,218 @@
+package dev.tiergate.cache;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The in-process tier of one cache: Caffeine, plus an index from Redis keys to the L1
+ * keys stored under them, so that an invalidation naming a Redis key finds every L1 entry
+ * it covers (keys that differ in Java but encode alike, such as {@code 42} and
+ * {@code 42L}, share one Redis key).
+ * <p>
+ * A value read from L2 or loaded enters L1 only if no write, eviction or invalidation of
+ * its Redis key happened since the read started ({@link #stamp} before, {@link #fill}
+ * after): otherwise a read racing with an eviction would put the evicted value back. The
+ * check and the insert are one atomic step per key, and writes change the stamp before
+ * they change the entry, so either the write comes after the fill or the fill is refused.
+ */
+final class L1Tier {
+
+	/** Stands for a cached {@code null}, which Caffeine does not hold. */
+	static final Object NULL = new Object();
+
+	private static final int STRIPES = 64;
+
+	private final @Nullable Cache<Object, Entry> cache;
+
+	private final ConcurrentMap<String, Object> keysByRedisKey = new ConcurrentHashMap<>();
+
+	/** Changes per stripe of Redis keys: a write to one key refuses only the fills near it. */
+	private final AtomicLongArray changes = new AtomicLongArray(STRIPES);
+
+	/** Changes of the whole tier (clears): refuse every fill that started before. */
+	private final AtomicLong clears = new AtomicLong();
+
+	L1Tier(TieredCacheSettings settings, Ticker ticker) {
+		this.cache = settings.l1Enabled() ? Caffeine.newBuilder()
+			.expireAfterWrite(settings.l1Ttl())
+			.maximumSize(settings.l1MaxSize())
+			.ticker(ticker)
+			.<Object, Entry>evictionListener((key, entry, cause) -> {
+				if (key != null && entry != null && entry.redisKey() != null) {
+					unindex(entry.redisKey(), key);
+				}
+			})
+			.build() : null;
+	}
+
+	@Nullable Entry getIfPresent(Object key) {
+		Cache<Object, Entry> cache = this.cache;
+		return (cache != null) ? cache.getIfPresent(key) : null;
+	}
+
+	long size() {
+		return (this.cache != null) ? this.cache.estimatedSize() : 0;
+	}
+
+	/**
+	 * Returns the state to hand to {@link #fill} once a value for the key has been read or
+	 * loaded.
+	 */
+	Stamp stamp(Object key, @Nullable String redisKey) {
+		return new Stamp(this.clears.get(), this.changes.get(stripe(key, redisKey)));
+	}
+
+	/**
+	 * Puts a value read or loaded since {@code stamp} was taken, unless the key changed
+	 * meanwhile.
+	 * @return whether the value was put
+	 */
+	boolean fill(Object key, Object value, @Nullable String redisKey, Stamp stamp) {
+		Cache<Object, Entry> cache = this.cache;
+		if (cache == null) {
+			return unchangedSince(key, redisKey, stamp);
+		}
+		boolean[] filled = { false };
+		cache.asMap().compute(key, (k, existing) -> {
+			if (!unchangedSince(key, redisKey, stamp)) {
+				return existing;
+			}
+			filled[0] = true;
+			index(redisKey, key);
+			return new Entry(value, redisKey);
+		});
+		return filled[0];
+	}
+
+	boolean unchangedSince(Object key, @Nullable String redisKey, Stamp stamp) {
+		return this.clears.get() == stamp.clears() && this.changes.get(stripe(key, redisKey)) == stamp.changes();
+	}
+
+	/** Puts a value written by this instance, replacing what any read in flight may bring. */
+	void put(Object key, Object value, @Nullable String redisKey) {
+		this.changes.incrementAndGet(stripe(key, redisKey));
+		Cache<Object, Entry> cache = this.cache;
+		if (cache != null) {
+			cache.asMap().compute(key, (k, existing) -> {
+				index(redisKey, key);
+				return new Entry(value, redisKey);
+			});
+		}
+	}
+
+	/** Removes a key and every key stored under the same Redis key. */
+	void invalidate(Object key, @Nullable String redisKey) {
+		this.changes.incrementAndGet(stripe(key, redisKey));
+		Cache<Object, Entry> cache = this.cache;
+		if (cache != null) {
+			cache.invalidate(key);
+		}
+		if (redisKey != null) {
+			invalidateIndexed(redisKey);
+		}
+	}
+
+	/** Removes every key stored under a Redis key, as another instance's invalidation asks. */
+	void invalidate(String redisKey) {
+		this.changes.incrementAndGet(stripe(redisKey, redisKey));
+		invalidateIndexed(redisKey);
+	}
+
+	void clear() {
+		this.clears.incrementAndGet();
+		Cache<Object, Entry> cache = this.cache;
+		if (cache != null) {
+			cache.invalidateAll();
+		}
+		this.keysByRedisKey.clear();
+	}
+
+	private void invalidateIndexed(String redisKey) {
+		Object indexed = this.keysByRedisKey.remove(redisKey);
+		Cache<Object, Entry> cache = this.cache;
+		if (indexed == null || cache == null) {
+			return;
+		}
+		if (indexed instanceof KeyGroup group) {
+			cache.invalidateAll(group.keys());
+		}
+		else {
+			cache.invalidate(indexed);
+		}
+	}
+
+	private void index(@Nullable String redisKey, Object key) {
+		if (redisKey == null) {
+			return;
+		}
+		this.keysByRedisKey.compute(redisKey, (rk, existing) -> {
+			if (existing == null || existing.equals(key)) {
+				return key;
+			}
+			return (existing instanceof KeyGroup group) ? group.with(key) : new KeyGroup(List.of(existing, key));
+		});
+	}
+
+	private void unindex(String redisKey, Object key) {
+		this.keysByRedisKey.computeIfPresent(redisKey, (rk, existing) -> {
+			if (existing instanceof KeyGroup group) {
+				return group.without(key);
+			}
+			return existing.equals(key) ? null : existing;
+		});
+	}
+
+	/** Keys of one stripe share the Redis key when they have one, so 42 and 42L share a stripe. */
+	private static int stripe(Object key, @Nullable String redisKey) {
+		int hash = (redisKey != null) ? redisKey.hashCode() : key.hashCode();
+		return (hash ^ (hash >>> 16)) & (STRIPES - 1);
+	}
+
+	/** An L1 value with the Redis key it was stored under. */
+	record Entry(Object value, @Nullable String redisKey) implements CachedValue {
+
+		@Override
+		public @Nullable Object get() {
+			return (this.value != NULL) ? this.value : null;
+		}
+
+	}
+
+	/** What {@link #fill} compares: the clears and the changes of the key's stripe. */
+	record Stamp(long clears, long changes) {
+	}
+
+	/** Several L1 keys under one Redis key: rare, so a small immutable list. */
+	private record KeyGroup(List<Object> keys) {
+
+		KeyGroup with(Object key) {
+			if (this.keys.contains(key)) {
+				return this;
+			}
+			List<Object> more = new ArrayList<>(this.keys);
+			more.add(key);
+			return new KeyGroup(List.copyOf(more));
+		}
+
+		@Nullable Object without(Object key) {
+			List<Object> fewer = new ArrayList<>(this.keys);
+			fewer.remove(key);
+			return switch (fewer.size()) {
+				case 0 -> null;
+				case 1 -> fewer.get(0);
+				default -> new KeyGroup(List.copyOf(fewer));
+			};
+		}
+
+	}
+
+}

@@ -1,0 +1,295 @@
+package dev.tiergate.cache;
+
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The shared tier of one cache: encodes and decodes values, applies TTL and jitter, and
+ * keeps the cache's generation.
+ * <p>
+ * The generation makes clearing a cache one command instead of a scan of the database:
+ * every value carries the generation its writer knew, {@link #clear} moves the
+ * generation on, and a value of an earlier generation reads as a miss. Values of
+ * generation 0 (never cleared) carry no header, so they are the codec's bytes as they
+ * are. Each instance keeps the generation it knows and forgets it when it may have missed
+ * a change (another instance cleared, Redis was away); the next read or write asks Redis
+ * again.
+ * <p>
+ * Every method reports a Redis failure as a {@link RuntimeException}, except
+ * {@link #read}, which answers {@link L2Read.Unavailable}: the caller decides what a
+ * failure costs.
+ */
+final class L2Tier {
+
+	/** First byte of a generation header: no JSON text starts with it. */
+	private static final byte HEADER = 0;
+
+	private static final long UNKNOWN = -1;
+
+	private final TieredCacheSettings settings;
+
+	private final L2Store store;
+
+	private final L2Codec codec;
+
+	private final String generationKey;
+
+	private final FailureLog failures;
+
+	private final CacheStatistics statistics;
+
+	private final Runnable onNewerGeneration;
+
+	private volatile long generation = UNKNOWN;
+
+	/** Moves on whenever the known generation is forgotten, so a reply that raced with that is not taken. */
+	private final AtomicLong forgotten = new AtomicLong();
+
+	L2Tier(TieredCacheSettings settings, String keyPrefix, L2Store store, L2Codec codec, FailureLog failures,
+			CacheStatistics statistics, Runnable onNewerGeneration) {
+		this.settings = settings;
+		this.store = store;
+		this.codec = codec;
+		// The key prefix without its last ':' cannot be a value's key, nor match the prefix of any cache.
+		this.generationKey = keyPrefix.substring(0, keyPrefix.length() - 1);
+		this.failures = failures;
+		this.statistics = statistics;
+		this.onNewerGeneration = onNewerGeneration;
+	}
+
+	String generationKey() {
+		return this.generationKey;
+	}
+
+	/**
+	 * Reads and decodes a value. Undecodable bytes and values of an earlier generation are
+	 * misses.
+	 */
+	L2Read read(String redisKey, Type valueType) {
+		byte[] bytes;
+		long ttlMillis = -1;
+		long known;
+		try {
+			known = knownGeneration();
+			if (this.settings.tracksFreshness()) {
+				L2Store.Expiring expiring = this.store.getWithTtl(redisKey);
+				bytes = (expiring != null) ? expiring.value() : null;
+				ttlMillis = (expiring != null) ? expiring.ttlMillis() : -1;
+			}
+			else {
+				bytes = this.store.get(redisKey);
+			}
+		}
+		catch (RuntimeException ex) {
+			this.failures.redisFailed(ex);
+			return L2Read.UNAVAILABLE;
+		}
+		this.failures.redisAnswered();
+		if (bytes == null) {
+			return miss();
+		}
+		long written = 0;
+		int payload = 0;
+		if (bytes.length > 0 && bytes[0] == HEADER) {
+			payload = headerLength(bytes);
+			written = (payload > 0) ? parseGeneration(bytes, payload) : -1;
+			if (written < 0) {
+				undecodable(valueType, "its generation header is malformed");
+				return miss();
+			}
+		}
+		if (written < known) {
+			return miss();
+		}
+		if (written > known) {
+			learnNewerGeneration(written);
+		}
+		Object value;
+		try {
+			value = this.codec.decode((payload > 0) ? Arrays.copyOfRange(bytes, payload, bytes.length) : bytes,
+					valueType);
+		}
+		catch (RuntimeException ex) {
+			// Without the exception: parsers quote what they could not read, and that is cached data.
+			undecodable(valueType, (ex instanceof L2Codec.UndecodableValueException) ? ex.getMessage()
+					: ex.getClass().getName());
+			return miss();
+		}
+		if (value == null && !this.settings.cacheNulls()) {
+			return miss();
+		}
+		Object stored = (value != null) ? value : L1Tier.NULL;
+		if (ttlMillis < 0) {
+			this.statistics.recordL2Get(true);
+			return new L2Read.Hit(stored, false);
+		}
+		long freshMillis = ttlMillis - this.settings.staleTtl().toMillis();
+		if (freshMillis <= 0) {
+			this.statistics.recordL2Get(false);
+			return new L2Read.Stale(stored);
+		}
+		this.statistics.recordL2Get(true);
+		return new L2Read.Hit(stored, freshMillis < this.settings.refreshAhead().toMillis());
+	}
+
+	/**
+	 * Encodes a value for {@link #write}, or returns {@code null} when it cannot be kept
+	 * in L2 (not encodable, or too large), which is counted and logged.
+	 */
+	byte @Nullable [] encode(@Nullable Object value, Type valueType) {
+		byte[] bytes;
+		try {
+			bytes = this.codec.encode(value, valueType);
+		}
+		catch (RuntimeException ex) {
+			this.failures.absorb(CacheErrorKind.ENCODE, "A value of type " + valueType.getTypeName()
+					+ " could not be encoded and is kept in L1 only (" + ex.getMessage() + ")", null);
+			return null;
+		}
+		if (bytes.length > this.settings.maxValueBytes()) {
+			this.failures.absorb(CacheErrorKind.TOO_LARGE, "A value of " + bytes.length + " bytes is larger than"
+					+ " the largest written to Redis (" + this.settings.maxValueBytes()
+					+ " bytes, tiergate.cache.max-value-size) and is kept in L1 only", null);
+			return null;
+		}
+		return bytes;
+	}
+
+	/** Writes encoded bytes with the cache's TTL, under the generation this instance knows. */
+	void write(String redisKey, byte[] encoded) {
+		long known = knownGeneration();
+		byte[] bytes = (known > 0 || (encoded.length > 0 && encoded[0] == HEADER)) ? withHeader(known, encoded)
+				: encoded;
+		this.store.set(redisKey, bytes, ttl());
+		this.failures.redisAnswered();
+	}
+
+	void delete(String redisKey) {
+		this.store.delete(redisKey);
+		this.failures.redisAnswered();
+	}
+
+	void deleteAll(Collection<String> redisKeys) {
+		this.store.deleteAll(redisKeys);
+		this.failures.redisAnswered();
+	}
+
+	/** Makes every value written so far a miss, in one command. */
+	void clear() {
+		long next = this.store.advanceGeneration(this.generationKey, generationTtl());
+		this.failures.redisAnswered();
+		this.forgotten.incrementAndGet();
+		this.generation = next;
+	}
+
+	/** Removes the keys of earlier generations, which are misses already: only frees memory. */
+	void deleteEarlierGenerations(String keyPrefix) {
+		this.store.deleteByPrefix(keyPrefix);
+	}
+
+	/** Forgets the generation, when a change of it may have been missed. */
+	void forgetGeneration() {
+		this.forgotten.incrementAndGet();
+		this.generation = UNKNOWN;
+	}
+
+	private long knownGeneration() {
+		long known = this.generation;
+		if (known != UNKNOWN) {
+			return known;
+		}
+		long before = this.forgotten.get();
+		long fetched = this.store.generation(this.generationKey);
+		synchronized (this) {
+			if (this.forgotten.get() == before && this.generation == UNKNOWN) {
+				this.generation = fetched;
+			}
+		}
+		return fetched;
+	}
+
+	private void learnNewerGeneration(long written) {
+		boolean newer;
+		synchronized (this) {
+			newer = this.generation != UNKNOWN && written > this.generation;
+			if (newer) {
+				this.generation = written;
+			}
+		}
+		if (newer) {
+			// Another instance cleared the cache and this one missed the message: L1 may hold old values.
+			this.onNewerGeneration.run();
+		}
+	}
+
+	private L2Read miss() {
+		this.statistics.recordL2Get(false);
+		return L2Read.MISS;
+	}
+
+	private void undecodable(Type valueType, @Nullable String reason) {
+		this.failures.absorb(CacheErrorKind.DECODE, "An L2 value could not be decoded as " + valueType.getTypeName()
+				+ " and is treated as a miss (written by an incompatible version of the class?): " + reason, null);
+	}
+
+	/** Fresh TTL with jitter, plus the window in which the entry may still answer as stale. */
+	private Duration ttl() {
+		long ttl = this.settings.l2Ttl().toMillis();
+		double jitter = this.settings.l2TtlJitter();
+		long spread = (jitter != 0) ? (long) (ttl * jitter * ThreadLocalRandom.current().nextDouble()) : 0;
+		return Duration.ofMillis(Math.max(1, ttl - spread) + this.settings.staleTtl().toMillis());
+	}
+
+	/**
+	 * Outlives every value written under it: once it expired, only values written after
+	 * the last clear are left, and the next clear still moves past them (by the clock).
+	 */
+	private Duration generationTtl() {
+		return this.settings.l2Ttl().plus(this.settings.staleTtl()).multipliedBy(2);
+	}
+
+	/** {@code 0x00 'g' <decimal generation> 0x00 <payload>}. */
+	private static byte[] withHeader(long generation, byte[] encoded) {
+		byte[] digits = Long.toString(generation).getBytes(StandardCharsets.US_ASCII);
+		byte[] bytes = new byte[digits.length + 3 + encoded.length];
+		bytes[0] = HEADER;
+		bytes[1] = 'g';
+		System.arraycopy(digits, 0, bytes, 2, digits.length);
+		bytes[digits.length + 2] = HEADER;
+		System.arraycopy(encoded, 0, bytes, digits.length + 3, encoded.length);
+		return bytes;
+	}
+
+	/** Returns the length of a header, or 0 if the bytes do not start with a well-formed one. */
+	private static int headerLength(byte[] bytes) {
+		if (bytes.length < 4 || bytes[1] != 'g') {
+			return 0;
+		}
+		for (int i = 2; i < bytes.length && i < 22; i++) {
+			if (bytes[i] == HEADER) {
+				return (i > 2) ? i + 1 : 0;
+			}
+			if (bytes[i] < '0' || bytes[i] > '9') {
+				return 0;
+			}
+		}
+		return 0;
+	}
+
+	private static long parseGeneration(byte[] bytes, int headerLength) {
+		try {
+			return Long.parseLong(new String(bytes, 2, headerLength - 3, StandardCharsets.US_ASCII));
+		}
+		catch (NumberFormatException ex) {
+			return -1;
+		}
+	}
+
+}
