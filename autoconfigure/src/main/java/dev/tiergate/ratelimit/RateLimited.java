@@ -40,6 +40,11 @@ public @interface RateLimited {
 	 * default) means the tier's key resolver ({@code ip}, {@code user},
 	 * {@code header:<name>} or {@code global}); outside an HTTP request a request-based
 	 * resolver has no client, and every such call shares the bucket {@code "none"}.
+	 * <p>
+	 * The value names the bucket by what it is: its {@code toString()}, except arrays and
+	 * collections (by their elements; sets and maps whatever their order) and records (by
+	 * their components). A value whose {@code toString()} is {@code Object}'s, whose text
+	 * would differ on every call, is refused with an {@link IllegalStateException}.
 	 * @return the key expression
 	 */
 	String key() default "";
@@ -53,9 +58,14 @@ public @interface RateLimited {
 
 	/**
 	 * SpEL expression computing the number of tokens one call takes, for example
-	 * {@code #prompt.length() / 100}; when set it replaces {@link #cost()}. A result below
-	 * 1 counts as 1, so every call counts; a call costing more than the tier's capacity is
-	 * always rejected.
+	 * {@code #prompt.length() / 100 + 1}; when set it replaces {@link #cost()}. The result
+	 * is charged exactly, never rounded or clamped: it must be a whole number (of any
+	 * {@link Number} type; {@code 2.0} is 2) from 0 to the tier's smallest capacity. 0 is a
+	 * free call: it takes no token and is not checked. Anything else (negative, as an
+	 * {@code int} expression that overflowed becomes; a fraction; beyond a {@code long};
+	 * more than the capacity, which no wait could ever allow) is refused with a
+	 * {@link RateLimitCostException} and the method is not invoked. Use {@code long}
+	 * arithmetic ({@code #items * 1000L}) where an {@code int} could overflow.
 	 * @return the cost expression
 	 */
 	String costExpression() default "";

@@ -17,6 +17,8 @@ public final class TierRateLimiter {
 
 	private final RateLimitTier tier;
 
+	private final long smallestCapacity;
+
 	private final @Nullable DistributedBuckets distributed;
 
 	private final LocalTokenBuckets local;
@@ -25,6 +27,7 @@ public final class TierRateLimiter {
 
 	TierRateLimiter(RateLimitTier tier, @Nullable DistributedBuckets distributed, LocalTokenBuckets local) {
 		this.tier = tier;
+		this.smallestCapacity = tier.smallestCapacity();
 		this.distributed = distributed;
 		this.local = local;
 	}
@@ -48,12 +51,18 @@ public final class TierRateLimiter {
 	/**
 	 * Takes tokens from a client's bucket if it holds them.
 	 * @param clientKey the client, as its key resolver or key expression gave it
-	 * @param cost the tokens to take, at least 1
+	 * @param cost the tokens to take, at least 1 and at most the tier's smallest capacity
 	 * @return the decision
+	 * @throws IllegalArgumentException if the cost is out of that range: a call costing
+	 * more than a capacity could never be allowed
 	 */
 	public RateLimitDecision check(String clientKey, long cost) {
 		if (cost < 1) {
 			throw new IllegalArgumentException("A call must cost at least 1 token but cost " + cost);
+		}
+		if (cost > this.smallestCapacity) {
+			throw new IllegalArgumentException("A call of tier '" + this.tier.name() + "' must cost at most "
+					+ this.smallestCapacity + " token(s), its smallest capacity, but cost " + cost);
 		}
 		RateLimitDecision decision = (this.distributed != null) ? checkDistributed(this.distributed, clientKey, cost)
 				: this.local.tryConsume(clientKey, cost);

@@ -78,11 +78,12 @@ class RateLimitersTests {
 	}
 
 	@Test
-	void aCostAboveTheCapacityIsRejectedWithAFiniteRetryAfter() {
-		RateLimitDecision decision = this.limiters.get("chat").check("k", 6);
-		assertThat(decision.isAllowed()).isFalse();
-		assertThat(decision.retryAfter()).isEqualTo(Duration.ofSeconds(50));
+	void aCostThatCouldNeverBeAllowedIsRefusedNotRejectedWithARetryAfterThatWouldLie() {
+		assertThatIllegalArgumentException().isThrownBy(() -> this.limiters.get("chat").check("k", 6))
+			.withMessageContaining("at most 5 token(s)");
 		assertThatIllegalArgumentException().isThrownBy(() -> this.limiters.get("chat").check("k", 0));
+		assertThatIllegalArgumentException().isThrownBy(() -> this.limiters.get("chat").check("k", Long.MIN_VALUE));
+		assertThat(this.limiters.get("chat").check("k", 5).isAllowed()).isTrue();
 	}
 
 	@Test

@@ -22,6 +22,7 @@ import dev.tiergate.ratelimit.interceptor.RateLimitInterceptor;
 import dev.tiergate.ratelimit.interceptor.RateLimitMethodValidator;
 import dev.tiergate.ratelimit.interceptor.RateLimitOperationSource;
 import dev.tiergate.ratelimit.redis.RedisTokenBuckets;
+import dev.tiergate.ratelimit.web.ClientAddress;
 import dev.tiergate.ratelimit.web.RateLimitExceptionHandler;
 import dev.tiergate.ratelimit.web.RateLimitResponseHeaders;
 import dev.tiergate.ratelimit.web.ServletClientKeyResolvers;
@@ -82,6 +83,7 @@ public final class RateLimitAutoConfiguration {
 	RateLimiters rateLimiters(RateLimitProperties properties, ObjectProvider<DistributedBuckets> distributedBuckets,
 			ObjectProvider<TimeMeter> timeMeter) {
 		List<RateLimitTier> tiers = tiers(properties);
+		checkClientAddressProperties(properties);
 		long maxBuckets = properties.getLocal().getMaxBuckets();
 		if (maxBuckets < 1) {
 			throw invalid("local.max-buckets", "must be at least 1 but was " + maxBuckets);
@@ -160,6 +162,18 @@ public final class RateLimitAutoConfiguration {
 	private static void checkKeyResolver(String property, String spec) {
 		if (!ClientKeyResolvers.isSupported(spec)) {
 			throw invalid(property, "must be 'ip', 'user', 'header:<name>' or 'global' but was '" + spec + "'");
+		}
+	}
+
+	/** The properties of how client addresses are read, checked, in any application (a web one reads them). */
+	static void checkClientAddressProperties(RateLimitProperties properties) {
+		int prefixLength = properties.getIpv6PrefixLength();
+		if (prefixLength < 1 || prefixLength > 128) {
+			throw invalid("ipv6-prefix-length", "must be between 1 and 128 but was " + prefixLength);
+		}
+		if (properties.getForwardedHeaders().isEmpty()) {
+			throw invalid("forwarded-headers", "must name at least one of x-forwarded-for, forwarded, x-real-ip:"
+					+ " the headers the trusted proxies write");
 		}
 	}
 
@@ -268,12 +282,16 @@ public final class RateLimitAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		ClientKeyResolvers rateLimitClientKeyResolvers(RateLimitProperties properties) {
+			TrustedProxies trustedProxies;
 			try {
-				return new ServletClientKeyResolvers(TrustedProxies.of(properties.getTrustedProxies()));
+				trustedProxies = TrustedProxies.of(properties.getTrustedProxies());
 			}
 			catch (IllegalArgumentException ex) {
 				throw invalid("trusted-proxies", ex.getMessage());
 			}
+			checkClientAddressProperties(properties);
+			return new ServletClientKeyResolvers(new ClientAddress(trustedProxies, properties.getForwardedHeaders(),
+					properties.getIpv6PrefixLength()));
 		}
 
 		@Bean

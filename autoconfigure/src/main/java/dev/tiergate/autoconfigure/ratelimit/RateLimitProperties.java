@@ -8,6 +8,8 @@ import java.util.Map;
 
 import dev.tiergate.autoconfigure.cache.TieredCacheProperties;
 import dev.tiergate.ratelimit.OnRedisFailure;
+import dev.tiergate.ratelimit.web.ClientAddress;
+import dev.tiergate.ratelimit.web.ForwardedHeader;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -45,10 +47,23 @@ public class RateLimitProperties {
 	private String keyResolver = "ip";
 
 	/**
-	 * Addresses or CIDR ranges (IPv4 and IPv6) of the proxies whose X-Forwarded-For and
-	 * Forwarded headers are believed.
+	 * Addresses or CIDR ranges (IPv4 and IPv6) of the proxies whose forwarding headers
+	 * (those of 'forwarded-headers') are believed.
 	 */
 	private List<String> trustedProxies = new ArrayList<>();
+
+	/**
+	 * Forwarding headers that the trusted proxies write: 'x-forwarded-for', 'forwarded',
+	 * 'x-real-ip'. Any other is the client's own and ignored; of several present, the
+	 * first listed is read.
+	 */
+	private List<ForwardedHeader> forwardedHeaders = new ArrayList<>(List.of(ForwardedHeader.X_FORWARDED_FOR));
+
+	/**
+	 * Length of the network prefix that identifies an IPv6 client, from 1 to 128: every
+	 * address of the network shares one bucket.
+	 */
+	private int ipv6PrefixLength = ClientAddress.DEFAULT_IPV6_PREFIX_LENGTH;
 
 	/**
 	 * Rate-limit headers of HTTP responses.
@@ -103,6 +118,22 @@ public class RateLimitProperties {
 
 	public void setTrustedProxies(List<String> trustedProxies) {
 		this.trustedProxies = trustedProxies;
+	}
+
+	public List<ForwardedHeader> getForwardedHeaders() {
+		return this.forwardedHeaders;
+	}
+
+	public void setForwardedHeaders(List<ForwardedHeader> forwardedHeaders) {
+		this.forwardedHeaders = forwardedHeaders;
+	}
+
+	public int getIpv6PrefixLength() {
+		return this.ipv6PrefixLength;
+	}
+
+	public void setIpv6PrefixLength(int ipv6PrefixLength) {
+		this.ipv6PrefixLength = ipv6PrefixLength;
 	}
 
 	public Headers getHeaders() {

@@ -50,8 +50,12 @@ public final class RateLimitInterceptor implements MethodInterceptor {
 		@Nullable Object[] args = invocation.getArguments();
 		EvaluationContext context = operation.needsEvaluation() ? operation.evaluationContext(args, target,
 				this.operationSource.parameterNames(), this.beanResolver) : null;
-		RateLimitDecision decision = operation.limiter()
-			.check(operation.clientKey(args, context), operation.costOf(context));
+		long cost = operation.costOf(context);
+		if (cost == 0) {
+			// A cost expression may make a call free: no tokens, no decision, no headers.
+			return invocation.proceed();
+		}
+		RateLimitDecision decision = operation.limiter().check(operation.clientKey(args, context), cost);
 		this.listener.get().onDecision(decision);
 		if (!decision.isAllowed()) {
 			throw new RateLimitExceededException(decision);

@@ -1,9 +1,12 @@
 package dev.tiergate.ratelimit.interceptor;
 
 import java.lang.reflect.Method;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 
 import dev.tiergate.MethodExpressionRoot;
 import dev.tiergate.ratelimit.ClientKeyResolver;
+import dev.tiergate.ratelimit.RateLimitCostException;
 import dev.tiergate.ratelimit.TierRateLimiter;
 import org.jspecify.annotations.Nullable;
 
@@ -63,6 +66,12 @@ record RateLimitOperation(Method method, Class<?> targetClass, String descriptio
 		return (resolved != null) ? resolved : NO_CLIENT;
 	}
 
+	/**
+	 * Returns what a call costs: {@code cost}, or what the cost expression computed.
+	 * @return the tokens, from 0 (a free call) to the tier's smallest capacity
+	 * @throws RateLimitCostException if the expression computed no whole number of tokens
+	 * in that range
+	 */
 	long costOf(@Nullable EvaluationContext context) {
 		if (this.costExpression == null) {
 			return this.cost;
@@ -72,11 +81,65 @@ record RateLimitOperation(Method method, Class<?> targetClass, String descriptio
 			throw new IllegalStateException("costExpression of @RateLimited on " + this.description
 					+ " returned " + ((value != null) ? value.getClass().getName() : "null") + ", not a number");
 		}
-		return Math.max(1, number.longValue());
+		long cost = wholeTokens(number);
+		long capacity = this.limiter.tier().smallestCapacity();
+		if (cost > capacity) {
+			throw refused(number, "more tokens than tier '" + this.limiter.tier().name() + "' ever holds (" + capacity
+					+ "): the call could never be allowed");
+		}
+		return cost;
 	}
 
-	private static String expressionKey(@Nullable Object value) {
-		return (value != null) ? "key:" + value : NO_CLIENT;
+	private long wholeTokens(Number number) {
+		if (number instanceof Long || number instanceof Integer || number instanceof Short
+				|| number instanceof Byte) {
+			return nonNegative(number, number.longValue());
+		}
+		BigDecimal exact;
+		if (number instanceof BigInteger integer) {
+			exact = new BigDecimal(integer);
+		}
+		else if (number instanceof BigDecimal decimal) {
+			exact = decimal;
+		}
+		else if (number instanceof Double || number instanceof Float) {
+			double value = number.doubleValue();
+			if (!Double.isFinite(value)) {
+				throw refused(number, "not a number of tokens");
+			}
+			exact = BigDecimal.valueOf(value);
+		}
+		else {
+			// AtomicLong, LongAdder and the like: exact as a long.
+			return nonNegative(number, number.longValue());
+		}
+		if (exact.signum() < 0) {
+			throw refused(number, "negative (an int expression that overflowed? use long arithmetic: 1000L)");
+		}
+		try {
+			return exact.longValueExact();
+		}
+		catch (ArithmeticException ex) {
+			throw refused(number, (exact.stripTrailingZeros().scale() > 0) ? "not a whole number of tokens"
+					: "beyond the range of a long");
+		}
+	}
+
+	private long nonNegative(Number number, long cost) {
+		if (cost < 0) {
+			throw refused(number, "negative (an int expression that overflowed? use long arithmetic: 1000L)");
+		}
+		return cost;
+	}
+
+	private RateLimitCostException refused(Number number, String problem) {
+		return new RateLimitCostException(this.limiter.tier().name(), "costExpression of @RateLimited on "
+				+ this.description + " returned " + number + " (" + number.getClass().getSimpleName() + "), which is "
+				+ problem + "; the call was not made");
+	}
+
+	private String expressionKey(@Nullable Object value) {
+		return (value != null) ? "key:" + RateLimitKeyText.of(value, this.description) : NO_CLIENT;
 	}
 
 }

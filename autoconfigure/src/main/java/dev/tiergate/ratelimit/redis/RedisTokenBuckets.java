@@ -20,12 +20,19 @@ import org.jspecify.annotations.Nullable;
  * the {@link TokenBucketScript}, through {@link GuardedRedis}, that checks every limit of
  * the tier at once using the Redis server's clock.
  * <p>
- * A bucket's key is {@code {<prefix>:rl:<tier>:<hash>}}: the client key is hashed
+ * A bucket's key is {@code {<prefix>:rl:<tier>:<hash>}:v2}: the client key is hashed
  * (SHA-256, the first 128 bits in hex), so no address or API key is stored in Redis and
  * a client cannot choose how long a key is; the braces make the whole key its Redis
- * Cluster hash tag.
+ * Cluster hash tag. {@code v2} names the format of the value (one field per limit, named
+ * by its rate): a version of tiergate that stores buckets in another format uses another
+ * key, so that during a rolling deploy neither reads the other's buckets as full ones.
  */
 public final class RedisTokenBuckets implements DistributedBuckets {
+
+	/** After the hash tag: the format of the value. */
+	private static final String FORMAT_SUFFIX = "}:v2";
+
+	private static final byte[] KEY_END = FORMAT_SUFFIX.getBytes(StandardCharsets.US_ASCII);
 
 	private static final byte[] SERVER_TIME = new byte[0];
 
@@ -96,7 +103,7 @@ public final class RedisTokenBuckets implements DistributedBuckets {
 	 */
 	public String key(String tier, String clientKey) {
 		return "{" + this.namespace + ":rl:" + tier + ":" + new String(hexHash(clientKey), StandardCharsets.US_ASCII)
-				+ "}";
+				+ FORMAT_SUFFIX;
 	}
 
 	@Override
@@ -186,10 +193,10 @@ public final class RedisTokenBuckets implements DistributedBuckets {
 
 		private byte[] build(String clientKey) {
 			byte[] hash = hexHash(clientKey);
-			byte[] key = new byte[this.keyStart.length + hash.length + 1];
+			byte[] key = new byte[this.keyStart.length + hash.length + KEY_END.length];
 			System.arraycopy(this.keyStart, 0, key, 0, this.keyStart.length);
 			System.arraycopy(hash, 0, key, this.keyStart.length, hash.length);
-			key[key.length - 1] = '}';
+			System.arraycopy(KEY_END, 0, key, this.keyStart.length + hash.length, KEY_END.length);
 			return key;
 		}
 

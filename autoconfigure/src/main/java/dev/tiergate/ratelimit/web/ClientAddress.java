@@ -1,8 +1,9 @@
 package dev.tiergate.ratelimit.web;
 
-import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 
@@ -10,14 +11,23 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Finds the address of the client of a request. The peer address is the client, unless
- * it is a trusted proxy: then the hops the proxies recorded in {@code Forwarded} (RFC
- * 7239) or, without it, {@code X-Forwarded-For} are read from right to left, and the
- * first one that is not a trusted proxy is the client. Whatever stands further left was
- * written by the client itself, so a client cannot choose its bucket by sending these
- * headers.
+ * Finds the client of a request. The peer address is the client, unless it is a trusted
+ * proxy: then the hops recorded in the forwarding header the trusted proxies write
+ * ({@code X-Forwarded-For} unless configured otherwise, see {@link ForwardedHeader}) are
+ * read from right to left, and the first one that is not a trusted proxy is the client.
+ * Whatever stands further left was written by the client itself, and a header the
+ * proxies do not write is never read, so a client cannot choose its bucket by sending
+ * these headers.
+ * <p>
+ * Ports in hops ({@code 192.0.2.1:5678}, {@code [2001:db8::1]:80}) are dropped. An IPv6
+ * client is its network prefix ({@code /64} by default: every host gets at least a /64,
+ * and can send each request from another address of it); an IPv4-mapped IPv6 address is
+ * its IPv4 address. Addresses are parsed as literals, never looked up in a name service.
  */
 public final class ClientAddress {
+
+	/** The prefix length an IPv6 client is keyed by unless configured otherwise. */
+	public static final int DEFAULT_IPV6_PREFIX_LENGTH = 64;
 
 	private static final int MAX_HOPS = 32;
 
@@ -27,33 +37,66 @@ public final class ClientAddress {
 
 	private final TrustedProxies trustedProxies;
 
+	private final List<ForwardedHeader> forwardedHeaders;
+
+	private final int ipv6PrefixLength;
+
+	private final String ipv6Suffix;
+
 	/**
-	 * Creates a finder.
+	 * Creates a finder that reads {@code X-Forwarded-For} from trusted proxies and keys IPv6
+	 * clients by their /64.
 	 * @param trustedProxies the proxies whose forwarding headers are believed
 	 */
 	public ClientAddress(TrustedProxies trustedProxies) {
-		this.trustedProxies = trustedProxies;
+		this(trustedProxies, List.of(ForwardedHeader.X_FORWARDED_FOR), DEFAULT_IPV6_PREFIX_LENGTH);
 	}
 
 	/**
-	 * Returns the client address of a request.
+	 * Creates a finder.
+	 * @param trustedProxies the proxies whose forwarding headers are believed
+	 * @param forwardedHeaders the headers the trusted proxies write, at least one; when a
+	 * request has several of them, the first of this list that it has is read
+	 * @param ipv6PrefixLength the length of the prefix that identifies an IPv6 client, 1 to
+	 * 128
+	 * @throws IllegalArgumentException if there is no header or the length is out of range
+	 */
+	public ClientAddress(TrustedProxies trustedProxies, List<ForwardedHeader> forwardedHeaders,
+			int ipv6PrefixLength) {
+		if (forwardedHeaders.isEmpty()) {
+			throw new IllegalArgumentException("At least one forwarded header is needed: one of "
+					+ List.of(ForwardedHeader.values()));
+		}
+		if (ipv6PrefixLength < 1 || ipv6PrefixLength > 128) {
+			throw new IllegalArgumentException(
+					"The IPv6 prefix length must be between 1 and 128 but was " + ipv6PrefixLength);
+		}
+		this.trustedProxies = trustedProxies;
+		this.forwardedHeaders = List.copyOf(new LinkedHashSet<>(forwardedHeaders));
+		this.ipv6PrefixLength = ipv6PrefixLength;
+		this.ipv6Suffix = (ipv6PrefixLength < 128) ? "/" + ipv6PrefixLength : "";
+	}
+
+	/**
+	 * Returns the client of a request.
 	 * @param request the request
-	 * @return the address in canonical form ({@code 2001:db8:0:0:0:0:0:1}), or, when a
-	 * trusted proxy recorded something that is not an address ({@code unknown}), that
-	 * text
+	 * @return the IPv4 address ({@code 192.0.2.1}), the IPv6 network
+	 * ({@code 2001:db8:0:0:0:0:0:0/64}; the whole address when the prefix length is 128),
+	 * or, when a trusted proxy recorded something that is not an address
+	 * ({@code unknown}), that text
 	 */
 	public String of(HttpServletRequest request) {
 		String peer = request.getRemoteAddr();
-		InetAddress peerAddress = IpAddresses.parse(peer);
+		byte[] peerAddress = IpAddresses.bytes(peer);
 		if (this.trustedProxies.isEmpty() || !this.trustedProxies.contains(peerAddress)) {
-			return canonical(peerAddress, peer);
+			return client(peerAddress, peer);
 		}
 		List<String> hops = forwardedHops(request);
-		String client = canonical(peerAddress, peer);
+		String client = client(peerAddress, peer);
 		for (int i = hops.size() - 1; i >= 0; i--) {
 			String hop = hops.get(i);
-			InetAddress address = IpAddresses.parse(hop);
-			client = canonical(address, hop);
+			byte[] address = IpAddresses.bytes(hop);
+			client = client(address, hop);
 			if (!this.trustedProxies.contains(address)) {
 				return client;
 			}
@@ -62,9 +105,9 @@ public final class ClientAddress {
 		return client;
 	}
 
-	private static String canonical(@Nullable InetAddress address, String text) {
+	private String client(byte @Nullable [] address, String text) {
 		if (address != null) {
-			return address.getHostAddress();
+			return (address.length == 4) ? IpAddresses.format(address) : ipv6Network(address);
 		}
 		String stripped = text.strip();
 		if (stripped.isEmpty()) {
@@ -74,29 +117,52 @@ public final class ClientAddress {
 				: stripped.substring(0, MAX_UNPARSEABLE_LENGTH);
 	}
 
-	private static List<String> forwardedHops(HttpServletRequest request) {
-		List<String> forwarded = Collections.list(request.getHeaders("Forwarded"));
-		if (!forwarded.isEmpty()) {
-			List<String> hops = new ArrayList<>();
-			for (String header : forwarded) {
-				if (header.isBlank()) {
-					continue;
-				}
-				for (String element : header.split(",")) {
-					hops.add(forwardedFor(element));
-				}
-			}
-			return limit(hops);
+	private String ipv6Network(byte[] address) {
+		byte[] network = address.clone();
+		int fullBytes = this.ipv6PrefixLength / 8;
+		int rest = this.ipv6PrefixLength % 8;
+		if (rest != 0) {
+			network[fullBytes] &= (byte) (0xff << (8 - rest));
+			fullBytes++;
 		}
+		Arrays.fill(network, fullBytes, network.length, (byte) 0);
+		return IpAddresses.format(network) + this.ipv6Suffix;
+	}
+
+	private List<String> forwardedHops(HttpServletRequest request) {
+		for (ForwardedHeader header : this.forwardedHeaders) {
+			List<String> lines = Collections.list(request.getHeaders(header.headerName()));
+			if (!lines.isEmpty()) {
+				return (header == ForwardedHeader.FORWARDED) ? forwardedElements(lines) : hopList(lines);
+			}
+		}
+		return List.of();
+	}
+
+	private static List<String> forwardedElements(List<String> lines) {
 		List<String> hops = new ArrayList<>();
-		for (String header : Collections.list(request.getHeaders("X-Forwarded-For"))) {
-			// An empty line records no hop. An empty hop between commas stays: as an unknown
-			// client, never skipped, so what stands left of it is not reached.
-			if (header.isBlank()) {
+		for (String line : lines) {
+			if (line.isBlank()) {
 				continue;
 			}
-			for (String hop : header.split(",", -1)) {
-				hops.add(hop.strip());
+			for (String element : line.split(",")) {
+				hops.add(forwardedFor(element));
+			}
+		}
+		return limit(hops);
+	}
+
+	/** X-Forwarded-For and X-Real-IP: comma-separated hops, each maybe with a port. */
+	private static List<String> hopList(List<String> lines) {
+		List<String> hops = new ArrayList<>();
+		for (String line : lines) {
+			// An empty line records no hop. An empty hop between commas stays: as an unknown
+			// client, never skipped, so what stands left of it is not reached.
+			if (line.isBlank()) {
+				continue;
+			}
+			for (String hop : line.split(",", -1)) {
+				hops.add(withoutPort(hop.strip()));
 			}
 		}
 		return limit(hops);
@@ -122,6 +188,7 @@ public final class ClientAddress {
 		return UNKNOWN;
 	}
 
+	/** Drops the port of {@code 192.0.2.1:5678} and {@code [2001:db8::1]:80}. */
 	private static String withoutPort(String node) {
 		if (node.startsWith("[")) {
 			int close = node.indexOf(']');

@@ -39,11 +39,20 @@ public final class ServletClientKeyResolvers implements ClientKeyResolvers {
 	private final ClientKeyResolver user = this::user;
 
 	/**
-	 * Creates the resolvers.
+	 * Creates the resolvers, with a client address read from {@code X-Forwarded-For} of
+	 * trusted proxies and IPv6 clients keyed by their /64.
 	 * @param trustedProxies the proxies whose forwarding headers are believed
 	 */
 	public ServletClientKeyResolvers(TrustedProxies trustedProxies) {
-		this.clientAddress = new ClientAddress(trustedProxies);
+		this(new ClientAddress(trustedProxies));
+	}
+
+	/**
+	 * Creates the resolvers.
+	 * @param clientAddress finds the client address of a request
+	 */
+	public ServletClientKeyResolvers(ClientAddress clientAddress) {
+		this.clientAddress = clientAddress;
 		this.springSecurity = ClassUtils.isPresent("org.springframework.security.core.context.SecurityContextHolder",
 				ServletClientKeyResolvers.class.getClassLoader());
 	}

@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The addresses of the proxies in front of the application, as CIDR ranges
  * ({@code 10.0.0.0/8}, {@code 2001:db8::/32}) or single addresses, IPv4 and IPv6. Only
- * what these proxies add to {@code X-Forwarded-For} and {@code Forwarded} is believed.
+ * what these proxies write in the forwarding headers they are configured to write (see
+ * {@link ForwardedHeader}) is believed.
  */
 public final class TrustedProxies {
 
@@ -50,10 +51,18 @@ public final class TrustedProxies {
 	 * @return whether it is trusted
 	 */
 	public boolean contains(@Nullable InetAddress address) {
-		if (address == null) {
+		return address != null && contains(address.getAddress());
+	}
+
+	/**
+	 * Returns whether an address belongs to a trusted proxy.
+	 * @param bytes the address, 4 or 16 bytes
+	 * @return whether it is trusted
+	 */
+	boolean contains(byte @Nullable [] bytes) {
+		if (bytes == null) {
 			return false;
 		}
-		byte[] bytes = address.getAddress();
 		for (Range range : this.ranges) {
 			if (range.contains(bytes)) {
 				return true;

@@ -2,7 +2,7 @@
 -- nothing, in one step (Redis runs one script at a time, so concurrent checks from any
 -- number of instances never admit more than the limits).
 --
--- KEYS[1]  the client's bucket, {<prefix>:rl:<tier>:<hash of the client>}
+-- KEYS[1]  the client's bucket, {<prefix>:rl:<tier>:<hash of the client>}:v2
 -- ARGV[1]  the time in microseconds, or '' for the Redis server's clock. Only tests pass
 --          a time (and then keys live at least a minute of real time); instances with
 --          unsynchronised clocks must not.
@@ -16,8 +16,15 @@
 -- number of them: no rounding error builds up. Lua numbers are doubles, exact to 2^53;
 -- tiergate refuses limits whose capacity in units is larger.
 --
--- The value: "<time of last update>:<units of limit 1>@<scale 1>:<units 2>@<scale 2>..."
--- It expires when the bucket would be full again, so an idle client leaves nothing.
+-- The value: "<time of last update>:<id>=<units>@<full units>:<id>=<units>@<full units>..."
+-- with one field per limit, named by its refill rate: "<units per microsecond>/<scale>"
+-- (the tokens per microsecond, as a reduced fraction), "#2", "#3" added for a second and
+-- third limit of the same rate. So the state of a limit never depends on which other
+-- limits a tier has, or in which order: during a rolling deploy that adds, removes or
+-- reorders extra limits, instances of both versions keep each limit's tokens. A field of
+-- a limit this instance does not have is kept, refilled at its own rate, until it is
+-- full (a full bucket needs no state).
+-- It expires when every field would be full again, so an idle client leaves nothing.
 --
 -- Returns { allowed (1 or 0), microseconds until the call would be allowed (0 when
 -- allowed, -1 when it costs more than a capacity), then per limit: whole tokens left,
@@ -39,43 +46,76 @@ end
 local cost = tonumber(ARGV[2])
 local count = (#ARGV - 2) / 3
 
+local ids = {}
+local known = {}
+for i = 1, count do
+	local id = ARGV[3 * i + 2] .. '/' .. ARGV[3 * i + 1]
+	local occurrence = 1
+	while known[id] do
+		occurrence = occurrence + 1
+		id = ARGV[3 * i + 2] .. '/' .. ARGV[3 * i + 1] .. '#' .. occurrence
+	end
+	known[id] = true
+	ids[i] = id
+end
+
 -- A value this script did not write (corrupt, or written by someone else) is no bucket:
 -- the client starts over with a full one, as after an expiry, and the check never fails.
 local function parse(value)
 	local time = string.match(value, '^(%d+):')
 	if not time then
-		return nil, nil
+		return nil, nil, nil
 	end
-	local limits = {}
+	local fields = {}
+	local order = {}
 	local index = 0
 	for field in string.gmatch(value, '[^:]+') do
 		if index > 0 then
-			local units, scale = string.match(field, '^(%d+)@(%d+)$')
-			if not units or tonumber(scale) == 0 then
-				return nil, nil
+			local id, refill, scale, units, full = string.match(field, '^((%d+)/(%d+)#?%d*)=(%d+)@(%d+)$')
+			if not id or tonumber(scale) == 0 or tonumber(refill) == 0 or fields[id] then
+				return nil, nil, nil
 			end
-			limits[index] = { tonumber(units), tonumber(scale) }
+			fields[id] = { tonumber(units), tonumber(full), tonumber(refill) }
+			order[#order + 1] = id
 		end
 		index = index + 1
 	end
-	return tonumber(time), limits
+	if index < 2 then
+		return nil, nil, nil
+	end
+	return tonumber(time), fields, order
 end
 
 local last = now
 local stored = {}
+local storedOrder = {}
 local value = redis.call('GET', KEYS[1])
 if value then
-	local parsedTime, parsedLimits = parse(value)
+	local parsedTime, parsedFields, parsedOrder = parse(value)
 	if parsedTime then
 		last = parsedTime
-		stored = parsedLimits
+		stored = parsedFields
+		storedOrder = parsedOrder
 	end
 end
+local clockWentBack = false
 if last > now then
-	-- Never refill backwards.
-	now = last
+	-- The clock went back (a failover to a replica whose clock is behind). How long it
+	-- was since the last update is unknown: refill nothing for it, and count from the
+	-- new clock from now on, storing it even if this call is rejected, so that the
+	-- bucket refills at its rate and the wait returned is the true one.
+	last = now
+	clockWentBack = true
 end
 local elapsed = now - last
+
+-- Compared before adding, so a long idle time cannot leave the exact range.
+local function refilled(current, full, refill)
+	if elapsed * refill >= full - current then
+		return full
+	end
+	return current + elapsed * refill
+end
 
 local units = {}
 local allowed = 1
@@ -85,19 +125,9 @@ for i = 1, count do
 	local refill = tonumber(ARGV[3 * i + 2])
 	local full = tonumber(ARGV[3 * i]) * scale
 	local current = full
-	local previous = stored[i]
+	local previous = stored[ids[i]]
 	if previous then
-		current = previous[1]
-		if previous[2] ~= scale then
-			-- The limit was reconfigured: keep the same number of tokens.
-			current = math.floor(current * scale / previous[2])
-		end
-		-- Compared before adding, so a long idle time cannot leave the exact range.
-		if elapsed * refill >= full - current then
-			current = full
-		else
-			current = current + elapsed * refill
-		end
+		current = refilled(previous[1], full, refill)
 	end
 	units[i] = current
 	local needed = cost * scale
@@ -131,14 +161,31 @@ for i = 1, count do
 	reply[2 * i + 2] = micros
 end
 
--- A rejected call changes nothing: the refill is a function of the time, computed again
--- by the next call from the same stored state.
-if allowed == 1 then
+-- A rejected call changes nothing (the refill is a function of the time, computed again
+-- by the next call from the same stored state), unless the clock went back.
+if allowed == 1 or clockWentBack then
 	local fields = { string.format('%.0f', now) }
 	for i = 1, count do
-		fields[i + 1] = string.format('%.0f@%.0f', units[i], tonumber(ARGV[3 * i + 1]))
+		fields[i + 1] = string.format('%s=%.0f@%.0f', ids[i], units[i], tonumber(ARGV[3 * i]) * tonumber(ARGV[3 * i + 1]))
+	end
+	for _, id in ipairs(storedOrder) do
+		if not known[id] then
+			-- Another instance's limit: refilled to now at its rate, dropped once full.
+			local other = stored[id]
+			local current = refilled(other[1], other[2], other[3])
+			if current < other[2] then
+				fields[#fields + 1] = string.format('%s=%.0f@%.0f', id, current, other[2])
+				local micros = math.ceil((other[2] - current) / other[3])
+				if micros > untilFull then
+					untilFull = micros
+				end
+			end
+		end
 	end
 	local ttl = math.ceil(untilFull / 1000)
+	if ttl < 1 then
+		ttl = 1
+	end
 	if ARGV[1] ~= '' and ttl < 60000 then
 		-- A time passed in by a test moves apart from the clock Redis expires keys by.
 		ttl = 60000

@@ -217,7 +217,7 @@ abstract class AbstractRateLimitedIntegrationTests {
 		this.service.askAs("idle-user", "a");
 		List<String> keys = this.redis.scanKeys("{" + NAMESPACE + ":rl:*");
 		assertThat(keys).isNotEmpty().allSatisfy((key) -> {
-			assertThat(key).matches("\\{" + NAMESPACE + ":rl:[a-z]+:[0-9a-f]{32}}").doesNotContain("idle");
+			assertThat(key).matches("\\{" + NAMESPACE + ":rl:[a-z]+:[0-9a-f]{32}}:v2").doesNotContain("idle");
 			assertThat(this.redis.pttl(key)).isPositive();
 		});
 	}

@@ -2,9 +2,12 @@ package dev.tiergate.autoconfigure.ratelimit;
 
 import dev.tiergate.TiergateConfigurationException;
 import dev.tiergate.autoconfigure.cache.TieredCacheProperties;
+import dev.tiergate.ratelimit.ClientKeyResolver;
+import dev.tiergate.ratelimit.ClientKeyResolvers;
 import dev.tiergate.ratelimit.RateLimited;
 import dev.tiergate.ratelimit.RateLimiters;
 import dev.tiergate.ratelimit.interceptor.RateLimitAdvisor;
+import dev.tiergate.ratelimit.web.ForwardedHeader;
 import dev.tiergate.ratelimit.web.RateLimitExceptionHandler;
 import io.github.bucket4j.Bucket;
 import org.junit.jupiter.api.Test;
@@ -16,6 +19,9 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -138,6 +144,58 @@ class RateLimitAutoConfigurationTests {
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.hasMessageContaining("tiergate.rate-limit.trusted-proxies"));
+	}
+
+	@Test
+	void theForwardingHeadersTheProxiesWriteAndTheIpv6PrefixAreConfigurable() {
+		new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(RateLimitAutoConfiguration.class))
+			.withPropertyValues("tiergate.rate-limit.trusted-proxies=10.0.0.0/8",
+					"tiergate.rate-limit.forwarded-headers=x-real-ip,forwarded", "tiergate.rate-limit.ipv6-prefix-length=48")
+			.run((context) -> {
+				ClientKeyResolver ip = context.getBean(ClientKeyResolvers.class).forSpec("ip");
+				MockHttpServletRequest request = new MockHttpServletRequest();
+				request.setRemoteAddr("10.0.0.2");
+				request.addHeader("X-Forwarded-For", "198.51.100.1");
+				request.addHeader("Forwarded", "for=\"[2001:db8:1:2::3]:443\"");
+				RequestContextHolder.setRequestAttributes(new ServletRequestAttributes(request));
+				try {
+					assertThat(ip.resolve()).isEqualTo("ip:2001:db8:1:0:0:0:0:0/48");
+					request.addHeader("X-Real-IP", "198.51.100.2");
+					assertThat(ip.resolve()).isEqualTo("ip:198.51.100.2");
+				}
+				finally {
+					RequestContextHolder.resetRequestAttributes();
+				}
+			});
+	}
+
+	@Test
+	void byDefaultOnlyXForwardedForIsBelievedAndIpv6ClientsAreKeyedByTheirSlash64() {
+		RateLimitProperties properties = new RateLimitProperties();
+		assertThat(properties.getForwardedHeaders()).containsExactly(ForwardedHeader.X_FORWARDED_FOR);
+		assertThat(properties.getIpv6PrefixLength()).isEqualTo(64);
+	}
+
+	@Test
+	void anIpv6PrefixLengthOutOfRangeOrNoForwardingHeaderFailsStartupNamingTheProperty() {
+		for (String length : new String[] { "0", "129", "-1" }) {
+			this.runner.withPropertyValues("tiergate.rate-limit.ipv6-prefix-length=" + length)
+				.run((context) -> assertThat(context).getFailure()
+					.rootCause()
+					.hasMessageContaining("tiergate.rate-limit.ipv6-prefix-length")
+					.hasMessageContaining("between 1 and 128"));
+		}
+		new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(RateLimitAutoConfiguration.class))
+			.withPropertyValues("tiergate.rate-limit.ipv6-prefix-length=200")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("tiergate.rate-limit.ipv6-prefix-length"));
+		this.runner.withPropertyValues("tiergate.rate-limit.forwarded-headers=")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("tiergate.rate-limit.forwarded-headers"));
+		this.runner.withPropertyValues("tiergate.rate-limit.forwarded-headers=x-client-ip")
+			.run((context) -> assertThat(context).getFailure().hasMessageContaining("tiergate.rate-limit.forwarded-headers"));
 	}
 
 	@Test

@@ -23,6 +23,7 @@ import dev.tiergate.test.RedisProbe;
 import dev.tiergate.test.RedisProcess;
 import dev.tiergate.test.TestRedis;
 import io.github.bucket4j.TimeMeter;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;
@@ -92,7 +93,7 @@ class RedisTokenBucketsTests {
 		buckets.tryConsume(CHAT, "ip:203.0.113.10", 1);
 		List<String> keys = sharedProbe.scanKeys("{" + namespace + ":rl:*");
 		assertThat(keys).containsExactly(buckets.key("chat", "ip:203.0.113.10"));
-		assertThat(keys.get(0)).matches("\\{" + namespace + ":rl:chat:[0-9a-f]{32}}").doesNotContain("203.0.113");
+		assertThat(keys.get(0)).matches("\\{" + namespace + ":rl:chat:[0-9a-f]{32}}:v2").doesNotContain("203.0.113");
 		assertThat(sharedProbe.pttl(keys.get(0))).as("two tokens take 20s to come back")
 			.isBetween(19_000L, 20_000L);
 	}
@@ -114,12 +115,162 @@ class RedisTokenBucketsTests {
 		RedisTokenBuckets buckets = new RedisTokenBuckets(shared.redis(), namespace());
 		String key = buckets.key("chat", "k");
 		for (String corrupt : List.of("", "garbage", "12:x@y", "12:5@0", ":", "1:2@3:", "-1:5@100000",
-				"99999999999999999999999999:5@1", "\u0000\u00ff")) {
+				"99999999999999999999999999:5@1", "\u0000\u00ff", "12", "12:", "12:1/0=5@5", "12:0/1=5@5",
+				"12:1/10000000=5@5:1/10000000=5@5", "12:1/10000000=x@5", "12:1/10000000#=5", "12:1/1e7=5@5")) {
 			sharedProbe.set(key, corrupt.getBytes(StandardCharsets.UTF_8));
 			RateLimitDecision decision = buckets.tryConsume(CHAT, "k", 1);
 			assertThat(decision.isAllowed()).as(corrupt).isTrue();
 			assertThat(decision.remaining()).as(corrupt).isBetween(0L, 4L);
 		}
+	}
+
+	/**
+	 * Defect 15 of the 2026-12-02 review: after a failover to a replica whose clock is an
+	 * hour behind, the bucket did not refill at all until the new clock caught up, while
+	 * Retry-After said 10 s.
+	 */
+	@Test
+	void afterTheClockWentBackABucketRefillsAtItsRateOnTheNewClock() {
+		String namespace = namespace();
+		String client = "ip:203.0.113.9";
+		ManualTimeMeter oldMaster = new ManualTimeMeter();
+		oldMaster.advance(Duration.ofHours(1)); // the old master's clock is an hour ahead
+		RedisTokenBuckets beforeFailover = new RedisTokenBuckets(shared.redis(), namespace, oldMaster);
+		for (int i = 0; i < 5; i++) {
+			assertThat(beforeFailover.tryConsume(CHAT, client, 1).isAllowed()).isTrue();
+		}
+		RateLimitDecision rejected = beforeFailover.tryConsume(CHAT, client, 1);
+		assertThat(rejected.isAllowed()).isFalse();
+		assertThat(rejected.retryAfterSeconds()).isEqualTo(10);
+
+		ManualTimeMeter promotedReplica = new ManualTimeMeter(); // the real time, an hour behind
+		RedisTokenBuckets afterFailover = new RedisTokenBuckets(shared.redis(), namespace, promotedReplica);
+		boolean allowedWithin30Minutes = false;
+		for (int minute = 0; minute < 30 && !allowedWithin30Minutes; minute++) {
+			promotedReplica.advance(Duration.ofMinutes(1));
+			allowedWithin30Minutes = afterFailover.tryConsume(CHAT, client, 1).isAllowed();
+		}
+		assertThat(allowedWithin30Minutes).as("a call 1 minute (6 refills) after the last rejection").isTrue();
+	}
+
+	@Test
+	void afterTheClockWentBackRetryAfterIsTrueOnTheNewClock() {
+		String namespace = namespace();
+		ManualTimeMeter oldMaster = new ManualTimeMeter();
+		oldMaster.advance(Duration.ofHours(1));
+		RedisTokenBuckets beforeFailover = new RedisTokenBuckets(shared.redis(), namespace, oldMaster);
+		for (int i = 0; i < 5; i++) {
+			beforeFailover.tryConsume(CHAT, "k", 1);
+		}
+		ManualTimeMeter promotedReplica = new ManualTimeMeter();
+		RedisTokenBuckets afterFailover = new RedisTokenBuckets(shared.redis(), namespace, promotedReplica);
+		RateLimitDecision rejected = afterFailover.tryConsume(CHAT, "k", 1);
+		assertThat(rejected.isAllowed()).as("the time before the jump is not refilled: it is unknown").isFalse();
+		assertThat(rejected.retryAfter()).isEqualTo(Duration.ofSeconds(10));
+		promotedReplica.advance(rejected.retryAfter().minusNanos(1000));
+		assertThat(afterFailover.tryConsume(CHAT, "k", 1).isAllowed()).as("1 µs early").isFalse();
+		promotedReplica.advance(Duration.ofNanos(1000));
+		RateLimitDecision allowed = afterFailover.tryConsume(CHAT, "k", 1);
+		assertThat(allowed.isAllowed()).as("when Retry-After said").isTrue();
+		assertThat(allowed.remaining()).isZero();
+		promotedReplica.advance(Duration.ofSeconds(50));
+		assertThat(afterFailover.tryConsume(CHAT, "k", 1).remaining()).as("full again, then one taken").isEqualTo(4);
+	}
+
+	/**
+	 * The same on the Redis server's own clock (no time passed in): the bucket's stored
+	 * time is an hour ahead of the server, as the old master wrote it.
+	 */
+	@Test
+	void onTheServerClockABucketWrittenByAClockAheadRefillsAtOnceAtItsRate() {
+		RateLimitTier fast = tier("fast", OnRedisFailure.LOCAL, new RateLimitTier.Limit(5, 1, Duration.ofMillis(100)));
+		RedisTokenBuckets buckets = new RedisTokenBuckets(shared.redis(), namespace());
+		String key = buckets.key("fast", "k");
+		List<byte[]> time = sharedProbe.commands().time();
+		long serverMicros = Long.parseLong(new String(time.get(0), StandardCharsets.US_ASCII)) * 1_000_000
+				+ Long.parseLong(new String(time.get(1), StandardCharsets.US_ASCII));
+		long anHourAhead = serverMicros + Duration.ofHours(1).toNanos() / 1000;
+		// Empty: 0 of 5 tokens, at 100,000 units per token and 1 unit per microsecond.
+		sharedProbe.set(key, (anHourAhead + ":1/100000=0@500000").getBytes(StandardCharsets.US_ASCII));
+		RateLimitDecision rejected = buckets.tryConsume(fast, "k", 1);
+		assertThat(rejected.isAllowed()).isFalse();
+		assertThat(rejected.retryAfter()).isEqualTo(Duration.ofMillis(100));
+		Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> buckets.tryConsume(fast, "k", 1).isAllowed());
+		assertThat(sharedProbe.pttl(key)).as("expires by the server's clock, not an hour late")
+			.isBetween(1L, 500L);
+	}
+
+	/**
+	 * Suspected in the 2026-12-02 review, and so: the state was one field per limit by
+	 * position, so an instance whose tier had one limit fewer wrote the bucket without the
+	 * other's, and that one started full again after every such call.
+	 */
+	@Test
+	void duringARollingDeployThatAddsAnHourlyLimitTheHourlyLimitHolds() {
+		RateLimitTier.Limit burst = new RateLimitTier.Limit(1000, 1000, Duration.ofSeconds(1));
+		RateLimitTier.Limit hourly = new RateLimitTier.Limit(10, 10, Duration.ofHours(1));
+		String namespace = namespace();
+		ManualTimeMeter time = new ManualTimeMeter();
+		TierRateLimiter newVersion = limiter(namespace, time, burst, hourly);
+		TierRateLimiter oldVersion = limiter(namespace, time, burst);
+		int allowedByNew = 0;
+		int allowedByOld = 0;
+		for (int i = 0; i < 20; i++) {
+			time.advance(Duration.ofMillis(10));
+			allowedByNew += newVersion.check("ip:203.0.113.9", 1).isAllowed() ? 1 : 0;
+			time.advance(Duration.ofMillis(10));
+			allowedByOld += oldVersion.check("ip:203.0.113.9", 1).isAllowed() ? 1 : 0;
+		}
+		assertThat(allowedByOld).as("the old version knows no hourly limit").isEqualTo(20);
+		assertThat(allowedByNew).as("the hourly limit, 10").isEqualTo(10);
+	}
+
+	@Test
+	void limitsInAnotherOrderOrBesideOthersShareTheirTokens() {
+		RateLimitTier.Limit burst = new RateLimitTier.Limit(1000, 1000, Duration.ofSeconds(1));
+		RateLimitTier.Limit daily = new RateLimitTier.Limit(1000, 1000, Duration.ofDays(1));
+		RateLimitTier.Limit hourly = new RateLimitTier.Limit(10, 10, Duration.ofHours(1));
+		String namespace = namespace();
+		ManualTimeMeter time = new ManualTimeMeter();
+		List<TierRateLimiter> instances = List.of(limiter(namespace, time, burst, hourly),
+				limiter(namespace, time, daily, burst, hourly), limiter(namespace, time, hourly, daily));
+		int allowed = 0;
+		for (int i = 0; i < 30; i++) {
+			time.advance(Duration.ofMillis(10));
+			allowed += instances.get(i % 3).check("k", 1).isAllowed() ? 1 : 0;
+		}
+		assertThat(allowed).as("one hourly limit of 10 for every instance").isEqualTo(10);
+		// The daily limit was taken 10 times too, by the instances that have it.
+		assertThat(instances.get(1).check("k", 1).isAllowed()).isFalse();
+	}
+
+	@Test
+	void theStateOfALimitThisInstanceDoesNotHaveIsKeptRefillingAndDroppedOnceFull() {
+		RateLimitTier.Limit burst = new RateLimitTier.Limit(5, 1, Duration.ofSeconds(1));
+		RateLimitTier.Limit hourly = new RateLimitTier.Limit(10, 10, Duration.ofHours(1));
+		String namespace = namespace();
+		ManualTimeMeter time = new ManualTimeMeter();
+		TierRateLimiter withHourly = limiter(namespace, time, burst, hourly);
+		TierRateLimiter withoutHourly = limiter(namespace, time, burst);
+		RedisTokenBuckets buckets = new RedisTokenBuckets(shared.redis(), namespace, time);
+		String key = buckets.key("tier", "k");
+		withHourly.check("k", 1);
+		withoutHourly.check("k", 1);
+		// 9 of 10 tokens of 360,000,000 units, refilled at 1 unit per microsecond.
+		assertThat(value(key)).endsWith(":1/360000000=3240000000@3600000000");
+		time.advance(Duration.ofHours(1));
+		withoutHourly.check("k", 1);
+		assertThat(value(key)).as("the hourly limit is full again: no state").doesNotContain("/360000000=");
+	}
+
+	private static String value(String key) {
+		return new String(sharedProbe.get(key), StandardCharsets.US_ASCII);
+	}
+
+	private static TierRateLimiter limiter(String namespace, ManualTimeMeter time, RateLimitTier.Limit... limits) {
+		RateLimitTier tier = new RateLimitTier("tier", List.of(limits), OnRedisFailure.LOCAL);
+		return new RateLimiters(List.of(tier), new RedisTokenBuckets(shared.redis(), namespace, time), time, 100)
+			.get("tier");
 	}
 
 	@Test
@@ -254,7 +405,7 @@ class RedisTokenBucketsTests {
 		int admitted = 0;
 		for (int step = 0; step < 150; step++) {
 			time.advance(randomPause(random, tier));
-			long cost = 1 + random.nextInt((int) Math.min(capacity + 1, 8));
+			long cost = 1 + random.nextInt((int) Math.min(capacity, 8));
 			RateLimitDecision expected = local.get(tier.name()).check("client", cost);
 			RateLimitDecision actual = distributed.get(tier.name()).check("client", cost);
 			String context = "seed " + seed + ", step " + step + ", " + tier + ", cost " + cost;
@@ -262,7 +413,7 @@ class RedisTokenBucketsTests {
 			assertThat(actual.isAllowed()).as(context).isEqualTo(expected.isAllowed());
 			assertThat(actual.remaining()).as(context).isEqualTo(expected.remaining());
 			assertThat(actual.limitIndex()).as(context).isEqualTo(expected.limitIndex());
-			if (!expected.isAllowed() && cost <= capacity) {
+			if (!expected.isAllowed()) {
 				assertThat(actual.retryAfter().toNanos()).as(context)
 					.isBetween(expected.retryAfter().toNanos() - 1000, expected.retryAfter().toNanos() + 1000);
 			}

@@ -3,6 +3,7 @@ package dev.tiergate.ratelimit.web;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -18,11 +19,11 @@ import org.springframework.web.context.request.ServletRequestAttributes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Forwarding headers are written by clients: generated {@code X-Forwarded-For} and
- * {@code Forwarded} headers (several lines, thousands of hops, quotes, brackets, ports,
+ * Forwarding headers are written by clients: generated {@code X-Forwarded-For},
+ * {@code Forwarded} and {@code X-Real-IP} headers (several lines, thousands of hops, quotes, brackets, ports,
  * parameters, lone surrogates, tens of kilobytes) never make {@link ClientAddress} or the
  * key resolvers throw, an untrusted peer never chooses its bucket, and behind trusted
- * proxies the client is the rightmost hop they did not write. Seeded, see {@link Fuzz}.
+ * proxies the client is the rightmost hop they did not write, in the header they write. Seeded, see {@link Fuzz}.
  */
 class ClientAddressFuzzTests {
 
@@ -30,9 +31,16 @@ class ClientAddressFuzzTests {
 
 	private static final List<String> TRUSTED = List.of("10.0.0.0/8", "192.0.2.1", "2001:db8:100::/40");
 
-	private final ClientAddress clientAddress = new ClientAddress(TrustedProxies.of(TRUSTED));
+	/** Reads every forwarding header, so that the generated text goes through every parser. */
+	private final ClientAddress clientAddress = new ClientAddress(TrustedProxies.of(TRUSTED),
+			List.of(ForwardedHeader.FORWARDED, ForwardedHeader.X_FORWARDED_FOR, ForwardedHeader.X_REAL_IP), 64);
 
-	private final ServletClientKeyResolvers resolvers = new ServletClientKeyResolvers(TrustedProxies.of(TRUSTED));
+	private final ClientAddress xForwardedFor = new ClientAddress(TrustedProxies.of(TRUSTED));
+
+	private final ClientAddress forwarded = new ClientAddress(TrustedProxies.of(TRUSTED),
+			List.of(ForwardedHeader.FORWARDED), 64);
+
+	private final ServletClientKeyResolvers resolvers = new ServletClientKeyResolvers(this.clientAddress);
 
 	@AfterEach
 	void unbindRequest() {
@@ -77,12 +85,15 @@ class ClientAddressFuzzTests {
 				request.addHeader("Forwarded", String.join(", ", chain.hops().stream()
 					.map((hop) -> (hop.indexOf(':') != -1) ? "for=\"[" + hop + "]:8080\"" : "for=" + hop + ";proto=https")
 					.toList()));
+				// Written by the client: the proxies that write Forwarded pass it on.
 				request.addHeader("X-Forwarded-For", "198.51.100.250");
 			}
 			else {
 				request.addHeader("X-Forwarded-For", header);
+				request.addHeader("Forwarded", "for=198.51.100.250");
 			}
-			assertThat(this.clientAddress.of(request)).isEqualTo(canonical(chain.expectedClient()));
+			ClientAddress reader = chain.forwarded() ? this.forwarded : this.xForwardedFor;
+			assertThat(reader.of(request)).isEqualTo(canonical(chain.expectedClient()));
 		});
 	}
 
@@ -91,7 +102,8 @@ class ClientAddressFuzzTests {
 		request.setRemoteAddr(peer);
 		int lines = random.nextInt(4);
 		for (int i = 0; i < lines; i++) {
-			request.addHeader(Fuzz.oneOf(random, "X-Forwarded-For", "Forwarded", "forwarded", "X-FORWARDED-FOR"),
+			request.addHeader(Fuzz.oneOf(random, "X-Forwarded-For", "Forwarded", "forwarded", "X-FORWARDED-FOR",
+					"X-Real-IP"),
 					headerValue(random));
 		}
 		return request;
@@ -176,10 +188,18 @@ class ClientAddressFuzzTests {
 		return address.startsWith("10.") || address.equals("192.0.2.1") || address.startsWith("2001:db8:1");
 	}
 
-	/** The canonical form of an address literal; a literal never makes the JDK ask DNS. */
+	/**
+	 * The client an address literal is, written by the JDK (a literal never makes it ask
+	 * DNS): IPv4 as it is, IPv6 as its /64.
+	 */
 	private static String canonical(String literal) {
 		try {
-			return InetAddress.getByName(literal).getHostAddress();
+			byte[] address = InetAddress.getByName(literal).getAddress();
+			if (address.length == 4) {
+				return InetAddress.getByAddress(address).getHostAddress();
+			}
+			Arrays.fill(address, 8, 16, (byte) 0);
+			return InetAddress.getByAddress(address).getHostAddress() + "/64";
 		}
 		catch (UnknownHostException ex) {
 			throw new IllegalStateException(ex);
