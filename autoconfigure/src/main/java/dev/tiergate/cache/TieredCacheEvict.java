@@ -2,6 +2,7 @@ package dev.tiergate.cache;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
+import java.lang.annotation.Repeatable;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
@@ -10,12 +11,17 @@ import java.lang.annotation.Target;
  * Removes an entry, or all entries, of a tiered cache from both tiers when the method is
  * invoked. By default the eviction happens after the method returned normally, so a
  * failing update leaves the cache as it was.
+ * <p>
+ * It is repeatable: several on one method, written directly or through composed
+ * annotations, all evict. As with Spring's cache annotations, the annotations on a method
+ * replace those on the interface or superclass method it implements or overrides.
  *
  * @see TieredCacheable
  */
 @Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@Repeatable(TieredCacheEvict.List.class)
 public @interface TieredCacheEvict {
 
 	/**
@@ -45,5 +51,22 @@ public @interface TieredCacheEvict {
 	 * @return whether to evict before the invocation
 	 */
 	boolean beforeInvocation() default false;
+
+	/**
+	 * Holds several {@code @TieredCacheEvict} on one method; the compiler writes it when
+	 * the annotation is repeated.
+	 */
+	@Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
+	@Retention(RetentionPolicy.RUNTIME)
+	@Documented
+	@interface List {
+
+		/**
+		 * The evictions, applied in order.
+		 * @return the evictions
+		 */
+		TieredCacheEvict[] value();
+
+	}
 
 }

@@ -9,6 +9,9 @@ import java.lang.annotation.Target;
 /**
  * Always invokes the method and stores its result in both tiers of a tiered cache,
  * replacing what was there. Use it on methods that update the cached resource.
+ * <p>
+ * A method carries at most one, and not together with {@link TieredCacheable}; anything
+ * else fails startup, naming the method.
  *
  * @see TieredCacheable
  */

@@ -15,6 +15,12 @@ import java.lang.annotation.Target;
  * Exceptions thrown by the method are never cached. {@code null} results (and empty
  * {@link java.util.Optional}s) are cached only when {@code cache-nulls} is enabled for
  * the cache. L2 values are stored as JSON bound to the method's declared return type.
+ * <p>
+ * The annotations go on methods, or on your own annotations to compose them. As with
+ * Spring's cache annotations, those on a method replace the ones on the interface or
+ * superclass method it implements or overrides. A method carries at most one
+ * {@code @TieredCacheable} and never with {@link TieredCachePut}: anything else fails
+ * startup, naming the method.
  *
  * @see TieredCacheEvict
  * @see TieredCachePut

@@ -13,8 +13,11 @@ import java.lang.annotation.Target;
  * and a {@link RateLimitExceededException} is thrown, which a Spring MVC application
  * answers with HTTP 429 and an {@code application/problem+json} body.
  * <p>
- * On a class, it applies to every public method of the class; an annotation on a method
- * wins over the class's. Methods of one tier share their buckets: a client's calls to
+ * On a class, it applies to every public method of the class. The annotation that
+ * applies is found as Spring finds its own: on the method (or the superclass method it
+ * overrides), then on the class, then on the interface method it implements, then on the
+ * interface; the first that declares one wins. It may compose your own annotations; a
+ * method that carries two fails startup, naming the method. Methods of one tier share their buckets: a client's calls to
  * any {@code "chat"} method draw from the same tokens. The buckets live in Redis when
  * tiergate has one, so every instance of the application shares them, and in this JVM
  * otherwise.

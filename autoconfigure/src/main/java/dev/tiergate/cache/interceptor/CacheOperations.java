@@ -2,6 +2,7 @@ package dev.tiergate.cache.interceptor;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
+import java.util.List;
 import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
@@ -18,11 +19,22 @@ import org.jspecify.annotations.Nullable;
  * content
  * @param cacheable the {@code @TieredCacheable} operation, if any
  * @param put the {@code @TieredCachePut} operation, if any
- * @param evict the {@code @TieredCacheEvict} operation, if any
+ * @param evicts the {@code @TieredCacheEvict} operations, in declaration order, empty if
+ * none
  * @param needsEvaluation whether any operation needs a SpEL evaluation context
  */
 record CacheOperations(Method method, Class<?> targetClass, Type valueType, boolean optional, @Nullable CacheOperation cacheable,
-		@Nullable CacheOperation put, @Nullable CacheOperation evict, boolean needsEvaluation) {
+		@Nullable CacheOperation put, List<CacheOperation> evicts, boolean needsEvaluation) {
+
+	/** Whether any eviction happens after the invocation, so the result is needed. */
+	boolean evictsAfterInvocation() {
+		for (int i = 0; i < this.evicts.size(); i++) {
+			if (!this.evicts.get(i).beforeInvocation()) {
+				return true;
+			}
+		}
+		return false;
+	}
 
 	/** Turns a method result into the value cached: an empty Optional is a null. */
 	@Nullable Object unwrap(@Nullable Object result) {

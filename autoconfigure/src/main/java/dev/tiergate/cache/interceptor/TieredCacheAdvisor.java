@@ -1,5 +1,7 @@
 package dev.tiergate.cache.interceptor;
 
+import java.lang.reflect.Method;
+
 import dev.tiergate.interceptor.AnnotatedMethodAdvisor;
 
 /**
@@ -16,7 +18,12 @@ public final class TieredCacheAdvisor extends AnnotatedMethodAdvisor {
 	 * @param order the order of this advisor among others
 	 */
 	public TieredCacheAdvisor(TieredCacheInterceptor interceptor, int order) {
-		super(interceptor, TieredCacheOperationSource::isAnnotated, order);
+		super(interceptor, order);
+	}
+
+	@Override
+	protected boolean matches(Method method, Class<?> targetClass) {
+		return TieredCacheOperationSource.isAnnotated(method, targetClass);
 	}
 
 }

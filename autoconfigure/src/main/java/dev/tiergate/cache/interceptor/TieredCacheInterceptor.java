@@ -1,5 +1,7 @@
 package dev.tiergate.cache.interceptor;
 
+import java.util.List;
+
 import dev.tiergate.cache.CachedValue;
 import dev.tiergate.cache.TieredCache;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -40,14 +42,17 @@ public final class TieredCacheInterceptor implements MethodInterceptor {
 		@Nullable Object[] args = invocation.getArguments();
 		CacheEvaluation evaluation = operations.needsEvaluation() ? new CacheEvaluation(operations.method(), args,
 				target, operations.targetClass(), this.operationSource.parameterNames(), this.beanResolver) : null;
-		CacheOperation evict = operations.evict();
-		if (evict != null && evict.beforeInvocation()) {
-			evict(evict, args, evaluation);
+		// Indexed loops: an L1 hit of a method without evictions allocates no iterator.
+		List<CacheOperation> evicts = operations.evicts();
+		for (int i = 0; i < evicts.size(); i++) {
+			if (evicts.get(i).beforeInvocation()) {
+				evict(evicts.get(i), args, evaluation);
+			}
 		}
 		Object result = (operations.cacheable() != null) ? readThrough(invocation, operations, args, evaluation)
 				: invocation.proceed();
 		CacheOperation put = operations.put();
-		if (put != null || (evict != null && !evict.beforeInvocation())) {
+		if (put != null || operations.evictsAfterInvocation()) {
 			Object value = operations.unwrap(result);
 			if (evaluation != null) {
 				evaluation.setResult(value);
@@ -55,8 +60,10 @@ public final class TieredCacheInterceptor implements MethodInterceptor {
 			if (put != null && put.applies(evaluation) && !put.vetoes(evaluation, value)) {
 				put.cache().put(put.keyOf(args, evaluation), operations.valueType(), value);
 			}
-			if (evict != null && !evict.beforeInvocation()) {
-				evict(evict, args, evaluation);
+			for (int i = 0; i < evicts.size(); i++) {
+				if (!evicts.get(i).beforeInvocation()) {
+					evict(evicts.get(i), args, evaluation);
+				}
 			}
 		}
 		return result;

@@ -1,10 +1,13 @@
 package dev.tiergate.cache.interceptor;
 
+import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
 import java.lang.reflect.TypeVariable;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
@@ -14,6 +17,7 @@ import java.util.stream.Collectors;
 
 import dev.tiergate.cache.TieredCache;
 import dev.tiergate.TiergateConfigurationException;
+import dev.tiergate.interceptor.DeclaredAnnotations;
 import dev.tiergate.interceptor.MethodOperationCache;
 import dev.tiergate.cache.TieredCacheEvict;
 import dev.tiergate.cache.TieredCachePut;
@@ -25,7 +29,6 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.core.ResolvableType;
-import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.expression.Expression;
 import org.springframework.expression.ParseException;
 import org.springframework.expression.spel.SpelCompilerMode;
@@ -41,6 +44,9 @@ import org.springframework.util.ClassUtils;
  * {@link TiergateConfigurationException} naming the method.
  */
 public final class TieredCacheOperationSource {
+
+	private static final Set<Class<? extends Annotation>> ANNOTATION_TYPES = Set.of(TieredCacheable.class,
+			TieredCachePut.class, TieredCacheEvict.class);
 
 	private static final Pattern PARAMETER_REFERENCE = Pattern.compile("#([A-Za-z_$][\\w$]*)");
 
@@ -66,17 +72,15 @@ public final class TieredCacheOperationSource {
 	}
 
 	/**
-	 * Returns whether a method carries a tiered cache annotation, directly, on an
-	 * interface it implements, or as a meta-annotation.
+	 * Returns whether a method carries a tiered cache annotation: on the method, on a
+	 * method it overrides or implements, or as a meta-annotation. The most specific
+	 * declaration wins, as {@link DeclaredAnnotations} describes.
 	 * @param method the method
 	 * @param targetClass the class of the target
 	 * @return whether the method is cached
 	 */
 	public static boolean isAnnotated(Method method, Class<?> targetClass) {
-		Method specific = AopUtils.getMostSpecificMethod(method, targetClass);
-		return AnnotatedElementUtils.hasAnnotation(specific, TieredCacheable.class)
-				|| AnnotatedElementUtils.hasAnnotation(specific, TieredCachePut.class)
-				|| AnnotatedElementUtils.hasAnnotation(specific, TieredCacheEvict.class);
+		return !DeclaredAnnotations.find(method, targetClass, ANNOTATION_TYPES).isEmpty();
 	}
 
 	ParameterNameDiscoverer parameterNames() {
@@ -108,14 +112,32 @@ public final class TieredCacheOperationSource {
 	}
 
 	private @Nullable CacheOperations parse(Method method, Class<?> targetClass) {
-		Method specific = AopUtils.getMostSpecificMethod(method, targetClass);
-		TieredCacheable cacheable = AnnotatedElementUtils.findMergedAnnotation(specific, TieredCacheable.class);
-		TieredCachePut put = AnnotatedElementUtils.findMergedAnnotation(specific, TieredCachePut.class);
-		TieredCacheEvict evict = AnnotatedElementUtils.findMergedAnnotation(specific, TieredCacheEvict.class);
-		if (cacheable == null && put == null && evict == null) {
+		DeclaredAnnotations declared = DeclaredAnnotations.find(method, targetClass, ANNOTATION_TYPES);
+		if (declared.isEmpty()) {
 			return null;
 		}
+		Method specific = AopUtils.getMostSpecificMethod(method, targetClass);
 		MethodContext context = new MethodContext(specific, targetClass);
+		if (declared.place().isType()) {
+			throw context.invalid("carries " + declared.types() + " through " + declared.declaredAs()
+					+ " on its class or interface, but tiered cache annotations apply to methods only",
+					"Annotate each method to cache, put or evict.");
+		}
+		List<TieredCacheable> cacheables = declared.get(TieredCacheable.class);
+		List<TieredCachePut> puts = declared.get(TieredCachePut.class);
+		if (cacheables.size() > 1) {
+			throw context.invalid("carries " + cacheables.size() + " @TieredCacheable annotations (through "
+					+ declared.declaredAs(TieredCacheable.class) + "), but a method reads through one cache",
+					"Keep one @TieredCacheable on the method.");
+		}
+		if (puts.size() > 1) {
+			throw context.invalid("carries " + puts.size() + " @TieredCachePut annotations (through "
+					+ declared.declaredAs(TieredCachePut.class) + "), but a method writes its result to one cache",
+					"Keep one @TieredCachePut on the method.");
+		}
+		TieredCacheable cacheable = cacheables.isEmpty() ? null : cacheables.get(0);
+		TieredCachePut put = puts.isEmpty() ? null : puts.get(0);
+		List<TieredCacheEvict> evicts = declared.get(TieredCacheEvict.class);
 		if (cacheable != null && put != null) {
 			throw context.invalid("carries both @TieredCacheable and @TieredCachePut",
 					"Use @TieredCacheable to read through the cache, or @TieredCachePut to always invoke the method"
@@ -132,14 +154,15 @@ public final class TieredCacheOperationSource {
 				: null;
 		CacheOperation putOperation = (put != null) ? operation(context, "@TieredCachePut", put.value(), put.key(),
 				true, put.condition(), put.unless(), false, false) : null;
-		CacheOperation evictOperation = (evict != null) ? operation(context, "@TieredCacheEvict", evict.value(),
-				evict.allEntries() ? "" : evict.key(), !evict.beforeInvocation(), "", "", evict.allEntries(),
-				evict.beforeInvocation()) : null;
+		List<CacheOperation> evictOperations = evicts.stream()
+			.map((evict) -> operation(context, "@TieredCacheEvict", evict.value(), evict.allEntries() ? "" : evict.key(),
+					!evict.beforeInvocation(), "", "", evict.allEntries(), evict.beforeInvocation()))
+			.toList();
 		boolean needsEvaluation = (cacheableOperation != null && cacheableOperation.needsEvaluation())
 				|| (putOperation != null && putOperation.needsEvaluation())
-				|| (evictOperation != null && evictOperation.needsEvaluation());
+				|| evictOperations.stream().anyMatch(CacheOperation::needsEvaluation);
 		return new CacheOperations(specific, targetClass, valueType, optional, cacheableOperation, putOperation,
-				evictOperation, needsEvaluation);
+				evictOperations, needsEvaluation);
 	}
 
 	private static void checkReturnType(MethodContext context, Class<?> returnType) {

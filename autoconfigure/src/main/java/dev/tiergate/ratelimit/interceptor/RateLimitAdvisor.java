@@ -1,5 +1,7 @@
 package dev.tiergate.ratelimit.interceptor;
 
+import java.lang.reflect.Method;
+
 import dev.tiergate.interceptor.AnnotatedMethodAdvisor;
 
 /**
@@ -17,7 +19,12 @@ public final class RateLimitAdvisor extends AnnotatedMethodAdvisor {
 	 * @param order the order of this advisor among others
 	 */
 	public RateLimitAdvisor(RateLimitInterceptor interceptor, int order) {
-		super(interceptor, RateLimitOperationSource::isAnnotated, order);
+		super(interceptor, order);
+	}
+
+	@Override
+	protected boolean matches(Method method, Class<?> targetClass) {
+		return RateLimitOperationSource.isAnnotated(method, targetClass);
 	}
 
 }

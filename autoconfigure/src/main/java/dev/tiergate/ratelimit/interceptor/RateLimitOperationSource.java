@@ -1,8 +1,10 @@
 package dev.tiergate.ratelimit.interceptor;
 
+import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -10,6 +12,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import dev.tiergate.TiergateConfigurationException;
+import dev.tiergate.interceptor.DeclaredAnnotations;
 import dev.tiergate.interceptor.MethodOperationCache;
 import dev.tiergate.ratelimit.ClientKeyResolver;
 import dev.tiergate.ratelimit.RateLimited;
@@ -20,7 +23,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.ParameterNameDiscoverer;
-import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.expression.Expression;
 import org.springframework.expression.ParseException;
 import org.springframework.expression.spel.SpelCompilerMode;
@@ -36,6 +38,8 @@ import org.springframework.util.ClassUtils;
  * method.
  */
 public final class RateLimitOperationSource {
+
+	private static final Set<Class<? extends Annotation>> ANNOTATION_TYPES = Set.of(RateLimited.class);
 
 	private static final Pattern PARAMETER_REFERENCE = Pattern.compile("#([A-Za-z_$][\\w$]*)");
 
@@ -67,21 +71,15 @@ public final class RateLimitOperationSource {
 
 	/**
 	 * Returns whether calls of a method are rate limited: the method carries
-	 * {@code @RateLimited} (directly, on an interface it implements, or as a
-	 * meta-annotation), or it is public and its class carries it.
+	 * {@code @RateLimited} (directly, on a method it overrides or implements, or as a
+	 * meta-annotation), or it is public and its class or an interface carries it. The most
+	 * specific declaration wins, as {@link DeclaredAnnotations} describes.
 	 * @param method the method
 	 * @param targetClass the class of the target
 	 * @return whether the method is rate limited
 	 */
 	public static boolean isAnnotated(Method method, Class<?> targetClass) {
-		Method specific = AopUtils.getMostSpecificMethod(method, targetClass);
-		return AnnotatedElementUtils.hasAnnotation(specific, RateLimited.class)
-				|| (coveredByClass(specific) && AnnotatedElementUtils.hasAnnotation(targetClass, RateLimited.class));
-	}
-
-	private static boolean coveredByClass(Method method) {
-		return Modifier.isPublic(method.getModifiers()) && !Modifier.isStatic(method.getModifiers())
-				&& method.getDeclaringClass() != Object.class && !method.isSynthetic();
+		return !DeclaredAnnotations.find(method, targetClass, ANNOTATION_TYPES).isEmpty();
 	}
 
 	ParameterNameDiscoverer parameterNames() {
@@ -111,15 +109,19 @@ public final class RateLimitOperationSource {
 	}
 
 	private @Nullable RateLimitOperation parse(Method method, Class<?> targetClass) {
-		Method specific = AopUtils.getMostSpecificMethod(method, targetClass);
-		RateLimited annotation = AnnotatedElementUtils.findMergedAnnotation(specific, RateLimited.class);
-		if (annotation == null && coveredByClass(specific)) {
-			annotation = AnnotatedElementUtils.findMergedAnnotation(targetClass, RateLimited.class);
-		}
-		if (annotation == null) {
+		DeclaredAnnotations declared = DeclaredAnnotations.find(method, targetClass, ANNOTATION_TYPES);
+		if (declared.isEmpty()) {
 			return null;
 		}
+		Method specific = AopUtils.getMostSpecificMethod(method, targetClass);
 		MethodContext context = new MethodContext(specific, targetClass);
+		List<RateLimited> annotations = declared.get(RateLimited.class);
+		if (annotations.size() > 1) {
+			throw context.invalid("carries " + annotations.size() + " @RateLimited annotations (through "
+					+ declared.declaredAs() + "), but a method is limited by one tier",
+					"Keep one @RateLimited; a tier can carry several limits (extra-limits).");
+		}
+		RateLimited annotation = annotations.get(0);
 		String tierName = annotation.value();
 		TierRateLimiter limiter = this.rateLimiters.get().find(tierName);
 		if (limiter == null) {

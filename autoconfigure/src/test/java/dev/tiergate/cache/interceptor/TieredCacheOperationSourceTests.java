@@ -1,0 +1,404 @@
+package dev.tiergate.cache.interceptor;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.tiergate.TiergateConfigurationException;
+import dev.tiergate.autoconfigure.cache.TieredCacheAutoConfiguration;
+import dev.tiergate.autoconfigure.redis.TiergateRedisAutoConfiguration;
+import dev.tiergate.cache.TieredCacheEvict;
+import dev.tiergate.cache.TieredCachePut;
+import dev.tiergate.cache.TieredCacheable;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.AliasFor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link TieredCacheOperationSource}: the annotations apply as Spring's cache
+ * annotations do (the most specific declaration replaces the others, meta-annotations
+ * count), and what cannot work fails startup naming the method. The caches are L1-only:
+ * which annotations apply does not depend on Redis.
+ */
+class TieredCacheOperationSourceTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, TiergateRedisAutoConfiguration.class,
+				TieredCacheAutoConfiguration.class))
+		// Interface-based proxies, as with @EnableCaching, so the interface method is the
+		// one invoked.
+		.withPropertyValues("spring.aop.proxy-target-class=false", "tiergate.cache.defaults.cache-nulls=true");
+
+	@Test
+	void theImplementationsAnnotationReplacesTheInterfaceMethodsInsteadOfAddingUp() {
+		this.contextRunner.withUserConfiguration(InterfaceAndImplementationConfiguration.class).run((context) -> {
+			Api api = context.getBean(Api.class);
+			Object first = api.find("k");
+			Object second = api.find("k");
+			assertThat(second).as("only the implementation's @TieredCacheEvict applies, so the method runs again")
+				.isNotEqualTo(first);
+		});
+	}
+
+	@Test
+	void theInterfaceMethodsAnnotationAppliesWhenTheImplementationDeclaresNone() {
+		this.contextRunner.withUserConfiguration(InterfaceOnlyConfiguration.class).run((context) -> {
+			Api api = context.getBean(Api.class);
+			assertThat(api.find("k")).isEqualTo(api.find("k"));
+		});
+	}
+
+	@Test
+	void anOverridingMethodsAnnotationReplacesTheSuperclassMethods() {
+		this.contextRunner.withPropertyValues("spring.aop.proxy-target-class=true")
+			.withUserConfiguration(SubclassConfiguration.class)
+			.run((context) -> {
+				Subclass service = context.getBean(Subclass.class);
+				assertThat(service.find("k")).as("only the subclass's @TieredCacheEvict applies")
+					.isNotEqualTo(service.find("k"));
+				assertThat(service.inherited("k")).as("a method that is not overridden keeps its annotation")
+					.isEqualTo(service.inherited("k"));
+			});
+	}
+
+	@Test
+	void aComposedAnnotationIsHonouredWithItsAliasedAttributes() {
+		this.contextRunner.withUserConfiguration(ShopConfiguration.class).run((context) -> {
+			Shop shop = context.getBean(Shop.class);
+			assertThat(shop.productByComposedAnnotation("1", 7)).as("the key is #id only, as the alias says")
+				.isEqualTo(shop.productByComposedAnnotation("1", 8));
+		});
+	}
+
+	@Test
+	void twoComposedEvictAnnotationsOnOneMethodBothEvict() {
+		this.contextRunner.withUserConfiguration(ShopConfiguration.class).run((context) -> {
+			Shop shop = context.getBean(Shop.class);
+			String product = shop.product("1");
+			String price = shop.price("1");
+			assertThat(shop.product("1")).isEqualTo(product);
+			assertThat(shop.price("1")).isEqualTo(price);
+			shop.updateThroughComposedAnnotations("1");
+			assertThat(shop.product("1")).as("evicted by @EvictsProducts").isNotEqualTo(product);
+			assertThat(shop.price("1")).as("evicted by @EvictsPrices").isNotEqualTo(price);
+		});
+	}
+
+	@Test
+	void aRepeatedEvictAnnotationEvictsEveryTime() {
+		this.contextRunner.withUserConfiguration(ShopConfiguration.class).run((context) -> {
+			Shop shop = context.getBean(Shop.class);
+			String product = shop.product("1");
+			String price = shop.price("1");
+			shop.updateThroughRepeatedAnnotations("1");
+			assertThat(shop.product("1")).isNotEqualTo(product);
+			assertThat(shop.price("1")).isNotEqualTo(price);
+		});
+	}
+
+	@Test
+	void twoCacheableAnnotationsOnOneMethodFailStartupNamingTheMethod() {
+		this.contextRunner.withUserConfiguration(TwoCacheablesConfiguration.class)
+			.run((context) -> assertThat(failure(context)).hasMessage(
+					"method TieredCacheOperationSourceTests.TwoCacheables.find(String): carries 2 @TieredCacheable"
+							+ " annotations (through @CachedInA, @CachedInB), but a method reads through one cache"));
+	}
+
+	@Test
+	void cacheableAndPutOnOneMethodFailStartupNamingTheMethod() {
+		this.contextRunner.withUserConfiguration(CacheableAndPutConfiguration.class)
+			.run((context) -> assertThat(failure(context)).hasMessage(
+					"method TieredCacheOperationSourceTests.CacheableAndPut.find(String): carries both @TieredCacheable"
+							+ " and @TieredCachePut"));
+	}
+
+	@Test
+	void resultInTheConditionOfACacheableFailsStartupNamingTheMethod() {
+		this.contextRunner.withUserConfiguration(ResultInConditionConfiguration.class)
+			.run((context) -> assertThat(failure(context)).hasMessage(
+					"method TieredCacheOperationSourceTests.ResultInCondition.find(String): condition '#result != null'"
+							+ " of @TieredCacheable uses #result, which does not exist before the method is invoked"));
+	}
+
+	@Test
+	void aCacheAnnotationOnAClassFailsStartupNamingTheMethod() {
+		this.contextRunner.withUserConfiguration(ClassLevelConfiguration.class)
+			.run((context) -> assertThat(failure(context)).hasMessageStartingWith(
+					"method TieredCacheOperationSourceTests.ClassLevel.find(String): carries @TieredCacheable through"
+							+ " @CachedClass on its class or interface, but tiered cache annotations apply to methods"));
+	}
+
+	static Throwable failure(AssertableApplicationContext context) {
+		assertThat(context).hasFailed();
+		Throwable cause = context.getStartupFailure();
+		while (cause != null && !(cause instanceof TiergateConfigurationException)) {
+			cause = cause.getCause();
+		}
+		assertThat(cause).as("a TiergateConfigurationException among the causes of " + context.getStartupFailure())
+			.isNotNull();
+		return cause;
+	}
+
+	interface Api {
+
+		@TieredCacheable("a")
+		Object find(String id);
+
+	}
+
+	static class Impl implements Api {
+
+		private final AtomicInteger counter = new AtomicInteger();
+
+		@Override
+		@TieredCacheEvict("b")
+		public Object find(String id) {
+			return this.counter.incrementAndGet();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class InterfaceAndImplementationConfiguration {
+
+		@Bean
+		Api api() {
+			return new Impl();
+		}
+
+	}
+
+	static class UnannotatedImpl implements Api {
+
+		private final AtomicInteger counter = new AtomicInteger();
+
+		@Override
+		public Object find(String id) {
+			return this.counter.incrementAndGet();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class InterfaceOnlyConfiguration {
+
+		@Bean
+		Api api() {
+			return new UnannotatedImpl();
+		}
+
+	}
+
+	public static class Superclass {
+
+		final AtomicInteger counter = new AtomicInteger();
+
+		@TieredCacheable("a")
+		public Object find(String id) {
+			return this.counter.incrementAndGet();
+		}
+
+		@TieredCacheable("a")
+		public Object inherited(String id) {
+			return this.counter.incrementAndGet();
+		}
+
+	}
+
+	public static class Subclass extends Superclass {
+
+		@Override
+		@TieredCacheEvict("b")
+		public Object find(String id) {
+			return this.counter.incrementAndGet();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class SubclassConfiguration {
+
+		@Bean
+		Subclass subclass() {
+			return new Subclass();
+		}
+
+	}
+
+	@Target(ElementType.METHOD)
+	@Retention(RetentionPolicy.RUNTIME)
+	@TieredCacheable("products")
+	@interface CachedProduct {
+
+		@AliasFor(annotation = TieredCacheable.class, attribute = "key")
+		String key() default "";
+
+	}
+
+	@Target(ElementType.METHOD)
+	@Retention(RetentionPolicy.RUNTIME)
+	@TieredCacheEvict(value = "products", key = "#id")
+	@interface EvictsProducts {
+
+	}
+
+	@Target(ElementType.METHOD)
+	@Retention(RetentionPolicy.RUNTIME)
+	@TieredCacheEvict(value = "prices", key = "#id")
+	@interface EvictsPrices {
+
+	}
+
+	public static class Shop {
+
+		private final AtomicInteger products = new AtomicInteger();
+
+		private final AtomicInteger prices = new AtomicInteger();
+
+		@TieredCacheable(value = "products", key = "#id")
+		public String product(String id) {
+			return id + "/" + this.products.incrementAndGet();
+		}
+
+		@CachedProduct(key = "#id")
+		public String productByComposedAnnotation(String id, int ignored) {
+			return id + "/" + this.products.incrementAndGet();
+		}
+
+		@TieredCacheable(value = "prices", key = "#id")
+		public String price(String id) {
+			return id + "/" + this.prices.incrementAndGet();
+		}
+
+		@EvictsProducts
+		@EvictsPrices
+		public void updateThroughComposedAnnotations(String id) {
+		}
+
+		@TieredCacheEvict(value = "products", key = "#id")
+		@TieredCacheEvict(value = "prices", key = "#id")
+		public void updateThroughRepeatedAnnotations(String id) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ShopConfiguration {
+
+		@Bean
+		Shop shop() {
+			return new Shop();
+		}
+
+	}
+
+	@Target(ElementType.METHOD)
+	@Retention(RetentionPolicy.RUNTIME)
+	@TieredCacheable("a")
+	@interface CachedInA {
+
+	}
+
+	@Target(ElementType.METHOD)
+	@Retention(RetentionPolicy.RUNTIME)
+	@TieredCacheable("b")
+	@interface CachedInB {
+
+	}
+
+	public static class TwoCacheables {
+
+		@CachedInA
+		@CachedInB
+		public String find(String id) {
+			return id;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TwoCacheablesConfiguration {
+
+		@Bean
+		TwoCacheables twoCacheables() {
+			return new TwoCacheables();
+		}
+
+	}
+
+	public static class CacheableAndPut {
+
+		@CachedInA
+		@TieredCachePut("a")
+		public String find(String id) {
+			return id;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CacheableAndPutConfiguration {
+
+		@Bean
+		CacheableAndPut cacheableAndPut() {
+			return new CacheableAndPut();
+		}
+
+	}
+
+	public static class ResultInCondition {
+
+		@TieredCacheable(value = "a", condition = "#result != null")
+		public String find(String id) {
+			return id;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ResultInConditionConfiguration {
+
+		@Bean
+		ResultInCondition resultInCondition() {
+			return new ResultInCondition();
+		}
+
+	}
+
+	@Target(ElementType.TYPE)
+	@Retention(RetentionPolicy.RUNTIME)
+	@TieredCacheable("a")
+	@interface CachedClass {
+
+	}
+
+	@CachedClass
+	public static class ClassLevel {
+
+		public String find(String id) {
+			return id;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ClassLevelConfiguration {
+
+		@Bean
+		ClassLevel classLevel() {
+			return new ClassLevel();
+		}
+
+	}
+
+}

@@ -1,0 +1,243 @@
+package dev.tiergate.ratelimit.interceptor;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import dev.tiergate.TiergateConfigurationException;
+import dev.tiergate.autoconfigure.ratelimit.RateLimitAutoConfiguration;
+import dev.tiergate.ratelimit.RateLimitExceededException;
+import dev.tiergate.ratelimit.RateLimited;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatNoException;
+
+/**
+ * Tests for {@link RateLimitOperationSource}: which {@code @RateLimited} applies to a
+ * method, found as Spring finds its annotations (the method on the target class, then
+ * the class, then the interface method, then the interface; the first that declares one
+ * wins). Without Redis: the buckets are in this JVM, which does not change which tier
+ * applies.
+ */
+class RateLimitOperationSourceTests {
+
+	// "one" lets a client through once an hour, "many" a hundred times: the tier that
+	// applies shows in whether a second call passes.
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, RateLimitAutoConfiguration.class))
+		.withPropertyValues("spring.aop.proxy-target-class=false", "tiergate.rate-limit.tiers.one.capacity=1",
+				"tiergate.rate-limit.tiers.one.refill-tokens=1", "tiergate.rate-limit.tiers.one.refill-period=1h",
+				"tiergate.rate-limit.tiers.many.capacity=100", "tiergate.rate-limit.tiers.many.refill-tokens=100",
+				"tiergate.rate-limit.tiers.many.refill-period=1h");
+
+	@Test
+	void theImplementationMethodsAnnotationReplacesTheInterfaceMethods() {
+		this.runner.withUserConfiguration(MethodOverInterfaceMethodConfiguration.class).run((context) -> {
+			Api api = context.getBean(Api.class);
+			api.call();
+			assertThatNoException().as("tier 'many' of the implementation applies, not 'one' of the interface")
+				.isThrownBy(api::call);
+		});
+	}
+
+	@Test
+	void theImplementationClassesAnnotationReplacesTheInterfaceMethods() {
+		this.runner.withUserConfiguration(ClassOverInterfaceMethodConfiguration.class).run((context) -> {
+			Api api = context.getBean(Api.class);
+			api.call();
+			assertThatNoException().as("tier 'many' of the implementation class applies, not 'one' of the interface")
+				.isThrownBy(api::call);
+		});
+	}
+
+	@Test
+	void aMethodsAnnotationReplacesItsClasses() {
+		this.runner.withPropertyValues("spring.aop.proxy-target-class=true")
+			.withUserConfiguration(MethodOverClassConfiguration.class)
+			.run((context) -> {
+				MethodOverClass service = context.getBean(MethodOverClass.class);
+				service.limitedByTheMethod();
+				assertThatExceptionOfType(RateLimitExceededException.class)
+					.as("tier 'one' of the method applies, not 'many' of the class")
+					.isThrownBy(service::limitedByTheMethod);
+				service.limitedByTheClass();
+				assertThatNoException().isThrownBy(service::limitedByTheClass);
+			});
+	}
+
+	@Test
+	void theInterfaceMethodsAnnotationAppliesWhenTheImplementationDeclaresNone() {
+		this.runner.withUserConfiguration(InterfaceMethodOnlyConfiguration.class).run((context) -> {
+			Api api = context.getBean(Api.class);
+			api.call();
+			assertThatExceptionOfType(RateLimitExceededException.class).isThrownBy(api::call);
+		});
+	}
+
+	@Test
+	void aComposedAnnotationIsHonoured() {
+		this.runner.withPropertyValues("spring.aop.proxy-target-class=true")
+			.withUserConfiguration(ComposedConfiguration.class)
+			.run((context) -> {
+				Composed service = context.getBean(Composed.class);
+				service.call();
+				assertThatExceptionOfType(RateLimitExceededException.class).isThrownBy(service::call);
+			});
+	}
+
+	@Test
+	void twoRateLimitedAnnotationsOnOneMethodFailStartupNamingTheMethod() {
+		this.runner.withPropertyValues("spring.aop.proxy-target-class=true")
+			.withUserConfiguration(TwoLimitsConfiguration.class)
+			.run((context) -> assertThat(context).getFailure()
+				.isInstanceOf(TiergateConfigurationException.class)
+				.hasMessage("method RateLimitOperationSourceTests.TwoLimits.call(): carries 2 @RateLimited annotations"
+						+ " (through @LimitedOnce, @LimitedOften), but a method is limited by one tier"));
+	}
+
+	interface Api {
+
+		@RateLimited("one")
+		void call();
+
+	}
+
+	static class MethodOverInterfaceMethod implements Api {
+
+		@Override
+		@RateLimited("many")
+		public void call() {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class MethodOverInterfaceMethodConfiguration {
+
+		@Bean
+		Api api() {
+			return new MethodOverInterfaceMethod();
+		}
+
+	}
+
+	@RateLimited("many")
+	static class ClassOverInterfaceMethod implements Api {
+
+		@Override
+		public void call() {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ClassOverInterfaceMethodConfiguration {
+
+		@Bean
+		Api api() {
+			return new ClassOverInterfaceMethod();
+		}
+
+	}
+
+	static class InterfaceMethodOnly implements Api {
+
+		@Override
+		public void call() {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class InterfaceMethodOnlyConfiguration {
+
+		@Bean
+		Api api() {
+			return new InterfaceMethodOnly();
+		}
+
+	}
+
+	@RateLimited("many")
+	public static class MethodOverClass {
+
+		@RateLimited("one")
+		public void limitedByTheMethod() {
+		}
+
+		public void limitedByTheClass() {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class MethodOverClassConfiguration {
+
+		@Bean
+		MethodOverClass methodOverClass() {
+			return new MethodOverClass();
+		}
+
+	}
+
+	@Target(ElementType.METHOD)
+	@Retention(RetentionPolicy.RUNTIME)
+	@RateLimited("one")
+	@interface LimitedOnce {
+
+	}
+
+	@Target(ElementType.METHOD)
+	@Retention(RetentionPolicy.RUNTIME)
+	@RateLimited("many")
+	@interface LimitedOften {
+
+	}
+
+	public static class Composed {
+
+		@LimitedOnce
+		public void call() {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ComposedConfiguration {
+
+		@Bean
+		Composed composed() {
+			return new Composed();
+		}
+
+	}
+
+	public static class TwoLimits {
+
+		@LimitedOnce
+		@LimitedOften
+		public void call() {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TwoLimitsConfiguration {
+
+		@Bean
+		TwoLimits twoLimits() {
+			return new TwoLimits();
+		}
+
+	}
+
+}
