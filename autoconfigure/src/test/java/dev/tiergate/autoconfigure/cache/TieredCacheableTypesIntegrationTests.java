@@ -148,6 +148,20 @@ class TieredCacheableTypesIntegrationTests {
 				.hasMessageStartingWith("property 'tiergate.cache.caches.a*b': the cache name 'a*b' must not contain"));
 	}
 
+	@Test
+	void aValueWithoutPropertiesIsKeptInL1OnlyAndCountedInsteadOfServedEmptyFromL2() {
+		this.contextRunner.withBean(AccountService.class).run((context) -> {
+			AccountService service = context.getBean(AccountService.class);
+			dev.tiergate.cache.TieredCache cache = context.getBean(TieredCaches.class).get("accounts");
+			Account first = service.find("alice");
+			cache.clearL1(); // as after l1.ttl, an L1 eviction, a Redis recovery, or on another instance
+			Account second = service.find("alice");
+			assertThat(second).as("value served after L1 was cleared").isEqualTo(first);
+			assertThat(service.calls()).as("L2 held nothing to serve").isEqualTo(2);
+			assertThat(cache.statistics().errors(CacheErrorKind.ENCODE)).isEqualTo(2);
+		});
+	}
+
 	static Throwable failure(AssertableApplicationContext context) {
 		assertThat(context).hasFailed();
 		Throwable cause = context.getStartupFailure();
@@ -372,6 +386,50 @@ class TieredCacheableTypesIntegrationTests {
 		@SuppressWarnings("rawtypes")
 		public List find(String id) {
 			return List.of(id);
+		}
+
+	}
+
+	public static class AccountService {
+
+		private final AtomicInteger calls = new AtomicInteger();
+
+		public int calls() {
+			return this.calls.get();
+		}
+
+		@TieredCacheable("accounts")
+		public Account find(String owner) {
+			this.calls.incrementAndGet();
+			return new Account(owner, 42L);
+		}
+
+	}
+
+	/** State in private fields without getters: Jackson writes {}. */
+	public static class Account {
+
+		private String owner;
+
+		private Long balance;
+
+		public Account() {
+		}
+
+		public Account(String owner, Long balance) {
+			this.owner = owner;
+			this.balance = balance;
+		}
+
+		@Override
+		public boolean equals(Object other) {
+			return other instanceof Account that && Objects.equals(this.owner, that.owner)
+					&& Objects.equals(this.balance, that.balance);
+		}
+
+		@Override
+		public int hashCode() {
+			return Objects.hash(this.owner, this.balance);
 		}
 
 	}
