@@ -1,9 +1,16 @@
 package dev.tiergate.cache;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -37,6 +44,9 @@ public final class JsonL2Codec implements L2Codec {
 
 	private final ConcurrentMap<Type, ObjectWriter> writers = new ConcurrentHashMap<>();
 
+	/** Per declared type and runtime class: "" when values round-trip, otherwise why not. */
+	private final ConcurrentMap<Type, ConcurrentMap<Class<?>, String>> roundTrips = new ConcurrentHashMap<>();
+
 	/**
 	 * Creates a codec with tiergate's own safe {@link JsonMapper}.
 	 */
@@ -58,6 +68,9 @@ public final class JsonL2Codec implements L2Codec {
 	public byte[] encode(@Nullable Object value, Type declaredType) {
 		byte[] json = this.writers.computeIfAbsent(declaredType, (type) -> this.mapper.writerFor(javaType(type)))
 			.writeValueAsBytes(value);
+		if (value != null) {
+			checkRoundTrip(value, declaredType, json);
+		}
 		byte[] bytes = Arrays.copyOf(HEADER, HEADER.length + json.length);
 		System.arraycopy(json, 0, bytes, HEADER.length, json.length);
 		return bytes;
@@ -78,6 +91,160 @@ public final class JsonL2Codec implements L2Codec {
 			throw new UndecodableValueException(
 					"Value cannot be read as " + declaredType.getTypeName() + ": " + withoutData(ex), ex);
 		}
+	}
+
+	/**
+	 * Decodes the first value of each runtime class written as a declared type and
+	 * compares it with what was written, so that a value that would come back different
+	 * (private fields without accessors written as {@code {}}, a subclass read back as
+	 * its declared type) is refused, every time, instead of being served wrong from L2.
+	 */
+	private void checkRoundTrip(Object value, Type declaredType, byte[] json) {
+		Map<Class<?>, String> verdicts = this.roundTrips.computeIfAbsent(declaredType,
+				(type) -> new ConcurrentHashMap<>());
+		String verdict = verdicts.get(value.getClass());
+		if (verdict == null) {
+			verdict = roundTrip(value, declaredType, json);
+			verdicts.putIfAbsent(value.getClass(), verdict);
+		}
+		if (!verdict.isEmpty()) {
+			throw new UnencodableValueException(verdict);
+		}
+	}
+
+	private String roundTrip(Object value, Type declaredType, byte[] json) {
+		String className = value.getClass().getName();
+		String fix = "Give " + value.getClass().getSimpleName() + " public getters and a constructor Jackson can"
+				+ " use (or make it a record), or annotate it with @JsonAutoDetect(fieldVisibility = ANY).";
+		Object decoded;
+		try {
+			decoded = this.readers.computeIfAbsent(declaredType, (type) -> this.mapper.readerFor(javaType(type)))
+				.readValue(json);
+		}
+		catch (JacksonException ex) {
+			return "A value of class " + className + " cannot be read back as " + declaredType.getTypeName() + " ("
+					+ withoutData(ex) + "). " + fix;
+		}
+		String difference = difference(value, decoded, "$", 0);
+		return (difference != null) ? "A value of class " + className + " is read back as "
+				+ declaredType.getTypeName() + " different from what was written (at " + difference + "). " + fix
+				: "";
+	}
+
+	/** Where a decoded value differs from the original, or {@code null}; never quotes either. */
+	private @Nullable String difference(@Nullable Object original, @Nullable Object decoded, String path, int depth) {
+		if (original == decoded || depth > 32) {
+			return null;
+		}
+		if (original == null || decoded == null) {
+			return path + ": " + ((original == null) ? "a value where there was null" : "null where there was a value");
+		}
+		if (original instanceof List<?> list) {
+			if (!(decoded instanceof List<?> decodedList) || decodedList.size() != list.size()) {
+				return path + ": not the same list";
+			}
+			for (int i = 0; i < list.size(); i++) {
+				String difference = difference(list.get(i), decodedList.get(i), path + "[" + i + "]", depth + 1);
+				if (difference != null) {
+					return difference;
+				}
+			}
+			return null;
+		}
+		if (original instanceof Map<?, ?> map) {
+			if (!(decoded instanceof Map<?, ?> decodedMap) || decodedMap.size() != map.size()) {
+				return path + ": not the same map";
+			}
+			for (Map.Entry<?, ?> entry : map.entrySet()) {
+				if (!decodedMap.containsKey(entry.getKey())) {
+					return path + "[?]: a key is missing";
+				}
+				String difference = difference(entry.getValue(), decodedMap.get(entry.getKey()), path + "[?]",
+						depth + 1);
+				if (difference != null) {
+					return difference;
+				}
+			}
+			return null;
+		}
+		if (original instanceof Object[] array) {
+			if (!(decoded instanceof Object[] decodedArray) || decodedArray.length != array.length) {
+				return path + ": not the same array";
+			}
+			for (int i = 0; i < array.length; i++) {
+				String difference = difference(array[i], decodedArray[i], path + "[" + i + "]", depth + 1);
+				if (difference != null) {
+					return difference;
+				}
+			}
+			return null;
+		}
+		if (original instanceof Optional<?> optional) {
+			return (decoded instanceof Optional<?> decodedOptional)
+					? difference(optional.orElse(null), decodedOptional.orElse(null), path, depth + 1)
+					: path + ": not an Optional";
+		}
+		if (original.getClass() != decoded.getClass()) {
+			return path + ": read back as " + decoded.getClass().getName() + " instead of "
+					+ original.getClass().getName();
+		}
+		if (original instanceof Collection<?> || original.getClass().isArray()) {
+			return Objects.deepEquals(original, decoded) ? null : path + ": not the same collection";
+		}
+		if (original.getClass().isRecord() && !declaresEquals(original.getClass())) {
+			for (RecordComponent component : original.getClass().getRecordComponents()) {
+				try {
+					component.getAccessor().setAccessible(true);
+					String difference = difference(component.getAccessor().invoke(original),
+							component.getAccessor().invoke(decoded), path + "." + component.getName(), depth + 1);
+					if (difference != null) {
+						return difference;
+					}
+				}
+				catch (ReflectiveOperationException | RuntimeException ex) {
+					return Objects.equals(original, decoded) ? null : path + ": unequal (equals() is false)";
+				}
+			}
+			return null;
+		}
+		if (overridesEquals(original.getClass())) {
+			return original.equals(decoded) ? null : path + ": unequal (equals() is false)";
+		}
+		// Without equals(): what Jackson sees must be everything there is.
+		String written = this.mapper.writeValueAsString(original);
+		if (written.equals("{}") && hasInstanceFields(original.getClass())) {
+			return path + ": written as {} though it has fields";
+		}
+		return written.equals(this.mapper.writeValueAsString(decoded)) ? null : path + ": written differently";
+	}
+
+	private static boolean declaresEquals(Class<?> recordClass) {
+		try {
+			return !Modifier.isFinal(recordClass.getDeclaredMethod("equals", Object.class).getModifiers());
+		}
+		catch (NoSuchMethodException ex) {
+			return false;
+		}
+	}
+
+	private static boolean overridesEquals(Class<?> type) {
+		try {
+			return type.getMethod("equals", Object.class).getDeclaringClass() != Object.class;
+		}
+		catch (NoSuchMethodException ex) {
+			return false;
+		}
+	}
+
+	private static boolean hasInstanceFields(Class<?> type) {
+		for (Class<?> current = type; current != null && current != Object.class; current = current.getSuperclass()) {
+			for (Field field : current.getDeclaredFields()) {
+				if (!Modifier.isStatic(field.getModifiers()) && !Modifier.isTransient(field.getModifiers())) {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 	/**

@@ -33,6 +33,20 @@ public interface L2Codec {
 	@Nullable Object decode(byte[] bytes, Type declaredType);
 
 	/**
+	 * Thrown when a value cannot be encoded so that decoding gives it back, for example
+	 * a class whose state is in private fields without accessors. The cache keeps it in
+	 * L1 only and logs the message once: it names the class, the reason and the fix,
+	 * never any part of the value.
+	 */
+	class UnencodableValueException extends RuntimeException {
+
+		public UnencodableValueException(String message) {
+			super(message);
+		}
+
+	}
+
+	/**
 	 * Thrown when stored bytes cannot be turned into a value of the declared type. The
 	 * cache treats it as a miss and overwrites the entry. Caches log its message, never
 	 * its cause: the message must not quote the stored bytes or any part of the value.

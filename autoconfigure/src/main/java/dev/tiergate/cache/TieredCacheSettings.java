@@ -3,6 +3,8 @@ package dev.tiergate.cache;
 import java.time.Duration;
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Settings of one tiered cache. Instances are immutable and validated when built, so a
  * {@link TieredCache} never sees a negative TTL or an empty L1.
@@ -60,7 +62,8 @@ public record TieredCacheSettings(String name, boolean l1Enabled, Duration l1Ttl
 		Objects.requireNonNull(name, "name must not be null");
 		Objects.requireNonNull(l1Ttl, "l1Ttl must not be null");
 		Objects.requireNonNull(l2Ttl, "l2Ttl must not be null");
-		check(!name.isBlank(), "name", "must not be blank");
+		String nameProblem = nameProblem(name);
+		check(nameProblem == null, "name", "'" + name + "' " + nameProblem);
 		check(positive(l1Ttl), "l1.ttl", "must be positive but was " + l1Ttl);
 		check(l1MaxSize > 0, "l1.max-size", "must be positive but was " + l1MaxSize);
 		check(positive(l2Ttl) && l2Ttl.toMillis() > 0, "l2.ttl", "must be at least 1ms but was " + l2Ttl);
@@ -76,6 +79,30 @@ public record TieredCacheSettings(String name, boolean l1Enabled, Duration l1Ttl
 		check(positive(lockLease), "lock-lease", "must be positive but was " + lockLease);
 		check(!lockWait.isNegative(), "lock-wait", "must not be negative but was " + lockWait);
 		check(maxValueBytes > 0, "max-value-size", "must be positive but was " + maxValueBytes + "B");
+	}
+
+	/**
+	 * Returns what is wrong with a cache name. A cache's Redis keys are
+	 * {@code <prefix>:<name>:<key>}, its lock keys {@code <prefix>:<name>:lock:<key>} and
+	 * clearing it scans {@code <prefix>:<name>:*}: a name with {@code :} could reach into
+	 * another cache's keys (cache {@code a} and cache {@code a:b}), and glob characters
+	 * would make the pattern match other names.
+	 * @param name the cache name
+	 * @return the problem, or {@code null} when the name is valid
+	 */
+	public static @Nullable String nameProblem(String name) {
+		if (name.isBlank()) {
+			return "must not be blank";
+		}
+		for (int i = 0; i < name.length(); i++) {
+			char c = name.charAt(i);
+			if (c == ':' || c == '*' || c == '?' || c == '[' || c == ']' || c == '\\' || Character.isWhitespace(c)
+					|| Character.isISOControl(c)) {
+				return "must not contain ':', '*', '?', '[', ']', '\\', spaces or control characters, which"
+						+ " would let its Redis keys or its clearing pattern reach other caches";
+			}
+		}
+		return null;
 	}
 
 	/**

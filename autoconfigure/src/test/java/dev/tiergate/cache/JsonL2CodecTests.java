@@ -45,6 +45,88 @@ class JsonL2CodecTests {
 	}
 
 	@Test
+	void aValueWhoseStateIsInPrivateFieldsWithoutAccessorsIsRefusedInsteadOfWrittenAsEmpty() {
+		// Every time, not only the first: the verdict is kept per declared type and class.
+		for (int i = 0; i < 2; i++) {
+			assertThatExceptionOfType(L2Codec.UnencodableValueException.class)
+				.isThrownBy(() -> this.codec.encode(new Account("alice", 42L), Account.class))
+				.withMessageContaining(Account.class.getName())
+				.withMessageContaining("@JsonAutoDetect")
+				.withMessageNotContaining("alice");
+		}
+		assertThatExceptionOfType(L2Codec.UnencodableValueException.class)
+			.isThrownBy(() -> this.codec.encode(new Counter(3), Counter.class))
+			.withMessageContaining("written as {} though it has fields");
+	}
+
+	@Test
+	void valuesThatRoundTripAreWrittenAsBefore() {
+		Type type = new ParameterizedTypeReference<List<Bean>>() {
+		}.getType();
+		Bean bean = new Bean();
+		bean.setName("kettle");
+		assertThat(new String(this.codec.encode(List.of(bean), type), StandardCharsets.UTF_8))
+			.isEqualTo("tg1:[{\"name\":\"kettle\"}]");
+	}
+
+	/** Equal by both fields, of which Jackson sees none. */
+	public static class Account {
+
+		private String owner;
+
+		private Long balance;
+
+		public Account() {
+		}
+
+		public Account(String owner, Long balance) {
+			this.owner = owner;
+			this.balance = balance;
+		}
+
+		@Override
+		public boolean equals(Object other) {
+			return other instanceof Account that && java.util.Objects.equals(this.owner, that.owner)
+					&& java.util.Objects.equals(this.balance, that.balance);
+		}
+
+		@Override
+		public int hashCode() {
+			return java.util.Objects.hash(this.owner, this.balance);
+		}
+
+	}
+
+	/** No equals, no accessors. */
+	public static class Counter {
+
+		private int count;
+
+		public Counter() {
+		}
+
+		public Counter(int count) {
+			this.count = count;
+		}
+
+	}
+
+	/** No equals, but everything it holds is a property. */
+	public static class Bean {
+
+		private String name;
+
+		public String getName() {
+			return this.name;
+		}
+
+		public void setName(String name) {
+			this.name = name;
+		}
+
+	}
+
+	@Test
 	void nullRoundTrips() {
 		assertThat(this.codec.decode(this.codec.encode(null, Offer.class), Offer.class)).isNull();
 	}

@@ -18,6 +18,21 @@ class TieredCacheSettingsTests {
 	}
 
 	@Test
+	void namesThatCouldReachAnotherCachesKeysAreRejected() {
+		// <prefix>:a:* (clearing cache a) matches every key of a cache named a:b, and a:lock:k is a lock key of a.
+		for (String name : new String[] { "a:b", "lock:", "a*", "a?", "[ab]", "a\\b", "a b", " ", "" }) {
+			assertThat(TieredCacheSettings.nameProblem(name)).as(name).isNotNull();
+			assertThatExceptionOfType(InvalidCacheSettingException.class)
+				.isThrownBy(() -> new TieredCacheSettings(name, true, Duration.ofSeconds(1), 10, true,
+						Duration.ofHours(1), 0, false))
+				.satisfies((ex) -> assertThat(ex.getSetting()).isEqualTo("name"));
+		}
+		for (String name : new String[] { "products", "product-search", "v2.offers", "user_42" }) {
+			assertThat(TieredCacheSettings.nameProblem(name)).as(name).isNull();
+		}
+	}
+
+	@Test
 	void negativeL1TtlIsRejectedNamingTheSetting() {
 		assertThatExceptionOfType(InvalidCacheSettingException.class)
 			.isThrownBy(() -> settings(Duration.ofSeconds(-5), 1000, Duration.ofHours(1), 0.1))

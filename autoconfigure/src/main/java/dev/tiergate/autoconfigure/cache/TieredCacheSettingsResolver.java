@@ -30,7 +30,15 @@ final class TieredCacheSettingsResolver implements Function<String, TieredCacheS
 	 */
 	void validateAll() {
 		apply("default");
-		this.properties.getCaches().keySet().forEach(this::apply);
+		for (String name : this.properties.getCaches().keySet()) {
+			String problem = TieredCacheSettings.nameProblem(name);
+			if (problem != null) {
+				throw new TiergateConfigurationException("property '" + PREFIX + "caches." + name + "'",
+						"the cache name '" + name + "' " + problem,
+						"Rename the cache, for example with '-' or '.' instead of ':'.");
+			}
+			apply(name);
+		}
 	}
 
 	@Override

@@ -52,6 +52,10 @@ abstract sealed class CacheKeySource {
 			this.description = description;
 		}
 
+		int index() {
+			return this.index;
+		}
+
 		@Override
 		Object key(@Nullable Object[] args, @Nullable CacheEvaluation evaluation) {
 			Object key = args[this.index];

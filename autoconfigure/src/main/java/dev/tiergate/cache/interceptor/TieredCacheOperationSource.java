@@ -3,8 +3,10 @@ package dev.tiergate.cache.interceptor;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
-import java.lang.reflect.TypeVariable;
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -15,7 +17,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import dev.tiergate.cache.CacheKeyEncoder;
 import dev.tiergate.cache.TieredCache;
+import dev.tiergate.cache.TieredCacheSettings;
 import dev.tiergate.TiergateConfigurationException;
 import dev.tiergate.interceptor.DeclaredAnnotations;
 import dev.tiergate.interceptor.MethodOperationCache;
@@ -145,10 +149,11 @@ public final class TieredCacheOperationSource {
 		}
 		ResolvableType returnType = ResolvableType.forMethodReturnType(specific, targetClass);
 		if (cacheable != null || put != null) {
-			checkReturnType(context, returnType.toClass());
+			checkReturnType(context, returnType);
 		}
 		boolean optional = Optional.class == returnType.toClass();
-		Type valueType = valueType(optional ? returnType.getGeneric(0) : returnType);
+		// Resolved against the target class once: List<T> of a generic base class is List<Product> here.
+		Type valueType = ResolvedTypes.of(optional ? returnType.getGeneric(0) : returnType);
 		CacheOperation cacheableOperation = (cacheable != null) ? operation(context, "@TieredCacheable",
 				cacheable.value(), cacheable.key(), false, cacheable.condition(), cacheable.unless(), false, false)
 				: null;
@@ -165,26 +170,54 @@ public final class TieredCacheOperationSource {
 				evictOperations, needsEvaluation);
 	}
 
-	private static void checkReturnType(MethodContext context, Class<?> returnType) {
+	private static void checkReturnType(MethodContext context, ResolvableType declaredReturnType) {
+		Class<?> returnType = declaredReturnType.toClass();
 		if (returnType == void.class || returnType == Void.class) {
 			throw context.invalid("returns nothing, so there is no result to cache",
 					"Put @TieredCacheable and @TieredCachePut on methods that return the value to cache; to remove"
 							+ " entries use @TieredCacheEvict.");
 		}
-		if (Future.class.isAssignableFrom(returnType) || CompletionStage.class.isAssignableFrom(returnType)
-				|| returnType.getName().equals("org.reactivestreams.Publisher")
-				|| ClassUtils.getAllInterfacesForClassAsSet(returnType)
-					.stream()
-					.anyMatch((type) -> type.getName().equals("org.reactivestreams.Publisher"))) {
+		if (isAsynchronous(returnType)) {
 			throw context.invalid("returns an asynchronous type (" + returnType.getSimpleName()
-					+ "), which tiered caches do not support",
+					+ "), which tiered caches do not support yet",
 					"Cache a method that returns the value itself and call it from the asynchronous code.");
+		}
+		if (returnType == Object.class) {
+			throw context.invalid("returns Object, so values read back from Redis could not be bound to the"
+					+ " type the method returned", "Declare the type of the values the method returns.");
+		}
+		String unresolved = ResolvedTypes.unresolved(declaredReturnType);
+		if (unresolved != null) {
+			throw context.invalid("returns " + declaredReturnType + ", whose values cannot be read back from"
+					+ " Redis as what the method returned: " + unresolved,
+					"Declare the full type, for example List<Product>, or bind the type variable in the class.");
 		}
 	}
 
-	private static Type valueType(ResolvableType type) {
-		Type declared = type.getType();
-		return (declared instanceof TypeVariable<?>) ? type.toClass() : declared;
+	/**
+	 * Futures, completion stages and every reactive-streams Publisher (Mono, Flux, behind
+	 * any number of interfaces), found by name: the reactive-streams API is optional.
+	 */
+	private static boolean isAsynchronous(Class<?> type) {
+		if (Future.class.isAssignableFrom(type) || CompletionStage.class.isAssignableFrom(type)) {
+			return true;
+		}
+		Deque<Class<?>> pending = new ArrayDeque<>(List.of(type));
+		Set<Class<?>> seen = new HashSet<>();
+		while (!pending.isEmpty()) {
+			Class<?> candidate = pending.pop();
+			if (!seen.add(candidate)) {
+				continue;
+			}
+			if (candidate.getName().equals("org.reactivestreams.Publisher")) {
+				return true;
+			}
+			if (candidate.getSuperclass() != null) {
+				pending.push(candidate.getSuperclass());
+			}
+			pending.addAll(Arrays.asList(candidate.getInterfaces()));
+		}
+		return false;
 	}
 
 	private CacheOperation operation(MethodContext context, String annotation, String cacheName, String key,
@@ -192,10 +225,40 @@ public final class TieredCacheOperationSource {
 		if (cacheName.isBlank()) {
 			throw context.invalid(annotation + " names no cache", "Set the annotation's value to a cache name.");
 		}
+		String nameProblem = TieredCacheSettings.nameProblem(cacheName);
+		if (nameProblem != null) {
+			throw context.invalid(annotation + " names the cache '" + cacheName + "', which " + nameProblem,
+					"Rename the cache, for example with '-' or '.' instead of ':'.");
+		}
+		CacheKeySource keySource = keySource(context, annotation, key, resultAvailable);
+		if (!allEntries) {
+			checkKeyTypes(context, annotation, keySource);
+		}
 		TieredCache cache = this.caches.get().get(cacheName);
-		return new CacheOperation(cache, keySource(context, annotation, key, resultAvailable),
+		return new CacheOperation(cache, keySource,
 				expression(context, annotation, "condition", condition, resultAvailable),
 				expression(context, annotation, "unless", unless, true), allEntries, beforeInvocation);
+	}
+
+	/** Refuses keys made of parameters whose type can never be written into a Redis key. */
+	private void checkKeyTypes(MethodContext context, String annotation, CacheKeySource keySource) {
+		int count = context.method.getParameterCount();
+		int first = (keySource instanceof CacheKeySource.Argument argument) ? argument.index() : 0;
+		int last = (keySource instanceof CacheKeySource.Argument) ? first + 1
+				: (keySource == CacheKeySource.ALL_ARGUMENTS) ? count : 0;
+		for (int i = first; i < last; i++) {
+			ResolvableType parameter = ResolvableType.forMethodParameter(context.method, i, context.targetClass);
+			String refusal = CacheKeyEncoder.refusal(ResolvedTypes.of(parameter));
+			if (refusal != null) {
+				String[] names = this.parameterNames.getParameterNames(context.method);
+				String name = (names != null) ? names[i] : "p" + i;
+				String type = parameter.toClass().getSimpleName();
+				throw context.invalid("the key of " + annotation + " is parameter '" + name + "' of type " + type
+						+ ", which " + refusal,
+						"Set the annotation's key to the values that identify the call, for example key = \"#"
+								+ name + ".id()\", or make " + type + " a record of them.");
+			}
+		}
 	}
 
 	private CacheKeySource keySource(MethodContext context, String annotation, String key, boolean resultAvailable) {
@@ -241,10 +304,13 @@ public final class TieredCacheOperationSource {
 
 		private final Method method;
 
+		private final Class<?> targetClass;
+
 		private final String description;
 
 		MethodContext(Method method, Class<?> targetClass) {
 			this.method = method;
+			this.targetClass = targetClass;
 			this.description = "method " + ClassUtils.getShortName(targetClass) + "." + method.getName() + "("
 					+ Arrays.stream(method.getParameterTypes())
 						.map(Class::getSimpleName)
