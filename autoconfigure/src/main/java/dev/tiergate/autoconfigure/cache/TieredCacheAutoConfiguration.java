@@ -80,9 +80,11 @@ public final class TieredCacheAutoConfiguration {
 		}
 		TieredCaches caches = new TieredCaches(settings, namespace, new LettuceL2Store(redis), codec, cacheMetrics,
 				l1Ticker, invalidations);
-		invalidations.subscribe(caches::invalidateLocal);
-		// Invalidations may have been missed while Redis was away: L1 starts over before it is used again.
+		// Invalidations may have been missed while Redis was away, or while the subscription was:
+		// L1 starts over once both are back.
 		redis.state().onRecovery(caches::clearL1);
+		invalidations.onResubscribed(caches::clearL1);
+		invalidations.subscribe(caches::invalidateLocal);
 		return caches;
 	}
 
