@@ -187,7 +187,10 @@ class RedisCacheInvalidationsTests {
 		await().atMost(Duration.ofSeconds(5))
 			.until(() -> !invalidations.isSubscribed() && invalidations.subscription().reason() != null
 					&& invalidations.subscription().reason().contains("NOPERM"));
-		await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> connectionsOfUser() <= 2);
+		// Before the fix the open connection counted as subscribed once Lettuce had reconnected.
+		await().during(Duration.ofSeconds(2))
+			.atMost(Duration.ofSeconds(4))
+			.until(() -> !invalidations.isSubscribed() && connectionsOfUser() <= 2);
 		assertThat(this.redis.send("ACL", "SETUSER", "tiergate", "&" + invalidations.channel())).isEqualTo("+OK");
 		await().atMost(Duration.ofSeconds(5)).until(invalidations::isSubscribed);
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.resubscriptions.get() == 1);
@@ -229,12 +232,10 @@ class RedisCacheInvalidationsTests {
 			assertThat(this.received).as("its own test messages are not invalidations").isEmpty();
 			// As a half-open connection would: Redis confirmed the subscription, nothing reaches it.
 			proxy.freezePubSub();
-			await().atMost(Duration.ofSeconds(5))
-				.until(() -> invalidations.subscription().reason() != null
-						&& invalidations.subscription().reason().contains("did not come back"));
-			// The frozen connection is replaced by a new one, which delivers again.
-			await().atMost(Duration.ofSeconds(5)).until(invalidations::isSubscribed);
+			// Found, and the frozen connection replaced by a new one within ~100ms, too fast to poll
+			// the NOT_SUBSCRIBED state reliably: the resubscription actions show it happened.
 			await().atMost(Duration.ofSeconds(5)).until(() -> this.resubscriptions.get() == 1);
+			await().atMost(Duration.ofSeconds(5)).until(invalidations::isSubscribed);
 			publishFromAnotherInstance("products", "after-freeze");
 			await().atMost(Duration.ofSeconds(5)).until(() -> this.received.contains("products:after-freeze"));
 		}
