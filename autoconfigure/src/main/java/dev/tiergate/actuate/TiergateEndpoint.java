@@ -9,6 +9,8 @@ import dev.tiergate.cache.CacheStatistics;
 import dev.tiergate.cache.TieredCache;
 import dev.tiergate.cache.TieredCacheSettings;
 import dev.tiergate.cache.TieredCaches;
+import dev.tiergate.cache.redis.InvalidationSubscription;
+import dev.tiergate.cache.redis.RedisCacheInvalidations;
 import dev.tiergate.ratelimit.RateLimitStatistics;
 import dev.tiergate.ratelimit.RateLimitTier;
 import dev.tiergate.ratelimit.RateLimiters;
@@ -23,7 +25,8 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 /**
- * The {@code tiergate} actuator endpoint: the Redis mode; per cache its L1 size, hit
+ * The {@code tiergate} actuator endpoint: the Redis mode and whether this instance
+ * receives cache invalidations; per cache its L1 size, hit
  * ratios, loads, absorbed errors, stale answers and settings; per rate-limit tier its
  * limits and allowed and rejected calls. Its delete operations evict
  * one key or a whole cache in both tiers and in every instance's L1, so, like Spring
@@ -38,17 +41,32 @@ public class TiergateEndpoint {
 
 	private final @Nullable RateLimiters rateLimiters;
 
+	private final @Nullable RedisCacheInvalidations invalidations;
+
 	/**
-	 * Creates the endpoint.
+	 * Creates the endpoint without cache invalidations to report.
 	 * @param caches the tiered caches, if caching is on
 	 * @param redis the guarded Redis, if Redis is configured
 	 * @param rateLimiters the rate limiters, if rate limiting is on
 	 */
 	public TiergateEndpoint(@Nullable TieredCaches caches, @Nullable GuardedRedis redis,
 			@Nullable RateLimiters rateLimiters) {
+		this(caches, redis, rateLimiters, null);
+	}
+
+	/**
+	 * Creates the endpoint.
+	 * @param caches the tiered caches, if caching is on
+	 * @param redis the guarded Redis, if Redis is configured
+	 * @param rateLimiters the rate limiters, if rate limiting is on
+	 * @param invalidations the cache invalidations, if caching uses Redis
+	 */
+	public TiergateEndpoint(@Nullable TieredCaches caches, @Nullable GuardedRedis redis,
+			@Nullable RateLimiters rateLimiters, @Nullable RedisCacheInvalidations invalidations) {
 		this.caches = caches;
 		this.redis = redis;
 		this.rateLimiters = rateLimiters;
+		this.invalidations = invalidations;
 	}
 
 	@ReadOperation
@@ -100,11 +118,17 @@ public class TiergateEndpoint {
 
 	private RedisDescriptor describeRedis() {
 		if (this.redis == null) {
-			return new RedisDescriptor("NOT_CONFIGURED", null, null, null, 0);
+			return new RedisDescriptor("NOT_CONFIGURED", null, null, null, 0, null);
 		}
 		RedisHealthState state = this.redis.state();
+		InvalidationsDescriptor invalidations = null;
+		if (this.invalidations != null) {
+			InvalidationSubscription subscription = this.invalidations.subscription();
+			invalidations = new InvalidationsDescriptor(subscription.state().name(), this.invalidations.channel(),
+					subscription.since().toString(), subscription.reason());
+		}
 		return new RedisDescriptor(state.isFallback() ? "FALLBACK" : "IN_USE", this.redis.breaker().getState().name(),
-				state.since().toString(), state.lastError(), state.fallbackActivations());
+				state.since().toString(), state.lastError(), state.fallbackActivations(), invalidations);
 	}
 
 	private @Nullable RateLimitsDescriptor describeRateLimits() {
@@ -196,9 +220,22 @@ public class TiergateEndpoint {
 	 * @param since when the current mode started
 	 * @param lastError the last Redis failure
 	 * @param fallbackActivations entries into fallback since startup
+	 * @param invalidations whether this instance receives cache invalidations, or
+	 * {@code null} when caching does not use Redis
 	 */
 	public record RedisDescriptor(String mode, @Nullable String circuitBreaker, @Nullable String since,
-			@Nullable String lastError, long fallbackActivations) {
+			@Nullable String lastError, long fallbackActivations, @Nullable InvalidationsDescriptor invalidations) {
+	}
+
+	/**
+	 * The subscription to cache invalidations.
+	 *
+	 * @param state {@code SUBSCRIBING}, {@code SUBSCRIBED} or {@code NOT_SUBSCRIBED}
+	 * @param channel the pub/sub channel
+	 * @param since when the subscription entered that state
+	 * @param error why it is not subscribed
+	 */
+	public record InvalidationsDescriptor(String state, String channel, String since, @Nullable String error) {
 	}
 
 	/**

@@ -1,7 +1,9 @@
 package dev.tiergate.health;
 
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
+import dev.tiergate.cache.redis.InvalidationSubscription;
 import dev.tiergate.redis.GuardedRedis;
 import dev.tiergate.redis.RedisHealthState;
 import org.jspecify.annotations.Nullable;
@@ -12,11 +14,14 @@ import org.springframework.boot.health.contributor.Status;
 
 /**
  * Health of tiergate: {@code UP} while Redis is in use, {@link #DEGRADED} while tiergate
- * serves without it. {@code DEGRADED} is not {@code DOWN}: the application works, from L1
- * and local rate limits, which is the point of the fallback. Details: {@code redis}
- * (UP/DOWN), {@code cacheMode} (TIERED/L1_ONLY), {@code rateLimitMode}
- * (DISTRIBUTED/LOCAL, when rate limiting is on), {@code circuitBreaker}, {@code since},
- * {@code lastError}, {@code fallbackActivations}.
+ * serves without it, or while Redis is in use but this instance does not receive the
+ * other instances' cache invalidations. {@code DEGRADED} is not {@code DOWN}: the
+ * application works, from L1 and local rate limits, which is the point of the fallback.
+ * Details: {@code redis} (UP/DOWN), {@code cacheMode} (TIERED/L1_ONLY),
+ * {@code rateLimitMode} (DISTRIBUTED/LOCAL, when rate limiting is on),
+ * {@code invalidations} (SUBSCRIBING/SUBSCRIBED/NOT_SUBSCRIBED, when caching uses Redis)
+ * with {@code invalidationsSince} and {@code invalidationsError}, {@code circuitBreaker},
+ * {@code since}, {@code lastError}, {@code fallbackActivations}.
  */
 public final class TiergateHealthIndicator extends AbstractHealthIndicator {
 
@@ -27,16 +32,32 @@ public final class TiergateHealthIndicator extends AbstractHealthIndicator {
 
 	private final @Nullable BooleanSupplier rateLimitDistributed;
 
+	private final @Nullable Supplier<InvalidationSubscription> invalidations;
+
 	/**
-	 * Creates an indicator.
+	 * Creates an indicator without cache invalidations to report.
 	 * @param redis the guarded Redis whose state to report
 	 * @param rateLimitDistributed tells whether rate limits are enforced in Redis now, or
 	 * {@code null} when rate limiting is off
 	 */
 	public TiergateHealthIndicator(GuardedRedis redis, @Nullable BooleanSupplier rateLimitDistributed) {
+		this(redis, rateLimitDistributed, null);
+	}
+
+	/**
+	 * Creates an indicator.
+	 * @param redis the guarded Redis whose state to report
+	 * @param rateLimitDistributed tells whether rate limits are enforced in Redis now, or
+	 * {@code null} when rate limiting is off
+	 * @param invalidations tells whether this instance receives cache invalidations, or
+	 * {@code null} when caching does not use Redis
+	 */
+	public TiergateHealthIndicator(GuardedRedis redis, @Nullable BooleanSupplier rateLimitDistributed,
+			@Nullable Supplier<InvalidationSubscription> invalidations) {
 		super("tiergate health check failed");
 		this.redis = redis;
 		this.rateLimitDistributed = rateLimitDistributed;
+		this.invalidations = invalidations;
 	}
 
 	@Override
@@ -48,6 +69,19 @@ public final class TiergateHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("cacheMode", fallback ? "L1_ONLY" : "TIERED");
 		if (this.rateLimitDistributed != null) {
 			builder.withDetail("rateLimitMode", this.rateLimitDistributed.getAsBoolean() ? "DISTRIBUTED" : "LOCAL");
+		}
+		if (this.invalidations != null) {
+			InvalidationSubscription subscription = this.invalidations.get();
+			builder.withDetail("invalidations", subscription.state().name())
+				.withDetail("invalidationsSince", subscription.since().toString());
+			if (subscription.reason() != null) {
+				builder.withDetail("invalidationsError", subscription.reason());
+			}
+			// In fallback L1 is cleared on recovery anyway; with Redis in use, a deaf instance keeps stale L1.
+			if (!fallback && subscription.state() == InvalidationSubscription.State.NOT_SUBSCRIBED) {
+				builder.status(new Status(DEGRADED.getCode(),
+						"This instance receives no cache invalidations: " + subscription.reason()));
+			}
 		}
 		builder.withDetail("circuitBreaker", this.redis.breaker().getState().name())
 			.withDetail("since", state.since().toString())

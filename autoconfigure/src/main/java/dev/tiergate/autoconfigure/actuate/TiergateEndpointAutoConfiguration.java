@@ -4,6 +4,7 @@ import dev.tiergate.actuate.TiergateEndpoint;
 import dev.tiergate.autoconfigure.cache.TieredCacheAutoConfiguration;
 import dev.tiergate.autoconfigure.ratelimit.RateLimitAutoConfiguration;
 import dev.tiergate.cache.TieredCaches;
+import dev.tiergate.cache.redis.RedisCacheInvalidations;
 import dev.tiergate.ratelimit.RateLimiters;
 import dev.tiergate.redis.GuardedRedis;
 
@@ -27,8 +28,9 @@ public final class TiergateEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	TiergateEndpoint tiergateEndpoint(ObjectProvider<TieredCaches> caches, ObjectProvider<GuardedRedis> redis,
-			ObjectProvider<RateLimiters> rateLimiters) {
-		return new TiergateEndpoint(caches.getIfAvailable(), redis.getIfAvailable(), rateLimiters.getIfAvailable());
+			ObjectProvider<RateLimiters> rateLimiters, ObjectProvider<RedisCacheInvalidations> invalidations) {
+		return new TiergateEndpoint(caches.getIfAvailable(), redis.getIfAvailable(), rateLimiters.getIfAvailable(),
+				invalidations.getIfAvailable());
 	}
 
 }

@@ -80,10 +80,11 @@ public final class TieredCacheAutoConfiguration {
 		}
 		TieredCaches caches = new TieredCaches(settings, namespace, new LettuceL2Store(redis), codec, cacheMetrics,
 				l1Ticker, invalidations);
-		invalidations.subscribe(caches::invalidateLocal);
-		// While Redis was away, writes may not have reached it and invalidations may have been missed:
-		// pending writes are applied and L1 starts over before Redis is used again.
+		// While Redis or the subscription was away, writes may not have reached Redis and invalidations
+		// may have been missed: pending writes are applied and L1 starts over before either is used again.
 		redis.state().onRecovery(caches::resynchronize);
+		invalidations.onResubscribed(caches::resynchronize);
+		invalidations.subscribe(caches::invalidateLocal);
 		return caches;
 	}
 

@@ -1,6 +1,8 @@
 package dev.tiergate.autoconfigure.health;
 
+import dev.tiergate.autoconfigure.cache.TieredCacheAutoConfiguration;
 import dev.tiergate.autoconfigure.redis.TiergateRedisAutoConfiguration;
+import dev.tiergate.cache.redis.RedisCacheInvalidations;
 import dev.tiergate.health.TiergateHealthIndicator;
 import dev.tiergate.ratelimit.RateLimiters;
 import dev.tiergate.redis.GuardedRedis;
@@ -17,7 +19,7 @@ import org.springframework.context.annotation.Bean;
 /**
  * Auto-configuration of the {@code tiergate} health component.
  */
-@AutoConfiguration(after = TiergateRedisAutoConfiguration.class,
+@AutoConfiguration(after = { TiergateRedisAutoConfiguration.class, TieredCacheAutoConfiguration.class },
 		afterName = "dev.tiergate.autoconfigure.ratelimit.RateLimitAutoConfiguration")
 @ConditionalOnClass(HealthIndicator.class)
 @ConditionalOnBean(GuardedRedis.class)
@@ -26,9 +28,12 @@ public final class TiergateHealthAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "tiergateHealthIndicator")
-	TiergateHealthIndicator tiergateHealthIndicator(GuardedRedis redis, ObjectProvider<RateLimiters> rateLimiters) {
+	TiergateHealthIndicator tiergateHealthIndicator(GuardedRedis redis, ObjectProvider<RateLimiters> rateLimiters,
+			ObjectProvider<RedisCacheInvalidations> invalidations) {
 		RateLimiters limiters = rateLimiters.getIfAvailable();
-		return new TiergateHealthIndicator(redis, (limiters != null) ? limiters::isDistributed : null);
+		RedisCacheInvalidations subscription = invalidations.getIfAvailable();
+		return new TiergateHealthIndicator(redis, (limiters != null) ? limiters::isDistributed : null,
+				(subscription != null) ? subscription::subscription : null);
 	}
 
 }

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 
 import dev.tiergate.autoconfigure.cache.CacheTestApplication;
 import dev.tiergate.autoconfigure.cache.Catalog;
@@ -24,6 +25,7 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The {@code tiergate} endpoint over real HTTP: it shows the caches and evicts from both
@@ -65,6 +67,21 @@ class TiergateEndpointTests {
 		assertThat(products.path("l1HitRatio").asDouble()).isBetween(0.0, 1.0);
 		assertThat(products.path("errors").path("decode").isNumber()).isTrue();
 		assertThat(products.path("settings").path("l1Ttl").asString()).isEqualTo("PT30S");
+	}
+
+	@Test
+	void showsWhetherThisInstanceReceivesInvalidations() {
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+			JsonNode invalidations = JsonMapper.builder()
+				.build()
+				.readTree(send("GET", "/actuator/tiergate").body())
+				.path("redis")
+				.path("invalidations");
+			assertThat(invalidations.path("state").asString()).isEqualTo("SUBSCRIBED");
+			assertThat(invalidations.path("channel").asString()).isEqualTo("endpoint-it:invalidations");
+			assertThat(invalidations.path("since").asString()).isNotEmpty();
+			assertThat(invalidations.path("error").isMissingNode() || invalidations.path("error").isNull()).isTrue();
+		});
 	}
 
 	@Test
