@@ -57,7 +57,7 @@ public class ProductCatalog {
 	}
 
 	/**
-	 * A product made from its id alone: "Walnut kettle 4217", with a price between 1.00
+	 * A product made from its id alone, such as "Walnut press 4217", with a price between 1.00
 	 * and 500.99 that a multiplicative hash of the id spreads over the range.
 	 */
 	static Product generated(long id) {
