@@ -143,7 +143,96 @@
 		byId('tiers').tBodies[0].replaceChildren(...rows);
 	}
 
-	const views = [redisModeView, embeddedRedisView, cachesView, tiersView];
+	/*
+	 * The chart of the last CHART_SECONDS: each refresh adds a sample of the summed cache
+	 * counters; a point is the change between two samples. Hand-drawn SVG paths, so the
+	 * page needs nothing from the network but the application itself.
+	 */
+	const CHART_SECONDS = 300;
+	const CHART_WIDTH = 600;
+	const CHART_TOP = 10;
+	const CHART_BOTTOM = 160;
+	const samples = [];
+
+	function totals(caches) {
+		const sum = { l1Hits: 0, l1Misses: 0, l2Hits: 0, l2Misses: 0 };
+		for (const cache of Object.values(caches)) {
+			for (const name of Object.keys(sum)) {
+				sum[name] += cache[name];
+			}
+		}
+		return sum;
+	}
+
+	/** The intervals between samples: L1 and L2 hit ratio (null when no lookup reached the tier) and lookups per second. */
+	function points() {
+		const result = [];
+		for (let i = 1; i < samples.length; i++) {
+			const before = samples[i - 1];
+			const after = samples[i];
+			const l1Hits = after.l1Hits - before.l1Hits;
+			const l1Gets = l1Hits + after.l1Misses - before.l1Misses;
+			const l2Hits = after.l2Hits - before.l2Hits;
+			const l2Gets = l2Hits + after.l2Misses - before.l2Misses;
+			if (l1Gets < 0 || l2Gets < 0) {
+				continue; // the counters started over: the application was restarted
+			}
+			result.push({ time: after.time, l1: l1Gets > 0 ? l1Hits / l1Gets : null,
+				l2: l2Gets > 0 ? l2Hits / l2Gets : null, rate: l1Gets * 1000 / (after.time - before.time) });
+		}
+		return result;
+	}
+
+	/** 1, 2 or 5 times a power of ten, at least the value: the top of the rate axis. */
+	function niceCeiling(value) {
+		let step = 1;
+		while (step * 10 <= value) {
+			step *= 10;
+		}
+		return [1, 2, 5, 10].map((factor) => factor * step).find((top) => top >= value);
+	}
+
+	/** An SVG path through the points that have a value; a missing value breaks the line. */
+	function pathOf(list, now, value, top) {
+		let d = '';
+		let drawing = false;
+		for (const point of list) {
+			const y = value(point);
+			if (y === null) {
+				drawing = false;
+				continue;
+			}
+			const px = CHART_WIDTH - (now - point.time) / 1000 / CHART_SECONDS * CHART_WIDTH;
+			const py = CHART_BOTTOM - Math.min(y / top, 1) * (CHART_BOTTOM - CHART_TOP);
+			d += (drawing ? ' L' : ' M') + px.toFixed(1) + ' ' + py.toFixed(1);
+			drawing = true;
+		}
+		return d.trim();
+	}
+
+	function chartView({ tiergate }) {
+		if (!tiergate) {
+			return;
+		}
+		const now = Date.now();
+		samples.push({ time: now, ...totals(tiergate.caches) });
+		while (samples.length > 2 && now - samples[1].time > CHART_SECONDS * 1000) {
+			samples.shift();
+		}
+		const list = points();
+		const rateTop = niceCeiling(Math.max(1, ...list.map((point) => point.rate)));
+		byId('chart-l1').setAttribute('d', pathOf(list, now, (point) => point.l1, 1));
+		byId('chart-l2').setAttribute('d', pathOf(list, now, (point) => point.l2, 1));
+		byId('chart-rate').setAttribute('d', pathOf(list, now, (point) => point.rate, rateTop));
+		byId('activity-chart').dataset.samples = String(samples.length);
+		const last = list[list.length - 1];
+		setText('chart-l1-now', last && last.l1 !== null ? percent(last.l1) : null);
+		setText('chart-l2-now', last && last.l2 !== null ? percent(last.l2) : null);
+		setText('chart-rate-now', last ? last.rate.toFixed(1) : null);
+		setText('chart-rate-max', rateTop);
+	}
+
+	const views = [redisModeView, embeddedRedisView, cachesView, tiersView, chartView];
 
 	async function getJson(url) {
 		// The health endpoint answers 503 with a body when something is DOWN: read it anyway.

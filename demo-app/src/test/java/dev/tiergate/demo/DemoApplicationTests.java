@@ -121,11 +121,22 @@ class DemoApplicationTests {
 	}
 
 	@Test
+	void catalogHasTenThousandProductsMadeFromTheirIds() {
+		ResponseEntity<Product> last = get(ProductCatalog.SIZE);
+		assertThat(last.getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(last.getBody()).isEqualTo(ProductCatalog.generated(ProductCatalog.SIZE));
+		assertThat(last.getBody().name()).endsWith(" " + ProductCatalog.SIZE);
+		assertThat(ProductCatalog.generated(4217)).isEqualTo(ProductCatalog.generated(4217));
+		assertThat(ProductCatalog.generated(4217).price()).isBetween(new BigDecimal("1.00"), new BigDecimal("500.99"));
+	}
+
+	@Test
 	void unknownProductsComeFromTheBackendEveryTime() {
-		ResponseEntity<String> first = this.demo.product(404);
+		long unknown = ProductCatalog.SIZE + 1;
+		ResponseEntity<String> first = this.demo.product(unknown);
 		assertThat(first.getStatusCode()).isEqualTo(HttpStatus.NOT_FOUND);
 		assertThat(DemoClient.cacheSource(first)).isEqualTo("BACKEND");
-		ResponseEntity<String> second = this.demo.product(404);
+		ResponseEntity<String> second = this.demo.product(unknown);
 		assertThat(DemoClient.cacheSource(second)).isEqualTo("BACKEND");
 		assertThat(backendCalls(second)).isEqualTo(backendCalls(first) + 1);
 	}

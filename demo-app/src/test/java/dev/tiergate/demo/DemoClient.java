@@ -35,6 +35,11 @@ final class DemoClient {
 		return this.client.post().uri(path).retrieve().toEntity(JsonNode.class);
 	}
 
+	/** Posts a JSON body. */
+	ResponseEntity<String> postJson(String path, Object body) {
+		return this.client.post().uri(path).contentType(MediaType.APPLICATION_JSON).body(body).retrieve().toEntity(String.class);
+	}
+
 	/**
 	 * Calls the demo as a client at an address that the trusted proxy in front of it
 	 * (loopback, in the tests) names in {@code X-Forwarded-For}, so that each test has

@@ -133,6 +133,38 @@ class DemoPageBrowserTests {
 				.isPositive());
 	}
 
+	@Test
+	void pageDrawsTheHitRatiosAndLookupRateOfTheLastMinutes() {
+		this.browser.get("http://localhost:" + this.port + "/");
+		awaitMode("TIERED", "TIERED", SHOWS_TIERED_WITHIN);
+		for (int i = 0; i < 3; i++) {
+			click("fetch-product-2");
+			click("fetch-product-3");
+			await().atMost(Duration.ofSeconds(5))
+				.ignoreException(StaleElementReferenceException.class)
+				.until(() -> text("last-x-cache").startsWith("X-Cache: "));
+		}
+		// A point per refresh after the first: a line of the rate is two points or more.
+		await().atMost(Duration.ofSeconds(15))
+			.pollInterval(Duration.ofMillis(200))
+			.ignoreException(StaleElementReferenceException.class)
+			.untilAsserted(() -> {
+				WebElement chart = this.browser.findElement(By.id("activity-chart"));
+				assertThat(Integer.parseInt(chart.getDomAttribute("data-samples"))).isGreaterThanOrEqualTo(4);
+				assertThat(pathPoints("chart-rate")).isGreaterThanOrEqualTo(2);
+				assertThat(pathPoints("chart-l1")).isPositive();
+				assertThat(text("chart-rate-max")).matches("\\d+");
+			});
+		String rate = this.browser.findElement(By.id("chart-rate")).getDomAttribute("d");
+		assertThat(rate).matches("M[0-9.]+ [0-9.]+( [ML][0-9.]+ [0-9.]+)+");
+	}
+
+	/** How many points an SVG path of the chart goes through. */
+	private int pathPoints(String id) {
+		String d = this.browser.findElement(By.id(id)).getDomAttribute("d");
+		return (d == null || d.isBlank()) ? 0 : d.split("[ML]").length - 1;
+	}
+
 	private void awaitMode(String mode, String label, Duration within) {
 		await().atMost(within)
 			.pollInterval(Duration.ofMillis(100))
