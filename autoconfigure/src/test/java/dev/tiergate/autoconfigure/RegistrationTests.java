@@ -31,6 +31,21 @@ class RegistrationTests {
 	}
 
 	@Test
+	void everyRegisteredAutoConfigurationHasProcessorMetadata() throws Exception {
+		// Written by spring-boot-autoconfigure-processor: Boot reads the conditions from it
+		// before it loads an auto-configuration's class.
+		Properties metadata = new Properties();
+		try (InputStream in = new ClassPathResource("META-INF/spring-autoconfigure-metadata.properties")
+			.getInputStream()) {
+			metadata.load(in);
+		}
+		for (String name : lines("META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports")) {
+			assertThat(metadata).containsKey(name);
+			assertThat(metadata).containsKey(name + ".ConditionalOnClass");
+		}
+	}
+
+	@Test
 	void everyClassInSpringFactoriesLoads() throws Exception {
 		Properties factories = new Properties();
 		try (InputStream in = new ClassPathResource("META-INF/spring.factories").getInputStream()) {
