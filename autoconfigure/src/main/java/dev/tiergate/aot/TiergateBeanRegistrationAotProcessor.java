@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.aot.hint.BindingReflectionHintsRegistrar;
 import org.springframework.aot.hint.ExecutableMode;
+import org.springframework.aot.hint.MemberCategory;
 import org.springframework.aot.hint.ReflectionHints;
 import org.springframework.beans.factory.aot.BeanRegistrationAotContribution;
 import org.springframework.beans.factory.aot.BeanRegistrationAotProcessor;
@@ -29,7 +30,8 @@ import org.springframework.util.ReflectionUtils;
  * methods themselves (the advice calls them reflectively), and JSON binding of the values
  * that go to Redis, which are the declared return types of {@code @TieredCacheable} and
  * {@code @TieredCachePut} methods (their content for an {@code Optional}), and of the
- * parameters that keys and expressions read. Known only for beans whose class declares
+ * parameters that keys and expressions read, whose public methods expressions may call
+ * (those of the JDK's own types are not registered). Known only for beans whose class declares
  * the annotated methods: a bean defined by a factory method that returns an interface is
  * seen as the interface.
  */
@@ -72,13 +74,29 @@ class TiergateBeanRegistrationAotProcessor implements BeanRegistrationAotProcess
 		BindingReflectionHintsRegistrar binding = new BindingReflectionHintsRegistrar();
 		for (Method method : methods) {
 			hints.registerMethod(method, ExecutableMode.INVOKE);
-			// Keys are written to Redis as JSON, and expressions read the arguments' properties.
+			// Keys are written to Redis as JSON.
 			binding.registerReflectionHints(hints, method.getGenericParameterTypes());
+			for (Class<?> parameterType : method.getParameterTypes()) {
+				registerForExpressions(hints, parameterType);
+			}
 			if (AnnotatedElementUtils.hasAnnotation(method, TieredCacheable.class)
 					|| AnnotatedElementUtils.hasAnnotation(method, TieredCachePut.class)) {
 				binding.registerReflectionHints(hints, storedType(method));
+				registerForExpressions(hints, method.getReturnType());
 			}
 		}
+	}
+
+	/**
+	 * Expressions such as {@code #request.cost()} or {@code #result.id()} call any public
+	 * method, not only the properties JSON binding sees. The JDK's own types are left out.
+	 */
+	private static void registerForExpressions(ReflectionHints hints, Class<?> type) {
+		Class<?> userType = type.isArray() ? type.getComponentType() : type;
+		if (userType.isPrimitive() || userType.getName().startsWith("java.")) {
+			return;
+		}
+		hints.registerType(userType, MemberCategory.INVOKE_PUBLIC_METHODS);
 	}
 
 	/** The type of the JSON in Redis: the return type, or what an {@code Optional} holds. */

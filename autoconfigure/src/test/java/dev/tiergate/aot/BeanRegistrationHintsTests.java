@@ -56,6 +56,9 @@ class BeanRegistrationHintsTests {
 		RuntimeHints hints = hintsOf(Catalog.class);
 		assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(Query.class, "text")).accepts(hints);
 		assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(Prompt.class, "cost")).accepts(hints);
+		assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(Prompt.class, "estimate"))
+			.as("a method that is no property, as a cost expression may call")
+			.accepts(hints);
 		Method evict = Catalog.class.getMethod("evict", long.class);
 		assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(evict)).accepts(hints);
 	}
@@ -134,6 +137,11 @@ class BeanRegistrationHintsTests {
 	}
 
 	public record Prompt(String text, long cost) {
+
+		public long estimate() {
+			return this.text.length() / 500 + 1;
+		}
+
 	}
 
 }
