@@ -31,6 +31,30 @@ class RegistrationTests {
 	}
 
 	@Test
+	void everyAutoConfigurationOfTheWebMvcSliceIsARegisteredAutoConfiguration() throws Exception {
+		List<String> registered = lines("META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports");
+		List<String> slice = lines(
+				"META-INF/spring/org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureWebMvc.imports");
+		assertThat(slice).isNotEmpty();
+		assertThat(registered).containsAll(slice);
+	}
+
+	@Test
+	void everyRegisteredAutoConfigurationHasProcessorMetadata() throws Exception {
+		// Written by spring-boot-autoconfigure-processor: Boot reads the conditions from it
+		// before it loads an auto-configuration's class.
+		Properties metadata = new Properties();
+		try (InputStream in = new ClassPathResource("META-INF/spring-autoconfigure-metadata.properties")
+			.getInputStream()) {
+			metadata.load(in);
+		}
+		for (String name : lines("META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports")) {
+			assertThat(metadata).containsKey(name);
+			assertThat(metadata).containsKey(name + ".ConditionalOnClass");
+		}
+	}
+
+	@Test
 	void everyClassInSpringFactoriesLoads() throws Exception {
 		Properties factories = new Properties();
 		try (InputStream in = new ClassPathResource("META-INF/spring.factories").getInputStream()) {
