@@ -152,7 +152,7 @@ class TieredCacheOperationSourceTests {
 	interface Api {
 
 		@TieredCacheable("a")
-		Object find(String id);
+		Integer find(String id);
 
 	}
 
@@ -162,7 +162,7 @@ class TieredCacheOperationSourceTests {
 
 		@Override
 		@TieredCacheEvict("b")
-		public Object find(String id) {
+		public Integer find(String id) {
 			return this.counter.incrementAndGet();
 		}
 
@@ -183,7 +183,7 @@ class TieredCacheOperationSourceTests {
 		private final AtomicInteger counter = new AtomicInteger();
 
 		@Override
-		public Object find(String id) {
+		public Integer find(String id) {
 			return this.counter.incrementAndGet();
 		}
 
@@ -204,12 +204,12 @@ class TieredCacheOperationSourceTests {
 		final AtomicInteger counter = new AtomicInteger();
 
 		@TieredCacheable("a")
-		public Object find(String id) {
+		public Integer find(String id) {
 			return this.counter.incrementAndGet();
 		}
 
 		@TieredCacheable("a")
-		public Object inherited(String id) {
+		public Integer inherited(String id) {
 			return this.counter.incrementAndGet();
 		}
 
@@ -219,7 +219,7 @@ class TieredCacheOperationSourceTests {
 
 		@Override
 		@TieredCacheEvict("b")
-		public Object find(String id) {
+		public Integer find(String id) {
 			return this.counter.incrementAndGet();
 		}
 
