@@ -100,6 +100,16 @@ public interface L2Store {
 	long deleteByPrefix(String keyPrefix);
 
 	/**
+	 * Removes every key that starts with a prefix except those whose value starts with
+	 * {@code keptValuePrefix} (for example the values of a cache's current generation),
+	 * incrementally and without blocking the store.
+	 * @param keyPrefix the literal prefix of the keys
+	 * @param keptValuePrefix values that start with these bytes are kept
+	 * @return the number of keys removed
+	 */
+	long deleteByPrefixExcept(String keyPrefix, byte[] keptValuePrefix);
+
+	/**
 	 * Stored bytes with their remaining time to live.
 	 *
 	 * @param value the bytes

@@ -189,9 +189,16 @@ final class L2Tier {
 		this.generation = next;
 	}
 
-	/** Removes the keys of earlier generations, which are misses already: only frees memory. */
+	/**
+	 * Removes the keys of earlier generations, which are misses already: only frees
+	 * memory. Values of the generation this instance knows stay.
+	 */
 	void deleteEarlierGenerations(String keyPrefix) {
-		this.store.deleteByPrefix(keyPrefix);
+		long known = this.generation;
+		if (known > 0) {
+			byte[] header = withHeader(known, new byte[0]);
+			this.store.deleteByPrefixExcept(keyPrefix, header);
+		}
 	}
 
 	/** Forgets the generation, when a change of it may have been missed. */

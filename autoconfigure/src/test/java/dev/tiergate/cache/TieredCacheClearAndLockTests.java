@@ -55,10 +55,10 @@ class TieredCacheClearAndLockTests {
 				CountDownLatch readDone = new CountDownLatch(1);
 				L2Store slowScan = new TieredCacheRaceTests.Delegating(new LettuceL2Store(guarded)) {
 					@Override
-					public long deleteByPrefix(String keyPrefix) {
-						scanStarted.countDown(); // stands for the first SCAN pages, not yet at our key
+					public long advanceGeneration(String key, Duration ttl) {
+						scanStarted.countDown(); // a clear under way, not yet answered by Redis
 						TieredCacheRaceTests.await(readDone);
-						return super.deleteByPrefix(keyPrefix);
+						return super.advanceGeneration(key, ttl);
 					}
 				};
 				TieredCache cache = new TieredCache(settings("products"), this.namespace, slowScan, new JsonL2Codec(),

@@ -349,6 +349,11 @@ class TieredCacheRaceTests {
 		}
 
 		@Override
+		public long deleteByPrefixExcept(String keyPrefix, byte[] keptValuePrefix) {
+			return this.delegate.deleteByPrefixExcept(keyPrefix, keptValuePrefix);
+		}
+
+		@Override
 		public boolean exists(String key) {
 			return this.delegate.exists(key);
 		}

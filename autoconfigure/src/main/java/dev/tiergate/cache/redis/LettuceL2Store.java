@@ -38,6 +38,11 @@ public final class LettuceL2Store implements L2Store {
 			+ " redis.call('set', KEYS[1], string.format('%.0f', next), 'px', ARGV[1])"
 			+ " return string.format('%.0f', next)";
 
+	/** Unlinks a key unless its value starts with ARGV[1]. */
+	private static final String UNLINK_UNLESS_SCRIPT = "local v = redis.call('get', KEYS[1])"
+			+ " if v and string.sub(v, 1, #ARGV[1]) ~= ARGV[1] then return redis.call('unlink', KEYS[1]) end"
+			+ " return 0";
+
 	private final GuardedRedis redis;
 
 	/**
@@ -146,6 +151,47 @@ public final class LettuceL2Store implements L2Store {
 		}
 		while (!cursor.isFinished());
 		return deleted;
+	}
+
+	@Override
+	public long deleteByPrefixExcept(String keyPrefix, byte[] keptValuePrefix) {
+		ScanArgs match = ScanArgs.Builder.matches(escapeGlob(keyPrefix) + "*").limit(SCAN_BATCH);
+		byte[] lockPrefix = bytes(keyPrefix + "lock:");
+		long deleted = 0;
+		ScanCursor cursor = ScanCursor.INITIAL;
+		do {
+			ScanCursor current = cursor;
+			KeyScanCursor<byte[]> page = this.redis.call((commands) -> commands.scan(current, match));
+			List<byte[]> keys = page.getKeys().stream().filter((key) -> !startsWith(key, lockPrefix)).toList();
+			if (!keys.isEmpty()) {
+				// One single-key script per key, pipelined: no command spans two Cluster slots.
+				List<Long> removed = this.redis.call((commands) -> {
+					List<CompletableFuture<Long>> replies = keys.stream()
+						.map((key) -> commands.<Long>eval(UNLINK_UNLESS_SCRIPT, ScriptOutputType.INTEGER,
+								new byte[][] { key }, keptValuePrefix)
+							.toCompletableFuture())
+						.toList();
+					return CompletableFuture.allOf(replies.toArray(new CompletableFuture[0]))
+						.thenApply((done) -> replies.stream().map(CompletableFuture::join).toList());
+				});
+				deleted += removed.stream().mapToLong((count) -> (count != null) ? count : 0).sum();
+			}
+			cursor = page;
+		}
+		while (!cursor.isFinished());
+		return deleted;
+	}
+
+	private static boolean startsWith(byte[] bytes, byte[] prefix) {
+		if (bytes.length < prefix.length) {
+			return false;
+		}
+		for (int i = 0; i < prefix.length; i++) {
+			if (bytes[i] != prefix[i]) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private static byte[] bytes(String key) {

@@ -33,6 +33,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
@@ -91,6 +92,10 @@ abstract class AbstractTieredCacheableIntegrationTests {
 	@BeforeEach
 	void startClean() {
 		this.caches.all().forEach(TieredCache::clear);
+		// A clear leaves the old keys to a background removal and moves the generation: the tests
+		// that look at Redis's keys and bytes start from an empty namespace and generation 0.
+		this.redis.scanKeys("catalog-it:*").forEach((key) -> this.redis.commands().del(key));
+		this.caches.resynchronize();
 		this.catalog.reset();
 	}
 
@@ -186,7 +191,8 @@ abstract class AbstractTieredCacheableIntegrationTests {
 		}
 		this.catalog.search("kept", 1);
 		this.catalog.deleteAll();
-		assertThat(this.redis.scanKeys("catalog-it:products:*")).isEmpty();
+		// The old keys are misses at once and removed in the background.
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.redis.scanKeys("catalog-it:products:*").isEmpty());
 		assertThat(this.redis.scanKeys("catalog-it:search:*")).hasSize(1);
 		this.catalog.find(10);
 		assertThat(this.catalog.invocations("find")).isEqualTo(11);
@@ -230,7 +236,7 @@ abstract class AbstractTieredCacheableIntegrationTests {
 	void optionalsAreCachedByContentAndEmptyOnesAreNotCached() {
 		assertThat(this.catalog.maybe(1)).get().extracting(Product::name).isEqualTo("Found");
 		assertThat(this.catalog.maybe(1)).isPresent();
-		assertThat(new String(this.redis.get("catalog-it:optional:1"), StandardCharsets.UTF_8)).startsWith("tg1:{\"id\":1");
+		assertThat(payload(this.redis.get("catalog-it:optional:1"))).startsWith("tg1:{\"id\":1");
 		assertThat(this.catalog.maybe(-1)).isEqualTo(Optional.empty());
 		assertThat(this.catalog.maybe(-1)).isEqualTo(Optional.empty());
 		assertThat(this.catalog.invocations("maybe")).isEqualTo(3);
@@ -284,7 +290,7 @@ abstract class AbstractTieredCacheableIntegrationTests {
 		double errors = count("tiergate.cache.errors", "products", null, null, "decode");
 		assertThat(this.catalog.find(21).name()).isEqualTo("Product 21");
 		assertThat(this.catalog.invocations("find")).isEqualTo(1);
-		assertThat(new String(this.redis.get("catalog-it:products:21"), StandardCharsets.UTF_8))
+		assertThat(payload(this.redis.get("catalog-it:products:21")))
 			.startsWith("tg1:{\"id\":21,\"name\":\"Product 21\"");
 		assertThat(count("tiergate.cache.errors", "products", null, null, "decode")).isEqualTo(errors + 1);
 	}
@@ -333,6 +339,15 @@ abstract class AbstractTieredCacheableIntegrationTests {
 	private long cacheCommands() {
 		return this.redis.commandCount("get") + this.redis.commandCount("psetex") + this.redis.commandCount("unlink")
 				+ this.redis.commandCount("scan");
+	}
+
+	/**
+	 * The codec's bytes of a stored value as text, without the generation header that
+	 * values carry once another test of the shared namespace cleared their cache.
+	 */
+	private static String payload(byte[] stored) {
+		String text = new String(stored, StandardCharsets.UTF_8);
+		return text.replaceFirst("^\\x00g[0-9]+\\x00", "");
 	}
 
 }
