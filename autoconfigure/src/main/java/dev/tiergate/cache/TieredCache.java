@@ -169,6 +169,15 @@ public final class TieredCache {
 	}
 
 	/**
+	 * Returns whether the keys of an earlier generation (left by a clear) are being
+	 * removed from Redis in the background.
+	 * @return whether the removal runs
+	 */
+	public boolean isRemovingEarlierGenerations() {
+		return this.cleaningUp.get();
+	}
+
+	/**
 	 * Returns the Redis key of a cache key: {@code <namespace>:<cache>:<encoded key>}.
 	 * @param key the cache key
 	 * @return the Redis key

@@ -94,6 +94,8 @@ abstract class AbstractTieredCacheableIntegrationTests {
 		this.caches.all().forEach(TieredCache::clear);
 		// A clear moves the generation and leaves the old keys to a background removal: the tests that
 		// look at Redis's keys start without them (the generation keys, <prefix>:<cache>, stay).
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.caches.all().stream().noneMatch(TieredCache::isRemovingEarlierGenerations));
 		this.redis.scanKeys("catalog-it:*:*").forEach((key) -> this.redis.commands().del(key));
 		this.catalog.reset();
 	}
