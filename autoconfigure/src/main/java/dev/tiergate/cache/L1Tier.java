@@ -1,7 +1,5 @@
 package dev.tiergate.cache;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,9 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The in-process tier of one cache: Caffeine, plus an index from Redis keys to the L1
- * keys stored under them, so that an invalidation naming a Redis key finds every L1 entry
- * it covers (keys that differ in Java but encode alike, such as {@code 42} and
- * {@code 42L}, share one Redis key).
+ * keys stored under them, so that an invalidation naming a Redis key finds its entry
+ * (the key encoder gives equal encodings to equal keys only, so one L1 key per Redis key).
  * <p>
  * A value read from L2 or loaded enters L1 only if no write, eviction or invalidation of
  * its Redis key happened since the read started ({@link #stamp} before, {@link #fill}
@@ -109,7 +106,7 @@ final class L1Tier {
 		}
 	}
 
-	/** Removes a key and every key stored under the same Redis key. */
+	/** Removes a key, and what the index holds under its Redis key. */
 	void invalidate(Object key, @Nullable String redisKey) {
 		this.changes.incrementAndGet(stripe(key, redisKey));
 		Cache<Object, Entry> cache = this.cache;
@@ -121,7 +118,7 @@ final class L1Tier {
 		}
 	}
 
-	/** Removes every key stored under a Redis key, as another instance's invalidation asks. */
+	/** Removes the key stored under a Redis key, as another instance's invalidation asks. */
 	void invalidate(String redisKey) {
 		this.changes.incrementAndGet(stripe(redisKey, redisKey));
 		invalidateIndexed(redisKey);
@@ -139,13 +136,7 @@ final class L1Tier {
 	private void invalidateIndexed(String redisKey) {
 		Object indexed = this.keysByRedisKey.remove(redisKey);
 		Cache<Object, Entry> cache = this.cache;
-		if (indexed == null || cache == null) {
-			return;
-		}
-		if (indexed instanceof KeyGroup group) {
-			cache.invalidateAll(group.keys());
-		}
-		else {
+		if (indexed != null && cache != null) {
 			cache.invalidate(indexed);
 		}
 	}
@@ -154,24 +145,14 @@ final class L1Tier {
 		if (redisKey == null) {
 			return;
 		}
-		this.keysByRedisKey.compute(redisKey, (rk, existing) -> {
-			if (existing == null || existing.equals(key)) {
-				return key;
-			}
-			return (existing instanceof KeyGroup group) ? group.with(key) : new KeyGroup(List.of(existing, key));
-		});
+		this.keysByRedisKey.put(redisKey, key);
 	}
 
 	private void unindex(String redisKey, Object key) {
-		this.keysByRedisKey.computeIfPresent(redisKey, (rk, existing) -> {
-			if (existing instanceof KeyGroup group) {
-				return group.without(key);
-			}
-			return existing.equals(key) ? null : existing;
-		});
+		this.keysByRedisKey.remove(redisKey, key);
 	}
 
-	/** Keys of one stripe share the Redis key when they have one, so 42 and 42L share a stripe. */
+	/** By Redis key when there is one, so a remote invalidation, which names only that, finds the stripe. */
 	private static int stripe(Object key, @Nullable String redisKey) {
 		int hash = (redisKey != null) ? redisKey.hashCode() : key.hashCode();
 		return (hash ^ (hash >>> 16)) & (STRIPES - 1);
@@ -189,30 +170,6 @@ final class L1Tier {
 
 	/** What {@link #fill} compares: the clears and the changes of the key's stripe. */
 	record Stamp(long clears, long changes) {
-	}
-
-	/** Several L1 keys under one Redis key: rare, so a small immutable list. */
-	private record KeyGroup(List<Object> keys) {
-
-		KeyGroup with(Object key) {
-			if (this.keys.contains(key)) {
-				return this;
-			}
-			List<Object> more = new ArrayList<>(this.keys);
-			more.add(key);
-			return new KeyGroup(List.copyOf(more));
-		}
-
-		@Nullable Object without(Object key) {
-			List<Object> fewer = new ArrayList<>(this.keys);
-			fewer.remove(key);
-			return switch (fewer.size()) {
-				case 0 -> null;
-				case 1 -> fewer.get(0);
-				default -> new KeyGroup(List.copyOf(fewer));
-			};
-		}
-
 	}
 
 }

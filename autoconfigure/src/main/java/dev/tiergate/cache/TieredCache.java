@@ -381,8 +381,7 @@ public final class TieredCache {
 	}
 
 	/**
-	 * Removes a key from both tiers and from the other instances' L1, also the entries of
-	 * keys that differ in Java but share its Redis key.
+	 * Removes a key from both tiers and from the other instances' L1.
 	 * @param key the cache key
 	 */
 	public void evict(Object key) {

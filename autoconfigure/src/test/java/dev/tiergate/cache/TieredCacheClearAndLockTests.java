@@ -135,14 +135,23 @@ class TieredCacheClearAndLockTests {
 					Duration.ofSeconds(2), TieredCacheSettings.DEFAULT_MAX_VALUE_BYTES);
 			TieredCache instanceA = new TieredCache(locked, this.namespace, new LettuceL2Store(guarded),
 					new JsonL2Codec(), new CacheKeyEncoder(), Ticker.systemTicker());
-			TieredCache instanceB = new TieredCache(locked, this.namespace, new LettuceL2Store(guarded),
-					new JsonL2Codec(), new CacheKeyEncoder(), Ticker.systemTicker());
+			CountDownLatch bWaiting = new CountDownLatch(1);
+			L2Store seenByB = new TieredCacheRaceTests.Delegating(new LettuceL2Store(guarded)) {
+				@Override
+				public boolean exists(String key) {
+					bWaiting.countDown(); // B polls whether A still holds the lock
+					return super.exists(key);
+				}
+			};
+			TieredCache instanceB = new TieredCache(locked, this.namespace, seenByB, new JsonL2Codec(),
+					new CacheKeyEncoder(), Ticker.systemTicker());
 			CountDownLatch aLoading = new CountDownLatch(1);
 			CompletableFuture<Object> a = CompletableFuture.supplyAsync(() -> {
 				try {
 					return instanceA.get(1L, String.class, () -> {
 						aLoading.countDown();
-						Thread.sleep(200);
+						// A's method ends once B is waiting for it.
+						assertThat(bWaiting.await(5, TimeUnit.SECONDS)).isTrue();
 						return null; // "not found": not cached
 					}, (v) -> true);
 				}
@@ -155,7 +164,7 @@ class TieredCacheClearAndLockTests {
 			instanceB.get(1L, String.class, () -> null, (v) -> true);
 			long millis = (System.nanoTime() - start) / 1_000_000;
 			a.get(5, TimeUnit.SECONDS);
-			System.out.println("lock wait: B's call took " + millis + " ms; A's method took 200 ms");
+			System.out.println("lock wait: B's call took " + millis + " ms, lock-wait 2 s");
 			assertThat(millis).isLessThan(1000);
 		}
 		finally {
