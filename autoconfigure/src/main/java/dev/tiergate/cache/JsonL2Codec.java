@@ -1,27 +1,35 @@
 package dev.tiergate.cache;
 
 import java.lang.reflect.Field;
+import java.lang.reflect.GenericArrayType;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.databind.BeanProperty;
 import tools.jackson.databind.DatabindContext;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.jsonFormatVisitors.JsonFormatVisitable;
+import tools.jackson.databind.jsonFormatVisitors.JsonFormatVisitorWrapper;
+import tools.jackson.databind.jsonFormatVisitors.JsonObjectFormatVisitor;
 import tools.jackson.databind.jsontype.PolymorphicTypeValidator;
 
 /**
@@ -93,6 +101,99 @@ public final class JsonL2Codec implements L2Codec {
 		}
 	}
 
+	@Override
+	public @Nullable String problem(Type declaredType) {
+		return propertyless(declaredType, new HashSet<>());
+	}
+
+	/**
+	 * Finds a concrete class, the declared type or one of its type arguments or array
+	 * components, whose instance fields Jackson does not see: its values would be written
+	 * as {@code {}} and read back empty.
+	 */
+	private @Nullable String propertyless(Type type, Set<Type> seen) {
+		if (!seen.add(type)) {
+			return null;
+		}
+		if (type instanceof ParameterizedType parameterized) {
+			for (Type argument : parameterized.getActualTypeArguments()) {
+				String problem = propertyless(argument, seen);
+				if (problem != null) {
+					return problem;
+				}
+			}
+			return propertyless(parameterized.getRawType(), seen);
+		}
+		if (type instanceof GenericArrayType array) {
+			return propertyless(array.getGenericComponentType(), seen);
+		}
+		if (!(type instanceof Class<?> declared)) {
+			return null;
+		}
+		if (declared.isArray()) {
+			return propertyless(declared.getComponentType(), seen);
+		}
+		if (declared.isPrimitive() || declared.isInterface() || Modifier.isAbstract(declared.getModifiers())
+				|| declared.isEnum() || declared.isRecord() || declared.getName().startsWith("java.")
+				|| !hasInstanceFields(declared)) {
+			return null;
+		}
+		PropertyCount count = new PropertyCount();
+		try {
+			this.mapper.acceptJsonFormatVisitor(declared, count);
+		}
+		catch (JacksonException ex) {
+			// What the type cannot tell, the first write finds out.
+			return null;
+		}
+		return (count.objectFormat && count.properties == 0) ? declared.getSimpleName()
+				+ " keeps its state in fields that Jackson does not see (no public getters or fields, no"
+				+ " @JsonProperty), so its values would be written to Redis as {} and read back empty. "
+				+ fix(declared) : null;
+	}
+
+	private static String fix(Class<?> type) {
+		return "Give " + type.getSimpleName() + " public getters and a constructor Jackson can"
+				+ " use (or make it a record), or annotate it with @JsonAutoDetect(fieldVisibility = ANY).";
+	}
+
+	/** Counts the properties Jackson would write for an object. */
+	private static final class PropertyCount extends JsonFormatVisitorWrapper.Base {
+
+		private boolean objectFormat;
+
+		private int properties;
+
+		@Override
+		public JsonObjectFormatVisitor expectObjectFormat(JavaType type) {
+			this.objectFormat = true;
+			return new JsonObjectFormatVisitor.Base(getContext()) {
+
+				@Override
+				public void property(BeanProperty property) {
+					PropertyCount.this.properties++;
+				}
+
+				@Override
+				public void property(String name, JsonFormatVisitable handler, JavaType propertyType) {
+					PropertyCount.this.properties++;
+				}
+
+				@Override
+				public void optionalProperty(BeanProperty property) {
+					PropertyCount.this.properties++;
+				}
+
+				@Override
+				public void optionalProperty(String name, JsonFormatVisitable handler, JavaType propertyType) {
+					PropertyCount.this.properties++;
+				}
+
+			};
+		}
+
+	}
+
 	/**
 	 * Decodes the first value of each runtime class written as a declared type and
 	 * compares it with what was written, so that a value that would come back different
@@ -114,8 +215,7 @@ public final class JsonL2Codec implements L2Codec {
 
 	private String roundTrip(Object value, Type declaredType, byte[] json) {
 		String className = value.getClass().getName();
-		String fix = "Give " + value.getClass().getSimpleName() + " public getters and a constructor Jackson can"
-				+ " use (or make it a record), or annotate it with @JsonAutoDetect(fieldVisibility = ANY).";
+		String fix = fix(value.getClass());
 		Object decoded;
 		try {
 			decoded = this.readers.computeIfAbsent(declaredType, (type) -> this.mapper.readerFor(javaType(type)))

@@ -33,6 +33,18 @@ public interface L2Codec {
 	@Nullable Object decode(byte[] bytes, Type declaredType);
 
 	/**
+	 * Returns why values of a declared type could never be read back as they were
+	 * written, when the type alone shows it, so that the method is refused at startup
+	 * instead of at its first write. Values whose type says nothing are checked when
+	 * they are first written.
+	 * @param declaredType the declared type of the values
+	 * @return the reason, or {@code null} when nothing in the type rules its values out
+	 */
+	default @Nullable String problem(Type declaredType) {
+		return null;
+	}
+
+	/**
 	 * Thrown when a value cannot be encoded so that decoding gives it back, for example
 	 * a class whose state is in private fields without accessors. The cache keeps it in
 	 * L1 only and logs the message once: it names the class, the reason and the fix,

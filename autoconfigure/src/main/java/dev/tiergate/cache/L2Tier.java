@@ -139,6 +139,11 @@ final class L2Tier {
 		return new L2Read.Hit(stored, freshMillis < this.settings.refreshAhead().toMillis());
 	}
 
+	/** Why values of a declared type could never come back from L2 as written, if the type shows it. */
+	@Nullable String problem(Type valueType) {
+		return this.codec.problem(valueType);
+	}
+
 	/**
 	 * Encodes a value for {@link #write}, or returns {@code null} when it cannot be kept
 	 * in L2 (not encodable, or too large), which is counted and logged.

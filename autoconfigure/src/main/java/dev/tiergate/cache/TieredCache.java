@@ -187,6 +187,18 @@ public final class TieredCache {
 	}
 
 	/**
+	 * Returns why values of a declared type could never come back from this cache's L2 as
+	 * they were written, when the type alone shows it (see {@link L2Codec#problem}), so
+	 * that a method returning it is refused at startup.
+	 * @param valueType the declared type of the values
+	 * @return the reason, or {@code null}; always {@code null} without L2
+	 */
+	public @Nullable String valueTypeProblem(Type valueType) {
+		L2Tier l2 = this.l2;
+		return (l2 != null) ? l2.problem(valueType) : null;
+	}
+
+	/**
 	 * Returns the value of a key if L1 holds it, without going to L2: the first half of
 	 * {@link #get}, for callers that create the loader only on a miss. Counts hits; a miss
 	 * is counted by the {@code get} that follows it.

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -64,6 +65,8 @@ public final class GuardedRedis implements AutoCloseable {
 			switch (event.getStateTransition().getToState()) {
 				case OPEN, FORCED_OPEN -> state.enterFallback(null);
 				case CLOSED -> state.recover();
+				// Probe at once rather than at the next tick: writes kept during the outage wait for CLOSED.
+				case HALF_OPEN -> probeSoon();
 				default -> {
 				}
 			}
@@ -154,15 +157,37 @@ public final class GuardedRedis implements AutoCloseable {
 		}
 	}
 
-	private void probe() {
-		if (this.breaker.getState() == CircuitBreaker.State.CLOSED) {
-			return;
-		}
+	private void probeSoon() {
 		try {
-			call((commands) -> commands.ping());
+			this.prober.execute(this::probe);
 		}
-		catch (RuntimeException ex) {
-			// Still down: the breaker counted it.
+		catch (RejectedExecutionException ex) {
+			// Closed: no more probes.
+		}
+	}
+
+	/**
+	 * Pings while the breaker is not closed: once when it is open (the call is refused
+	 * until the open wait has passed), back to back while it is half-open, so that the
+	 * permitted calls decide at the speed of Redis instead of one per tick.
+	 */
+	private void probe() {
+		int halfOpenCalls = this.breaker.getCircuitBreakerConfig().getPermittedNumberOfCallsInHalfOpenState();
+		for (int i = 0; i < halfOpenCalls; i++) {
+			CircuitBreaker.State before = this.breaker.getState();
+			if (before == CircuitBreaker.State.CLOSED) {
+				return;
+			}
+			try {
+				call((commands) -> commands.ping());
+			}
+			catch (RuntimeException ex) {
+				// Still down: the breaker counted it.
+				return;
+			}
+			if (before != CircuitBreaker.State.HALF_OPEN) {
+				return;
+			}
 		}
 	}
 

@@ -6,8 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.JsonValue;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.core.ParameterizedTypeReference;
@@ -60,6 +63,33 @@ class JsonL2CodecTests {
 	}
 
 	@Test
+	void aDeclaredTypeWhoseFieldsJacksonDoesNotSeeIsAProblemBeforeAnyValueIsWritten() {
+		assertThat(this.codec.problem(Account.class)).startsWith("Account keeps its state in fields")
+			.contains("@JsonAutoDetect");
+		assertThat(this.codec.problem(Counter.class)).isNotNull();
+		Type listOfAccounts = new ParameterizedTypeReference<List<Account>>() {
+		}.getType();
+		assertThat(this.codec.problem(listOfAccounts)).startsWith("Account keeps its state");
+		Type mapOfCounters = new ParameterizedTypeReference<Map<String, Counter[]>>() {
+		}.getType();
+		assertThat(this.codec.problem(mapOfCounters)).startsWith("Counter keeps its state");
+	}
+
+	@Test
+	void declaredTypesThatSayNothingAgainstTheirValuesAreNoProblem() {
+		Type listOfBeans = new ParameterizedTypeReference<List<Bean>>() {
+		}.getType();
+		assertThat(this.codec.problem(listOfBeans)).isNull();
+		assertThat(this.codec.problem(Product.class)).isNull();
+		assertThat(this.codec.problem(Shape.class)).isNull();
+		assertThat(this.codec.problem(String.class)).isNull();
+		assertThat(this.codec.problem(int[].class)).isNull();
+		assertThat(this.codec.problem(Marker.class)).isNull();
+		assertThat(this.codec.problem(SerializedItself.class)).isNull();
+		assertThat(this.codec.problem(FieldVisible.class)).isNull();
+	}
+
+	@Test
 	void valuesThatRoundTripAreWrittenAsBefore() {
 		Type type = new ParameterizedTypeReference<List<Bean>>() {
 		}.getType();
@@ -108,6 +138,36 @@ class JsonL2CodecTests {
 		public Counter(int count) {
 			this.count = count;
 		}
+
+	}
+
+	/** No state at all: {} is all there is to it. */
+	public static class Marker {
+
+	}
+
+	/** Private state that it writes and reads itself, as one JSON string. */
+	public static class SerializedItself {
+
+		private final String text;
+
+		@JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+		public SerializedItself(String text) {
+			this.text = text;
+		}
+
+		@JsonValue
+		String text() {
+			return this.text;
+		}
+
+	}
+
+	/** Private fields Jackson is told to see. */
+	@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
+	public static class FieldVisible {
+
+		private String name;
 
 	}
 

@@ -85,6 +85,8 @@ public final class RedisProcess implements AutoCloseable {
 
 	private volatile boolean closed;
 
+	private boolean frozen;
+
 	private RedisProcess(Path binary, String version, int port, @Nullable String sentinelConfig, String... extraArgs) {
 		this.binary = binary;
 		this.version = version;
@@ -275,6 +277,50 @@ public final class RedisProcess implements AutoCloseable {
 	}
 
 	/**
+	 * Freezes the server process with {@code SIGSTOP}, as a stalled host or a long GC-like
+	 * pause would: connections stay open and commands are accepted by the kernel, but
+	 * nothing is answered until {@link #thaw()}. {@link #close()} thaws it first.
+	 * @throws IllegalStateException when the server is not running or cannot be signalled
+	 */
+	public synchronized void freeze() {
+		signal("STOP");
+		this.frozen = true;
+	}
+
+	/**
+	 * Lets a {@linkplain #freeze() frozen} server run again ({@code SIGCONT}); it then
+	 * answers the commands it received meanwhile.
+	 * @throws IllegalStateException when the server is not running or cannot be signalled
+	 */
+	public synchronized void thaw() {
+		signal("CONT");
+		this.frozen = false;
+	}
+
+	private void signal(String name) {
+		Process running = this.process;
+		if (running == null || !running.isAlive()) {
+			throw new IllegalStateException(this + " is not running");
+		}
+		try {
+			Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(running.pid()))
+				.redirectErrorStream(true)
+				.start();
+			String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			if (!kill.waitFor(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) || kill.exitValue() != 0) {
+				throw new IllegalStateException("kill -" + name + " " + running.pid() + " failed: " + output);
+			}
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Cannot run kill -" + name + ": " + ex.getMessage(), ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while signalling " + this, ex);
+		}
+	}
+
+	/**
 	 * Pauses all clients with {@code CLIENT PAUSE <ms> ALL}: until the pause ends, the
 	 * server holds every command, reads included, and answers it afterwards. Returns as
 	 * soon as the pause has begun.
@@ -352,6 +398,9 @@ public final class RedisProcess implements AutoCloseable {
 	@Override
 	public synchronized void close() {
 		try {
+			if (this.frozen && isRunning()) {
+				thaw();
+			}
 			stop();
 		}
 		finally {

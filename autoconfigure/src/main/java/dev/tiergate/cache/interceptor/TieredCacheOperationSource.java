@@ -159,6 +159,13 @@ public final class TieredCacheOperationSource {
 				: null;
 		CacheOperation putOperation = (put != null) ? operation(context, "@TieredCachePut", put.value(), put.key(),
 				true, put.condition(), put.unless(), false, false) : null;
+		CacheOperation storing = (cacheableOperation != null) ? cacheableOperation : putOperation;
+		String valueTypeProblem = (storing != null) ? storing.cache().valueTypeProblem(valueType) : null;
+		if (valueTypeProblem != null) {
+			throw context.invalid("returns values that cannot be cached in Redis: " + valueTypeProblem,
+					"Let Jackson see the type's state as described, or keep the cache in L1 only with"
+							+ " tiergate.cache.caches." + storing.cache().name() + ".l2.enabled=false.");
+		}
 		List<CacheOperation> evictOperations = evicts.stream()
 			.map((evict) -> operation(context, "@TieredCacheEvict", evict.value(), evict.allEntries() ? "" : evict.key(),
 					!evict.beforeInvocation(), "", "", evict.allEntries(), evict.beforeInvocation()))

@@ -149,13 +149,30 @@ class TieredCacheableTypesIntegrationTests {
 	}
 
 	@Test
+	void aMethodReturningATypeWhoseStateJacksonCannotSeeFailsStartupNamingTheMethod() {
+		this.contextRunner.withBean(AccountService.class)
+			.run((context) -> assertThat(failure(context))
+				.hasMessageStartingWith("method TieredCacheableTypesIntegrationTests.AccountService.find(String):"
+						+ " returns values that cannot be cached in Redis: Account keeps its state in fields that"
+						+ " Jackson does not see")
+				.hasMessageContaining("@JsonAutoDetect")
+				.satisfies((ex) -> assertThat(((TiergateConfigurationException) ex).getAction())
+					.contains("tiergate.cache.caches.accounts.l2.enabled=false")));
+		this.contextRunner.withBean(AccountService.class)
+			.withPropertyValues("tiergate.cache.caches.accounts.l2.enabled=false")
+			.run((context) -> assertThat(context.getBean(AccountService.class).find("alice"))
+				.isEqualTo(new Account("alice", 42L)));
+	}
+
+	@Test
 	void aValueWithoutPropertiesIsKeptInL1OnlyAndCountedInsteadOfServedEmptyFromL2() {
-		this.contextRunner.withBean(AccountService.class).run((context) -> {
-			AccountService service = context.getBean(AccountService.class);
+		// The declared type shows its state; the class returned at run time keeps more in a private field.
+		this.contextRunner.withBean(LedgerService.class).run((context) -> {
+			LedgerService service = context.getBean(LedgerService.class);
 			dev.tiergate.cache.TieredCache cache = context.getBean(TieredCaches.class).get("accounts");
-			Account first = service.find("alice");
+			Ledger first = service.find("alice");
 			cache.clearL1(); // as after l1.ttl, an L1 eviction, a Redis recovery, or on another instance
-			Account second = service.find("alice");
+			Ledger second = service.find("alice");
 			assertThat(second).as("value served after L1 was cleared").isEqualTo(first);
 			assertThat(service.calls()).as("L2 held nothing to serve").isEqualTo(2);
 			assertThat(cache.statistics().errors(CacheErrorKind.ENCODE)).isEqualTo(2);
@@ -402,6 +419,67 @@ class TieredCacheableTypesIntegrationTests {
 		public Account find(String owner) {
 			this.calls.incrementAndGet();
 			return new Account(owner, 42L);
+		}
+
+	}
+
+	public static class LedgerService {
+
+		private final AtomicInteger calls = new AtomicInteger();
+
+		public int calls() {
+			return this.calls.get();
+		}
+
+		@TieredCacheable("accounts")
+		public Ledger find(String owner) {
+			this.calls.incrementAndGet();
+			return new PrivateLedger(owner, 42L);
+		}
+
+	}
+
+	/** A bean Jackson reads and writes. */
+	public static class Ledger {
+
+		private String owner;
+
+		public Ledger() {
+		}
+
+		public Ledger(String owner) {
+			this.owner = owner;
+		}
+
+		public String getOwner() {
+			return this.owner;
+		}
+
+		public void setOwner(String owner) {
+			this.owner = owner;
+		}
+
+	}
+
+	/** A subclass whose balance is in a private field without accessors, so writing it as a Ledger loses it. */
+	public static class PrivateLedger extends Ledger {
+
+		private Long balance;
+
+		public PrivateLedger(String owner, Long balance) {
+			super(owner);
+			this.balance = balance;
+		}
+
+		@Override
+		public boolean equals(Object other) {
+			return other instanceof PrivateLedger that && Objects.equals(getOwner(), that.getOwner())
+					&& Objects.equals(this.balance, that.balance);
+		}
+
+		@Override
+		public int hashCode() {
+			return Objects.hash(getOwner(), this.balance);
 		}
 
 	}
