@@ -35,8 +35,19 @@ class ArchitectureTests {
 					"dev.tiergate.ratelimit", "dev.tiergate.ratelimit.redis")
 			.should()
 			.dependOnClassesThat()
-			.resideInAnyPackage("dev.tiergate.cache.interceptor..", "dev.tiergate.ratelimit.interceptor..",
-					"dev.tiergate.ratelimit.web..", "dev.tiergate.autoconfigure..")
+			.resideInAnyPackage("dev.tiergate.interceptor..", "dev.tiergate.cache.interceptor..",
+					"dev.tiergate.ratelimit.interceptor..", "dev.tiergate.ratelimit.web..",
+					"dev.tiergate.autoconfigure..")
+			.check(CLASSES);
+	}
+
+	@Test
+	void theSharedInterceptorKitKnowsNeitherAdvice() {
+		noClasses().that()
+			.resideInAPackage("dev.tiergate.interceptor..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("dev.tiergate.cache..", "dev.tiergate.ratelimit..", "dev.tiergate.autoconfigure..")
 			.check(CLASSES);
 	}
 

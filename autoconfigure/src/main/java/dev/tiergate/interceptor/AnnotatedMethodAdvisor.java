@@ -1,7 +1,9 @@
 package dev.tiergate.interceptor;
 
+import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.Objects;
+import java.util.Set;
 
 import org.aopalliance.aop.Advice;
 import org.jspecify.annotations.Nullable;
@@ -25,28 +27,27 @@ public abstract class AnnotatedMethodAdvisor extends AbstractPointcutAdvisor {
 
 	private final transient Advice advice;
 
+	private final transient Set<Class<? extends Annotation>> annotationTypes;
+
 	private final transient Pointcut pointcut;
 
 	/**
 	 * Creates an advisor.
 	 * @param advice the advice to apply
 	 * @param order the order of this advisor among others
+	 * @param annotationTypes the annotations of the advice; the same for every advisor of
+	 * one type, since the pointcuts of all advisors of one type are equal
 	 */
-	protected AnnotatedMethodAdvisor(Advice advice, int order) {
+	protected AnnotatedMethodAdvisor(Advice advice, int order, Set<Class<? extends Annotation>> annotationTypes) {
 		this.advice = advice;
+		this.annotationTypes = annotationTypes;
 		this.pointcut = new AnnotatedMethodPointcut(this);
 		setOrder(order);
 	}
 
-	/**
-	 * Returns whether a method called on a target class carries the annotations of the
-	 * advice. It must depend on its arguments only, never on the state of this advisor:
-	 * the pointcuts of all advisors of one type are equal.
-	 * @param method the method
-	 * @param targetClass the class of the target
-	 * @return whether to apply the advice
-	 */
-	protected abstract boolean matches(Method method, Class<?> targetClass);
+	private boolean matches(Method method, Class<?> targetClass) {
+		return !DeclaredAnnotations.find(method, targetClass, this.annotationTypes).isEmpty();
+	}
 
 	@Override
 	public Pointcut getPointcut() {

@@ -1,11 +1,5 @@
 package dev.tiergate.interceptor;
 
-import java.lang.annotation.Annotation;
-import java.lang.reflect.Method;
-import java.util.List;
-import java.util.function.BiConsumer;
-import java.util.function.BiPredicate;
-
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -22,26 +16,17 @@ public abstract class AnnotatedMethodValidator implements SmartInitializingSingl
 
 	private final ConfigurableListableBeanFactory beanFactory;
 
-	private final List<Class<? extends Annotation>> annotationTypes;
-
-	private final BiPredicate<Method, Class<?>> annotated;
-
-	private final BiConsumer<Method, Class<?>> validation;
+	private final AnnotatedOperationSource<?> operationSource;
 
 	/**
 	 * Creates a validator.
 	 * @param beanFactory the bean factory whose beans to check
-	 * @param annotationTypes the annotations of the advice
-	 * @param annotated tells whether a method of a target class carries them
-	 * @param validation parses them, throwing if they cannot work
+	 * @param operationSource parses the annotations, throwing if they cannot work
 	 */
 	protected AnnotatedMethodValidator(ConfigurableListableBeanFactory beanFactory,
-			List<Class<? extends Annotation>> annotationTypes, BiPredicate<Method, Class<?>> annotated,
-			BiConsumer<Method, Class<?>> validation) {
+			AnnotatedOperationSource<?> operationSource) {
 		this.beanFactory = beanFactory;
-		this.annotationTypes = annotationTypes;
-		this.annotated = annotated;
-		this.validation = validation;
+		this.operationSource = operationSource;
 	}
 
 	@Override
@@ -55,12 +40,14 @@ public abstract class AnnotatedMethodValidator implements SmartInitializingSingl
 				continue;
 			}
 			Class<?> targetClass = ClassUtils.getUserClass(AopUtils.getTargetClass(bean));
-			if (this.annotationTypes.stream().noneMatch((type) -> AnnotationUtils.isCandidateClass(targetClass, type))) {
+			if (this.operationSource.annotationTypes()
+				.stream()
+				.noneMatch((type) -> AnnotationUtils.isCandidateClass(targetClass, type))) {
 				continue;
 			}
 			ReflectionUtils.doWithMethods(targetClass, (method) -> {
-				if (this.annotated.test(method, targetClass)) {
-					this.validation.accept(method, targetClass);
+				if (this.operationSource.isAnnotated(method, targetClass)) {
+					this.operationSource.validate(method, targetClass);
 				}
 			}, ReflectionUtils.USER_DECLARED_METHODS);
 		}

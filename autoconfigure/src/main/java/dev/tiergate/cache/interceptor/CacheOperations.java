@@ -1,39 +1,38 @@
 package dev.tiergate.cache.interceptor;
 
-import java.lang.reflect.Method;
 import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Optional;
 
+import dev.tiergate.interceptor.AnnotatedMethod;
+import dev.tiergate.interceptor.MethodOperation;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Everything tiergate does around one method, computed once per method and target
  * class.
  *
- * @param method the most specific method, whose parameter names the expressions see
- * @param targetClass the class of the target, as {@code #root.targetClass}
+ * @param method the method, whose parameter names the expressions see
  * @param valueType the type cached values are bound to: the declared return type, or its
  * element type for an {@link Optional}
  * @param optional whether the method returns an {@link Optional}, which is cached by its
  * content
  * @param cacheable the {@code @TieredCacheable} operation, if any
  * @param put the {@code @TieredCachePut} operation, if any
- * @param evicts the {@code @TieredCacheEvict} operations, in declaration order, empty if
- * none
- * @param needsEvaluation whether any operation needs a SpEL evaluation context
+ * @param evictsBefore the {@code @TieredCacheEvict} operations that happen before the
+ * invocation, in declaration order
+ * @param evictsAfter the {@code @TieredCacheEvict} operations that happen after it, in
+ * declaration order
+ * @param needsEvaluation whether any operation needs a SpEL evaluation
  */
-record CacheOperations(Method method, Class<?> targetClass, Type valueType, boolean optional, @Nullable CacheOperation cacheable,
-		@Nullable CacheOperation put, List<CacheOperation> evicts, boolean needsEvaluation) {
+record CacheOperations(AnnotatedMethod method, Type valueType, boolean optional,
+		CacheOperation.@Nullable Cacheable cacheable, CacheOperation.@Nullable Put put,
+		List<CacheOperation.Evict> evictsBefore, List<CacheOperation.Evict> evictsAfter,
+		boolean needsEvaluation) implements MethodOperation {
 
-	/** Whether any eviction happens after the invocation, so the result is needed. */
-	boolean evictsAfterInvocation() {
-		for (int i = 0; i < this.evicts.size(); i++) {
-			if (!this.evicts.get(i).beforeInvocation()) {
-				return true;
-			}
-		}
-		return false;
+	/** Whether the result is needed after the invocation: to store it, or for an eviction. */
+	boolean usesResult() {
+		return this.put != null || !this.evictsAfter.isEmpty();
 	}
 
 	/** Turns a method result into the value cached: an empty Optional is a null. */

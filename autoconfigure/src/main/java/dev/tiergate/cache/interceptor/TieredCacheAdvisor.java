@@ -1,7 +1,5 @@
 package dev.tiergate.cache.interceptor;
 
-import java.lang.reflect.Method;
-
 import dev.tiergate.interceptor.AnnotatedMethodAdvisor;
 
 /**
@@ -18,12 +16,7 @@ public final class TieredCacheAdvisor extends AnnotatedMethodAdvisor {
 	 * @param order the order of this advisor among others
 	 */
 	public TieredCacheAdvisor(TieredCacheInterceptor interceptor, int order) {
-		super(interceptor, order);
-	}
-
-	@Override
-	protected boolean matches(Method method, Class<?> targetClass) {
-		return TieredCacheOperationSource.isAnnotated(method, targetClass);
+		super(interceptor, order, TieredCacheOperationSource.ANNOTATION_TYPES);
 	}
 
 }

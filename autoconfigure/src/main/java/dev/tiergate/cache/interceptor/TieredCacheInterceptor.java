@@ -4,7 +4,8 @@ import java.util.List;
 
 import dev.tiergate.cache.CachedValue;
 import dev.tiergate.cache.TieredCache;
-import org.aopalliance.intercept.MethodInterceptor;
+import dev.tiergate.interceptor.AnnotatedMethodInterceptor;
+import dev.tiergate.interceptor.MethodEvaluation;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 
@@ -16,11 +17,7 @@ import org.springframework.expression.BeanResolver;
  * here: the operations are looked up by method, the key is read from the arguments, and
  * the loader is created only on a miss.
  */
-public final class TieredCacheInterceptor implements MethodInterceptor {
-
-	private final TieredCacheOperationSource operationSource;
-
-	private final @Nullable BeanResolver beanResolver;
+public final class TieredCacheInterceptor extends AnnotatedMethodInterceptor<CacheOperations> {
 
 	/**
 	 * Creates an interceptor.
@@ -28,50 +25,33 @@ public final class TieredCacheInterceptor implements MethodInterceptor {
 	 * @param beanResolver resolves {@code @beanName} references in expressions, if any
 	 */
 	public TieredCacheInterceptor(TieredCacheOperationSource operationSource, @Nullable BeanResolver beanResolver) {
-		this.operationSource = operationSource;
-		this.beanResolver = beanResolver;
+		super(operationSource, beanResolver);
 	}
 
 	@Override
-	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
-		Object target = invocation.getThis();
-		CacheOperations operations = this.operationSource.get(invocation.getMethod(), target);
-		if (operations == null) {
-			return invocation.proceed();
-		}
-		@Nullable Object[] args = invocation.getArguments();
-		CacheEvaluation evaluation = operations.needsEvaluation() ? new CacheEvaluation(operations.method(), args,
-				target, operations.targetClass(), this.operationSource.parameterNames(), this.beanResolver) : null;
-		// Indexed loops: an L1 hit of a method without evictions allocates no iterator.
-		List<CacheOperation> evicts = operations.evicts();
-		for (int i = 0; i < evicts.size(); i++) {
-			if (evicts.get(i).beforeInvocation()) {
-				evict(evicts.get(i), args, evaluation);
-			}
-		}
-		Object result = (operations.cacheable() != null) ? readThrough(invocation, operations, args, evaluation)
+	protected @Nullable Object invoke(MethodInvocation invocation, CacheOperations operations,
+			@Nullable Object[] args, @Nullable MethodEvaluation evaluation) throws Throwable {
+		evict(operations.evictsBefore(), args, evaluation);
+		CacheOperation.Cacheable cacheable = operations.cacheable();
+		Object result = (cacheable != null) ? readThrough(invocation, operations, cacheable, args, evaluation)
 				: invocation.proceed();
-		CacheOperation put = operations.put();
-		if (put != null || operations.evictsAfterInvocation()) {
+		if (operations.usesResult()) {
 			Object value = operations.unwrap(result);
 			if (evaluation != null) {
 				evaluation.setResult(value);
 			}
-			if (put != null && put.applies(evaluation) && !put.vetoes(evaluation, value)) {
+			CacheOperation.Put put = operations.put();
+			if (put != null && put.stores(evaluation, value)) {
 				put.cache().put(put.keyOf(args, evaluation), operations.valueType(), value);
 			}
-			for (int i = 0; i < evicts.size(); i++) {
-				if (!evicts.get(i).beforeInvocation()) {
-					evict(evicts.get(i), args, evaluation);
-				}
-			}
+			evict(operations.evictsAfter(), args, evaluation);
 		}
 		return result;
 	}
 
-	private @Nullable Object readThrough(MethodInvocation invocation, CacheOperations operations,
-			@Nullable Object[] args, @Nullable CacheEvaluation evaluation) throws Throwable {
-		CacheOperation cacheable = operations.cacheable();
+	private static @Nullable Object readThrough(MethodInvocation invocation, CacheOperations operations,
+			CacheOperation.Cacheable cacheable, @Nullable Object[] args, @Nullable MethodEvaluation evaluation)
+			throws Throwable {
 		if (!cacheable.applies(evaluation)) {
 			return invocation.proceed();
 		}
@@ -84,15 +64,11 @@ public final class TieredCacheInterceptor implements MethodInterceptor {
 		return operations.wrap(value);
 	}
 
-	private static void evict(CacheOperation evict, @Nullable Object[] args, @Nullable CacheEvaluation evaluation) {
-		if (!evict.applies(evaluation)) {
-			return;
-		}
-		if (evict.allEntries()) {
-			evict.cache().clear();
-		}
-		else {
-			evict.cache().evict(evict.keyOf(args, evaluation));
+	// An indexed loop: an L1 hit of a method without evictions allocates no iterator.
+	private static void evict(List<CacheOperation.Evict> evicts, @Nullable Object[] args,
+			@Nullable MethodEvaluation evaluation) {
+		for (int i = 0; i < evicts.size(); i++) {
+			evicts.get(i).apply(args, evaluation);
 		}
 	}
 

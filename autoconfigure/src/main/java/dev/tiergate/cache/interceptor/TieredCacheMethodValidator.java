@@ -1,10 +1,5 @@
 package dev.tiergate.cache.interceptor;
 
-import java.util.List;
-
-import dev.tiergate.cache.TieredCacheEvict;
-import dev.tiergate.cache.TieredCachePut;
-import dev.tiergate.cache.TieredCacheable;
 import dev.tiergate.interceptor.AnnotatedMethodValidator;
 
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -24,8 +19,7 @@ public final class TieredCacheMethodValidator extends AnnotatedMethodValidator {
 	 */
 	public TieredCacheMethodValidator(ConfigurableListableBeanFactory beanFactory,
 			TieredCacheOperationSource operationSource) {
-		super(beanFactory, List.of(TieredCacheable.class, TieredCachePut.class, TieredCacheEvict.class),
-				TieredCacheOperationSource::isAnnotated, operationSource::validate);
+		super(beanFactory, operationSource);
 	}
 
 }

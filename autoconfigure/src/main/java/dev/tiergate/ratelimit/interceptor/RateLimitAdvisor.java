@@ -1,7 +1,5 @@
 package dev.tiergate.ratelimit.interceptor;
 
-import java.lang.reflect.Method;
-
 import dev.tiergate.interceptor.AnnotatedMethodAdvisor;
 
 /**
@@ -19,12 +17,7 @@ public final class RateLimitAdvisor extends AnnotatedMethodAdvisor {
 	 * @param order the order of this advisor among others
 	 */
 	public RateLimitAdvisor(RateLimitInterceptor interceptor, int order) {
-		super(interceptor, order);
-	}
-
-	@Override
-	protected boolean matches(Method method, Class<?> targetClass) {
-		return RateLimitOperationSource.isAnnotated(method, targetClass);
+		super(interceptor, order, RateLimitOperationSource.ANNOTATION_TYPES);
 	}
 
 }

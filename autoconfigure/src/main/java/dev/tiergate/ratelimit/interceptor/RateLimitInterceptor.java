@@ -2,15 +2,15 @@ package dev.tiergate.ratelimit.interceptor;
 
 import java.util.function.Supplier;
 
+import dev.tiergate.interceptor.AnnotatedMethodInterceptor;
+import dev.tiergate.interceptor.MethodEvaluation;
 import dev.tiergate.ratelimit.RateLimitDecision;
 import dev.tiergate.ratelimit.RateLimitExceededException;
 import dev.tiergate.ratelimit.RateLimitListener;
-import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.expression.BeanResolver;
-import org.springframework.expression.EvaluationContext;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
@@ -19,13 +19,9 @@ import org.springframework.util.function.SingletonSupplier;
  * bucket is empty. A call whose key needs no SpEL evaluates none: the operation is looked
  * up by method and the key comes from an argument or the key resolver.
  */
-public final class RateLimitInterceptor implements MethodInterceptor {
-
-	private final RateLimitOperationSource operationSource;
+public final class RateLimitInterceptor extends AnnotatedMethodInterceptor<RateLimitOperation> {
 
 	private final Supplier<RateLimitListener> listener;
-
-	private final @Nullable BeanResolver beanResolver;
 
 	/**
 	 * Creates an interceptor.
@@ -35,27 +31,19 @@ public final class RateLimitInterceptor implements MethodInterceptor {
 	 */
 	public RateLimitInterceptor(RateLimitOperationSource operationSource, Supplier<RateLimitListener> listener,
 			@Nullable BeanResolver beanResolver) {
-		this.operationSource = operationSource;
+		super(operationSource, beanResolver);
 		this.listener = SingletonSupplier.of(listener);
-		this.beanResolver = beanResolver;
 	}
 
 	@Override
-	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
-		Object target = invocation.getThis();
-		RateLimitOperation operation = this.operationSource.get(invocation.getMethod(), target);
-		if (operation == null) {
-			return invocation.proceed();
-		}
-		@Nullable Object[] args = invocation.getArguments();
-		EvaluationContext context = operation.needsEvaluation() ? operation.evaluationContext(args, target,
-				this.operationSource.parameterNames(), this.beanResolver) : null;
-		long cost = operation.costOf(context);
+	protected @Nullable Object invoke(MethodInvocation invocation, RateLimitOperation operation,
+			@Nullable Object[] args, @Nullable MethodEvaluation evaluation) throws Throwable {
+		long cost = operation.costOf(evaluation);
 		if (cost == 0) {
 			// A cost expression may make a call free: no tokens, no decision, no headers.
 			return invocation.proceed();
 		}
-		RateLimitDecision decision = operation.limiter().check(operation.clientKey(args, context), cost);
+		RateLimitDecision decision = operation.limiter().check(operation.clientKey(args, evaluation), cost);
 		this.listener.get().onDecision(decision);
 		if (!decision.isAllowed()) {
 			throw new RateLimitExceededException(decision);

@@ -1,9 +1,6 @@
 package dev.tiergate.ratelimit.interceptor;
 
-import java.util.List;
-
 import dev.tiergate.interceptor.AnnotatedMethodValidator;
-import dev.tiergate.ratelimit.RateLimited;
 
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 
@@ -22,7 +19,7 @@ public final class RateLimitMethodValidator extends AnnotatedMethodValidator {
 	 */
 	public RateLimitMethodValidator(ConfigurableListableBeanFactory beanFactory,
 			RateLimitOperationSource operationSource) {
-		super(beanFactory, List.of(RateLimited.class), RateLimitOperationSource::isAnnotated, operationSource::validate);
+		super(beanFactory, operationSource);
 	}
 
 }

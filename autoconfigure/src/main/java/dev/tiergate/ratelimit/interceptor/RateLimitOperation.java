@@ -1,66 +1,47 @@
 package dev.tiergate.ratelimit.interceptor;
 
-import java.lang.reflect.Method;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.Objects;
 
-import dev.tiergate.MethodExpressionRoot;
+import dev.tiergate.interceptor.AnnotatedMethod;
+import dev.tiergate.interceptor.KeySource;
+import dev.tiergate.interceptor.MethodEvaluation;
+import dev.tiergate.interceptor.MethodOperation;
 import dev.tiergate.ratelimit.ClientKeyResolver;
 import dev.tiergate.ratelimit.RateLimitCostException;
 import dev.tiergate.ratelimit.TierRateLimiter;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.context.expression.MethodBasedEvaluationContext;
-import org.springframework.core.ParameterNameDiscoverer;
-import org.springframework.expression.BeanResolver;
-import org.springframework.expression.EvaluationContext;
 import org.springframework.expression.Expression;
 
 /**
  * {@code @RateLimited} on one method, parsed once: the tier's limiter, how the client is
  * found, and what a call costs.
  *
- * @param method the most specific method, whose parameter names the expressions see
- * @param targetClass the class of the target, as {@code #root.targetClass}
- * @param description the method, for messages
+ * @param method the method, whose parameter names the expressions see
  * @param limiter the limiter of the tier
- * @param keyResolver finds the client when there is no key expression
- * @param keyArgument the argument that is the key ({@code key = "#userId"}), read
- * without SpEL; -1 when none
- * @param key the key expression, {@code null} when there is none or it is
- * {@code keyArgument}
+ * @param keyResolver finds the client when there is no key
+ * @param key where the client's key comes from ({@code key = "#userId"} is read without
+ * SpEL), {@code null} to ask the key resolver
  * @param cost the tokens a call takes, when there is no cost expression
  * @param costExpression computes the tokens a call takes, {@code null} for {@code cost}
  */
-record RateLimitOperation(Method method, Class<?> targetClass, String description, TierRateLimiter limiter,
-		ClientKeyResolver keyResolver, int keyArgument, @Nullable Expression key, long cost,
-		@Nullable Expression costExpression) {
+record RateLimitOperation(AnnotatedMethod method, TierRateLimiter limiter, ClientKeyResolver keyResolver,
+		@Nullable KeySource key, long cost, @Nullable Expression costExpression) implements MethodOperation {
 
 	/** The bucket of calls whose client cannot be told, such as a service call outside an HTTP request. */
 	static final String NO_CLIENT = "none";
 
-	boolean needsEvaluation() {
-		return this.key != null || this.costExpression != null;
+	@Override
+	public boolean needsEvaluation() {
+		return (this.key != null && this.key.needsEvaluation()) || this.costExpression != null;
 	}
 
-	EvaluationContext evaluationContext(@Nullable Object[] args, @Nullable Object target,
-			ParameterNameDiscoverer parameterNames, @Nullable BeanResolver beanResolver) {
-		MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(
-				new MethodExpressionRoot(this.method, args, target, this.targetClass), this.method, args,
-				parameterNames);
-		if (beanResolver != null) {
-			context.setBeanResolver(beanResolver);
-		}
-		return context;
-	}
-
-	/** Returns the client of a call; keys from expressions are marked so they never equal a resolver's. */
-	String clientKey(@Nullable Object[] args, @Nullable EvaluationContext context) {
-		if (this.keyArgument >= 0) {
-			return expressionKey(args[this.keyArgument]);
-		}
+	/** Returns the client of a call; keys from the annotation are marked so they never equal a resolver's. */
+	String clientKey(@Nullable Object[] args, @Nullable MethodEvaluation evaluation) {
 		if (this.key != null) {
-			return expressionKey(this.key.getValue(context));
+			return expressionKey(this.key.value(args, evaluation));
 		}
 		String resolved = this.keyResolver.resolve();
 		return (resolved != null) ? resolved : NO_CLIENT;
@@ -72,13 +53,14 @@ record RateLimitOperation(Method method, Class<?> targetClass, String descriptio
 	 * @throws RateLimitCostException if the expression computed no whole number of tokens
 	 * in that range
 	 */
-	long costOf(@Nullable EvaluationContext context) {
-		if (this.costExpression == null) {
+	long costOf(@Nullable MethodEvaluation evaluation) {
+		Expression costExpression = this.costExpression;
+		if (costExpression == null) {
 			return this.cost;
 		}
-		Object value = this.costExpression.getValue(context);
+		Object value = Objects.requireNonNull(evaluation, "evaluation").value(costExpression);
 		if (!(value instanceof Number number)) {
-			throw new IllegalStateException("costExpression of @RateLimited on " + this.description
+			throw new IllegalStateException("costExpression of @RateLimited on " + this.method.description()
 					+ " returned " + ((value != null) ? value.getClass().getName() : "null") + ", not a number");
 		}
 		long cost = wholeTokens(number);
@@ -134,12 +116,12 @@ record RateLimitOperation(Method method, Class<?> targetClass, String descriptio
 
 	private RateLimitCostException refused(Number number, String problem) {
 		return new RateLimitCostException(this.limiter.tier().name(), "costExpression of @RateLimited on "
-				+ this.description + " returned " + number + " (" + number.getClass().getSimpleName() + "), which is "
-				+ problem + "; the call was not made");
+				+ this.method.description() + " returned " + number + " (" + number.getClass().getSimpleName()
+				+ "), which is " + problem + "; the call was not made");
 	}
 
 	private String expressionKey(@Nullable Object value) {
-		return (value != null) ? "key:" + RateLimitKeyText.of(value, this.description) : NO_CLIENT;
+		return (value != null) ? "key:" + RateLimitKeyText.of(value, this.method.description()) : NO_CLIENT;
 	}
 
 }

@@ -12,6 +12,7 @@ import dev.tiergate.autoconfigure.redis.TiergateRedisAutoConfiguration;
 import dev.tiergate.cache.TieredCacheEvict;
 import dev.tiergate.cache.TieredCachePut;
 import dev.tiergate.cache.TieredCacheable;
+import dev.tiergate.interceptor.KeySource;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -136,6 +137,32 @@ class TieredCacheOperationSourceTests {
 			.run((context) -> assertThat(failure(context)).hasMessageStartingWith(
 					"method TieredCacheOperationSourceTests.ClassLevel.find(String): carries @TieredCacheable through"
 							+ " @CachedClass on its class or interface, but tiered cache annotations apply to methods"));
+	}
+
+	@Test
+	void aKeyThatRefersToAnArgumentOfAMethodWithoutParametersSaysItHasNone() {
+		this.contextRunner.withUserConfiguration(NoParametersConfiguration.class)
+			.run((context) -> assertThat(failure(context))
+				.hasMessage("method TieredCacheOperationSourceTests.NoParameters.all(): key '#p0' of @TieredCacheable"
+						+ " refers to argument 0, but the method has no parameters")
+				.satisfies((ex) -> assertThat(((TiergateConfigurationException) ex).getAction())
+					.isEqualTo("Remove the key.")));
+	}
+
+	@Test
+	void aKeyThatNamesAParameterIsReadWithoutSpel() {
+		this.contextRunner.withUserConfiguration(ShopConfiguration.class).run((context) -> {
+			Shop shop = context.getBean(Shop.class);
+			CacheOperations operations = context.getBean(TieredCacheOperationSource.class)
+				.get(Shop.class.getMethod("product", String.class), shop);
+			assertThat(operations.cacheable().key()).isEqualTo(new KeySource.Argument(0));
+			assertThat(operations.needsEvaluation()).isFalse();
+			CacheOperations evicts = context.getBean(TieredCacheOperationSource.class)
+				.get(Shop.class.getMethod("updateThroughRepeatedAnnotations", String.class), shop);
+			assertThat(evicts.evictsAfter()).extracting(CacheOperation::key)
+				.containsExactly(new KeySource.Argument(0), new KeySource.Argument(0));
+			assertThat(evicts.evictsBefore()).isEmpty();
+		});
 	}
 
 	static Throwable failure(AssertableApplicationContext context) {
@@ -371,6 +398,25 @@ class TieredCacheOperationSourceTests {
 		@Bean
 		ResultInCondition resultInCondition() {
 			return new ResultInCondition();
+		}
+
+	}
+
+	public static class NoParameters {
+
+		@TieredCacheable(value = "a", key = "#p0")
+		public String all() {
+			return "all";
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class NoParametersConfiguration {
+
+		@Bean
+		NoParameters noParameters() {
+			return new NoParameters();
 		}
 
 	}

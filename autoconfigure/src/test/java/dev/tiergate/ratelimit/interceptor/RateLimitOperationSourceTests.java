@@ -4,11 +4,19 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.time.Duration;
+import java.util.List;
 
 import dev.tiergate.TiergateConfigurationException;
 import dev.tiergate.autoconfigure.ratelimit.RateLimitAutoConfiguration;
+import dev.tiergate.interceptor.KeySource;
+import dev.tiergate.ratelimit.ClientKeyResolver;
+import dev.tiergate.ratelimit.ManualTimeMeter;
+import dev.tiergate.ratelimit.OnRedisFailure;
 import dev.tiergate.ratelimit.RateLimitExceededException;
+import dev.tiergate.ratelimit.RateLimitTier;
 import dev.tiergate.ratelimit.RateLimited;
+import dev.tiergate.ratelimit.RateLimiters;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -102,6 +110,66 @@ class RateLimitOperationSourceTests {
 				.isInstanceOf(TiergateConfigurationException.class)
 				.hasMessage("method RateLimitOperationSourceTests.TwoLimits.call(): carries 2 @RateLimited annotations"
 						+ " (through @LimitedOnce, @LimitedOften), but a method is limited by one tier"));
+	}
+
+	@Test
+	void aKeyThatRefersToAnArgumentOfAMethodWithoutParametersSaysItHasNone() {
+		this.runner.withPropertyValues("spring.aop.proxy-target-class=true")
+			.withUserConfiguration(NoParametersConfiguration.class)
+			.run((context) -> assertThat(context).getFailure()
+				.isInstanceOf(TiergateConfigurationException.class)
+				.hasMessage("method RateLimitOperationSourceTests.NoParameters.call(): key '#p0' of @RateLimited"
+						+ " refers to argument 0, but the method has no parameters")
+				.satisfies((ex) -> assertThat(((TiergateConfigurationException) ex).getAction())
+					.isEqualTo("Remove the key.")));
+	}
+
+	@Test
+	void aKeyThatNamesAParameterIsReadWithoutSpelAndNoKeyAsksTheResolver() throws Exception {
+		RateLimiters limiters = new RateLimiters(List.of(new RateLimitTier("one",
+				List.of(new RateLimitTier.Limit(1, 1, Duration.ofHours(1))), OnRedisFailure.LOCAL)), null,
+				new ManualTimeMeter(), 10);
+		RateLimitOperationSource source = new RateLimitOperationSource(() -> limiters,
+				(tier) -> ClientKeyResolver.GLOBAL, null);
+		Keyed target = new Keyed();
+		RateLimitOperation byUser = source.get(Keyed.class.getMethod("byUser", String.class), target);
+		assertThat(byUser.key()).isEqualTo(new KeySource.Argument(0));
+		assertThat(byUser.needsEvaluation()).isFalse();
+		assertThat(byUser.clientKey(new Object[] { "alice" }, null)).isEqualTo("key:alice");
+		RateLimitOperation byResolver = source.get(Keyed.class.getMethod("byResolver", String.class), target);
+		assertThat(byResolver.key()).isNull();
+		assertThat(byResolver.needsEvaluation()).isFalse();
+		assertThat(byResolver.clientKey(new Object[] { "alice" }, null)).isEqualTo("global");
+	}
+
+	static class Keyed {
+
+		@RateLimited(value = "one", key = "#user")
+		public void byUser(String user) {
+		}
+
+		@RateLimited("one")
+		public void byResolver(String user) {
+		}
+
+	}
+
+	public static class NoParameters {
+
+		@RateLimited(value = "one", key = "#p0")
+		public void call() {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class NoParametersConfiguration {
+
+		@Bean
+		NoParameters noParameters() {
+			return new NoParameters();
+		}
+
 	}
 
 	interface Api {

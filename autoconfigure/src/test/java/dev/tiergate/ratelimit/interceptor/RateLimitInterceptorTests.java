@@ -27,11 +27,11 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * What a {@code @RateLimited} call costs and which bucket it takes from, through the
- * interceptor: a cost expression's result is charged exactly or refused, never clamped;
+ * Tests for {@link RateLimitInterceptor}: what a {@code @RateLimited} call costs and which
+ * bucket it takes from: a cost expression's result is charged exactly or refused, never clamped;
  * a key value names its bucket by its value, never by its identity.
  */
-class RateLimitOperationTests {
+class RateLimitInterceptorTests {
 
 	private static final RateLimitTier ORDERS = new RateLimitTier("orders",
 			List.of(new RateLimitTier.Limit(100, 10, Duration.ofSeconds(1))), OnRedisFailure.LOCAL);
@@ -59,8 +59,7 @@ class RateLimitOperationTests {
 		RateLimitOperation operation = this.source.get(bulk, this.target);
 		Object[] args = { 2_147_484 };
 		assertThatExceptionOfType(RateLimitCostException.class)
-			.isThrownBy(() -> operation.costOf(operation.evaluationContext(args, this.target,
-					this.source.parameterNames(), null)))
+			.isThrownBy(() -> operation.costOf(operation.method().evaluation(args, this.target, null)))
 			.withMessageContaining("Shop.bulk(int)")
 			.withMessageContaining("returned -2147483296")
 			.withMessageContaining("negative");
