@@ -13,8 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -30,7 +28,7 @@ class TieredCacheInterceptorTests {
 		.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, TiergateRedisAutoConfiguration.class,
 				TieredCacheAutoConfiguration.class))
 		.withPropertyValues("tiergate.cache.defaults.cache-nulls=true")
-		.withUserConfiguration(ProductsConfiguration.class);
+		.withBean(Products.class);
 
 	@Test
 	void aCacheableMethodRunsOncePerKey() {
@@ -154,16 +152,6 @@ class TieredCacheInterceptorTests {
 
 		@TieredCacheEvict(value = "products", allEntries = true)
 		public void clear() {
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class ProductsConfiguration {
-
-		@Bean
-		Products products() {
-			return new Products();
 		}
 
 	}

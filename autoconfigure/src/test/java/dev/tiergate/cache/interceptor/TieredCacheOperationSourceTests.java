@@ -19,8 +19,6 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.AliasFor;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,7 +40,7 @@ class TieredCacheOperationSourceTests {
 
 	@Test
 	void theImplementationsAnnotationReplacesTheInterfaceMethodsInsteadOfAddingUp() {
-		this.contextRunner.withUserConfiguration(InterfaceAndImplementationConfiguration.class).run((context) -> {
+		this.contextRunner.withBean(Api.class, Impl::new).run((context) -> {
 			Api api = context.getBean(Api.class);
 			Object first = api.find("k");
 			Object second = api.find("k");
@@ -53,7 +51,7 @@ class TieredCacheOperationSourceTests {
 
 	@Test
 	void theInterfaceMethodsAnnotationAppliesWhenTheImplementationDeclaresNone() {
-		this.contextRunner.withUserConfiguration(InterfaceOnlyConfiguration.class).run((context) -> {
+		this.contextRunner.withBean(Api.class, UnannotatedImpl::new).run((context) -> {
 			Api api = context.getBean(Api.class);
 			assertThat(api.find("k")).isEqualTo(api.find("k"));
 		});
@@ -62,7 +60,7 @@ class TieredCacheOperationSourceTests {
 	@Test
 	void anOverridingMethodsAnnotationReplacesTheSuperclassMethods() {
 		this.contextRunner.withPropertyValues("spring.aop.proxy-target-class=true")
-			.withUserConfiguration(SubclassConfiguration.class)
+			.withBean(Subclass.class, Subclass::new)
 			.run((context) -> {
 				Subclass service = context.getBean(Subclass.class);
 				assertThat(service.find("k")).as("only the subclass's @TieredCacheEvict applies")
@@ -74,7 +72,7 @@ class TieredCacheOperationSourceTests {
 
 	@Test
 	void aComposedAnnotationIsHonouredWithItsAliasedAttributes() {
-		this.contextRunner.withUserConfiguration(ShopConfiguration.class).run((context) -> {
+		this.contextRunner.withBean(Shop.class, Shop::new).run((context) -> {
 			Shop shop = context.getBean(Shop.class);
 			assertThat(shop.productByComposedAnnotation("1", 7)).as("the key is #id only, as the alias says")
 				.isEqualTo(shop.productByComposedAnnotation("1", 8));
@@ -83,7 +81,7 @@ class TieredCacheOperationSourceTests {
 
 	@Test
 	void twoComposedEvictAnnotationsOnOneMethodBothEvict() {
-		this.contextRunner.withUserConfiguration(ShopConfiguration.class).run((context) -> {
+		this.contextRunner.withBean(Shop.class, Shop::new).run((context) -> {
 			Shop shop = context.getBean(Shop.class);
 			String product = shop.product("1");
 			String price = shop.price("1");
@@ -97,7 +95,7 @@ class TieredCacheOperationSourceTests {
 
 	@Test
 	void aRepeatedEvictAnnotationEvictsEveryTime() {
-		this.contextRunner.withUserConfiguration(ShopConfiguration.class).run((context) -> {
+		this.contextRunner.withBean(Shop.class, Shop::new).run((context) -> {
 			Shop shop = context.getBean(Shop.class);
 			String product = shop.product("1");
 			String price = shop.price("1");
@@ -109,7 +107,7 @@ class TieredCacheOperationSourceTests {
 
 	@Test
 	void twoCacheableAnnotationsOnOneMethodFailStartupNamingTheMethod() {
-		this.contextRunner.withUserConfiguration(TwoCacheablesConfiguration.class)
+		this.contextRunner.withBean(TwoCacheables.class, TwoCacheables::new)
 			.run((context) -> assertThat(failure(context)).hasMessage(
 					"method TieredCacheOperationSourceTests.TwoCacheables.find(String): carries 2 @TieredCacheable"
 							+ " annotations (through @CachedInA, @CachedInB), but a method reads through one cache"));
@@ -117,7 +115,7 @@ class TieredCacheOperationSourceTests {
 
 	@Test
 	void cacheableAndPutOnOneMethodFailStartupNamingTheMethod() {
-		this.contextRunner.withUserConfiguration(CacheableAndPutConfiguration.class)
+		this.contextRunner.withBean(CacheableAndPut.class, CacheableAndPut::new)
 			.run((context) -> assertThat(failure(context)).hasMessage(
 					"method TieredCacheOperationSourceTests.CacheableAndPut.find(String): carries both @TieredCacheable"
 							+ " and @TieredCachePut"));
@@ -125,7 +123,7 @@ class TieredCacheOperationSourceTests {
 
 	@Test
 	void resultInTheConditionOfACacheableFailsStartupNamingTheMethod() {
-		this.contextRunner.withUserConfiguration(ResultInConditionConfiguration.class)
+		this.contextRunner.withBean(ResultInCondition.class, ResultInCondition::new)
 			.run((context) -> assertThat(failure(context)).hasMessage(
 					"method TieredCacheOperationSourceTests.ResultInCondition.find(String): condition '#result != null'"
 							+ " of @TieredCacheable uses #result, which does not exist before the method is invoked"));
@@ -133,7 +131,7 @@ class TieredCacheOperationSourceTests {
 
 	@Test
 	void aCacheAnnotationOnAClassFailsStartupNamingTheMethod() {
-		this.contextRunner.withUserConfiguration(ClassLevelConfiguration.class)
+		this.contextRunner.withBean(ClassLevel.class, ClassLevel::new)
 			.run((context) -> assertThat(failure(context)).hasMessageStartingWith(
 					"method TieredCacheOperationSourceTests.ClassLevel.find(String): carries @TieredCacheable through"
 							+ " @CachedClass on its class or interface, but tiered cache annotations apply to methods"));
@@ -141,7 +139,7 @@ class TieredCacheOperationSourceTests {
 
 	@Test
 	void aKeyThatRefersToAnArgumentOfAMethodWithoutParametersSaysItHasNone() {
-		this.contextRunner.withUserConfiguration(NoParametersConfiguration.class)
+		this.contextRunner.withBean(NoParameters.class)
 			.run((context) -> assertThat(failure(context))
 				.hasMessage("method TieredCacheOperationSourceTests.NoParameters.all(): key '#p0' of @TieredCacheable"
 						+ " refers to argument 0, but the method has no parameters")
@@ -151,7 +149,7 @@ class TieredCacheOperationSourceTests {
 
 	@Test
 	void aKeyThatNamesAParameterIsReadWithoutSpel() {
-		this.contextRunner.withUserConfiguration(ShopConfiguration.class).run((context) -> {
+		this.contextRunner.withBean(Shop.class, Shop::new).run((context) -> {
 			Shop shop = context.getBean(Shop.class);
 			CacheOperations operations = context.getBean(TieredCacheOperationSource.class)
 				.get(Shop.class.getMethod("product", String.class), shop);
@@ -195,16 +193,6 @@ class TieredCacheOperationSourceTests {
 
 	}
 
-	@Configuration(proxyBeanMethods = false)
-	static class InterfaceAndImplementationConfiguration {
-
-		@Bean
-		Api api() {
-			return new Impl();
-		}
-
-	}
-
 	static class UnannotatedImpl implements Api {
 
 		private final AtomicInteger counter = new AtomicInteger();
@@ -212,16 +200,6 @@ class TieredCacheOperationSourceTests {
 		@Override
 		public Integer find(String id) {
 			return this.counter.incrementAndGet();
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class InterfaceOnlyConfiguration {
-
-		@Bean
-		Api api() {
-			return new UnannotatedImpl();
 		}
 
 	}
@@ -248,16 +226,6 @@ class TieredCacheOperationSourceTests {
 		@TieredCacheEvict("b")
 		public Integer find(String id) {
 			return this.counter.incrementAndGet();
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class SubclassConfiguration {
-
-		@Bean
-		Subclass subclass() {
-			return new Subclass();
 		}
 
 	}
@@ -319,16 +287,6 @@ class TieredCacheOperationSourceTests {
 
 	}
 
-	@Configuration(proxyBeanMethods = false)
-	static class ShopConfiguration {
-
-		@Bean
-		Shop shop() {
-			return new Shop();
-		}
-
-	}
-
 	@Target(ElementType.METHOD)
 	@Retention(RetentionPolicy.RUNTIME)
 	@TieredCacheable("a")
@@ -353,32 +311,12 @@ class TieredCacheOperationSourceTests {
 
 	}
 
-	@Configuration(proxyBeanMethods = false)
-	static class TwoCacheablesConfiguration {
-
-		@Bean
-		TwoCacheables twoCacheables() {
-			return new TwoCacheables();
-		}
-
-	}
-
 	public static class CacheableAndPut {
 
 		@CachedInA
 		@TieredCachePut("a")
 		public String find(String id) {
 			return id;
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class CacheableAndPutConfiguration {
-
-		@Bean
-		CacheableAndPut cacheableAndPut() {
-			return new CacheableAndPut();
 		}
 
 	}
@@ -392,31 +330,11 @@ class TieredCacheOperationSourceTests {
 
 	}
 
-	@Configuration(proxyBeanMethods = false)
-	static class ResultInConditionConfiguration {
-
-		@Bean
-		ResultInCondition resultInCondition() {
-			return new ResultInCondition();
-		}
-
-	}
-
 	public static class NoParameters {
 
 		@TieredCacheable(value = "a", key = "#p0")
 		public String all() {
 			return "all";
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class NoParametersConfiguration {
-
-		@Bean
-		NoParameters noParameters() {
-			return new NoParameters();
 		}
 
 	}
@@ -433,16 +351,6 @@ class TieredCacheOperationSourceTests {
 
 		public String find(String id) {
 			return id;
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class ClassLevelConfiguration {
-
-		@Bean
-		ClassLevel classLevel() {
-			return new ClassLevel();
 		}
 
 	}

@@ -22,8 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -47,9 +45,13 @@ class RateLimitOperationSourceTests {
 				"tiergate.rate-limit.tiers.many.capacity=100", "tiergate.rate-limit.tiers.many.refill-tokens=100",
 				"tiergate.rate-limit.tiers.many.refill-period=1h");
 
+	// For classes without interfaces, and where the class's own methods are called.
+	private final ApplicationContextRunner classProxies = this.runner
+		.withPropertyValues("spring.aop.proxy-target-class=true");
+
 	@Test
 	void theImplementationMethodsAnnotationReplacesTheInterfaceMethods() {
-		this.runner.withUserConfiguration(MethodOverInterfaceMethodConfiguration.class).run((context) -> {
+		this.runner.withBean(Api.class, MethodOverInterfaceMethod::new).run((context) -> {
 			Api api = context.getBean(Api.class);
 			api.call();
 			assertThatNoException().as("tier 'many' of the implementation applies, not 'one' of the interface")
@@ -59,7 +61,7 @@ class RateLimitOperationSourceTests {
 
 	@Test
 	void theImplementationClassesAnnotationReplacesTheInterfaceMethods() {
-		this.runner.withUserConfiguration(ClassOverInterfaceMethodConfiguration.class).run((context) -> {
+		this.runner.withBean(Api.class, ClassOverInterfaceMethod::new).run((context) -> {
 			Api api = context.getBean(Api.class);
 			api.call();
 			assertThatNoException().as("tier 'many' of the implementation class applies, not 'one' of the interface")
@@ -69,8 +71,7 @@ class RateLimitOperationSourceTests {
 
 	@Test
 	void aMethodsAnnotationReplacesItsClasses() {
-		this.runner.withPropertyValues("spring.aop.proxy-target-class=true")
-			.withUserConfiguration(MethodOverClassConfiguration.class)
+		this.classProxies.withBean(MethodOverClass.class, MethodOverClass::new)
 			.run((context) -> {
 				MethodOverClass service = context.getBean(MethodOverClass.class);
 				service.limitedByTheMethod();
@@ -84,7 +85,7 @@ class RateLimitOperationSourceTests {
 
 	@Test
 	void theInterfaceMethodsAnnotationAppliesWhenTheImplementationDeclaresNone() {
-		this.runner.withUserConfiguration(InterfaceMethodOnlyConfiguration.class).run((context) -> {
+		this.runner.withBean(Api.class, InterfaceMethodOnly::new).run((context) -> {
 			Api api = context.getBean(Api.class);
 			api.call();
 			assertThatExceptionOfType(RateLimitExceededException.class).isThrownBy(api::call);
@@ -93,8 +94,7 @@ class RateLimitOperationSourceTests {
 
 	@Test
 	void aComposedAnnotationIsHonoured() {
-		this.runner.withPropertyValues("spring.aop.proxy-target-class=true")
-			.withUserConfiguration(ComposedConfiguration.class)
+		this.classProxies.withBean(Composed.class, Composed::new)
 			.run((context) -> {
 				Composed service = context.getBean(Composed.class);
 				service.call();
@@ -104,8 +104,7 @@ class RateLimitOperationSourceTests {
 
 	@Test
 	void twoRateLimitedAnnotationsOnOneMethodFailStartupNamingTheMethod() {
-		this.runner.withPropertyValues("spring.aop.proxy-target-class=true")
-			.withUserConfiguration(TwoLimitsConfiguration.class)
+		this.classProxies.withBean(TwoLimits.class, TwoLimits::new)
 			.run((context) -> assertThat(context).getFailure()
 				.isInstanceOf(TiergateConfigurationException.class)
 				.hasMessage("method RateLimitOperationSourceTests.TwoLimits.call(): carries 2 @RateLimited annotations"
@@ -114,8 +113,7 @@ class RateLimitOperationSourceTests {
 
 	@Test
 	void aKeyThatRefersToAnArgumentOfAMethodWithoutParametersSaysItHasNone() {
-		this.runner.withPropertyValues("spring.aop.proxy-target-class=true")
-			.withUserConfiguration(NoParametersConfiguration.class)
+		this.classProxies.withBean(NoParameters.class)
 			.run((context) -> assertThat(context).getFailure()
 				.isInstanceOf(TiergateConfigurationException.class)
 				.hasMessage("method RateLimitOperationSourceTests.NoParameters.call(): key '#p0' of @RateLimited"
@@ -162,16 +160,6 @@ class RateLimitOperationSourceTests {
 
 	}
 
-	@Configuration(proxyBeanMethods = false)
-	static class NoParametersConfiguration {
-
-		@Bean
-		NoParameters noParameters() {
-			return new NoParameters();
-		}
-
-	}
-
 	interface Api {
 
 		@RateLimited("one")
@@ -188,31 +176,11 @@ class RateLimitOperationSourceTests {
 
 	}
 
-	@Configuration(proxyBeanMethods = false)
-	static class MethodOverInterfaceMethodConfiguration {
-
-		@Bean
-		Api api() {
-			return new MethodOverInterfaceMethod();
-		}
-
-	}
-
 	@RateLimited("many")
 	static class ClassOverInterfaceMethod implements Api {
 
 		@Override
 		public void call() {
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class ClassOverInterfaceMethodConfiguration {
-
-		@Bean
-		Api api() {
-			return new ClassOverInterfaceMethod();
 		}
 
 	}
@@ -225,16 +193,6 @@ class RateLimitOperationSourceTests {
 
 	}
 
-	@Configuration(proxyBeanMethods = false)
-	static class InterfaceMethodOnlyConfiguration {
-
-		@Bean
-		Api api() {
-			return new InterfaceMethodOnly();
-		}
-
-	}
-
 	@RateLimited("many")
 	public static class MethodOverClass {
 
@@ -243,16 +201,6 @@ class RateLimitOperationSourceTests {
 		}
 
 		public void limitedByTheClass() {
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class MethodOverClassConfiguration {
-
-		@Bean
-		MethodOverClass methodOverClass() {
-			return new MethodOverClass();
 		}
 
 	}
@@ -279,31 +227,11 @@ class RateLimitOperationSourceTests {
 
 	}
 
-	@Configuration(proxyBeanMethods = false)
-	static class ComposedConfiguration {
-
-		@Bean
-		Composed composed() {
-			return new Composed();
-		}
-
-	}
-
 	public static class TwoLimits {
 
 		@LimitedOnce
 		@LimitedOften
 		public void call() {
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class TwoLimitsConfiguration {
-
-		@Bean
-		TwoLimits twoLimits() {
-			return new TwoLimits();
 		}
 
 	}
