@@ -127,6 +127,17 @@ public final class TieredCaches implements AutoCloseable {
 	}
 
 	/**
+	 * Removes every entry of every cache from both tiers and from the other instances'
+	 * L1, as {@link TieredCache#clear()} does for one cache; for example between tests.
+	 * Only the caches created so far, on their first use in this JVM, are cleared: what
+	 * another process wrote to the L2 of a cache not used here stays. Old keys are
+	 * removed from Redis in the background.
+	 */
+	public void clearAll() {
+		this.caches.values().forEach(TieredCache::clear);
+	}
+
+	/**
 	 * Clears the L1 of every cache, leaving L2 and the other instances alone.
 	 */
 	public void clearL1() {

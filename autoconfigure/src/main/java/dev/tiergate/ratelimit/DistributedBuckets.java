@@ -18,6 +18,15 @@ public interface DistributedBuckets {
 	RateLimitDecision tryConsume(RateLimitTier tier, String clientKey, long cost);
 
 	/**
+	 * Deletes every bucket of this application, of every tier and client, so that each
+	 * starts over full; the buckets of other applications stay.
+	 * @return the number of buckets deleted
+	 * @throws dev.tiergate.redis.RedisUnavailableException when the buckets cannot be
+	 * reached; some may have been deleted
+	 */
+	long deleteAll();
+
+	/**
 	 * Returns whether the buckets are in use now, rather than skipped for an outage.
 	 * @return whether available
 	 */

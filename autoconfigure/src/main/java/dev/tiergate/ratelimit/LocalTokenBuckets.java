@@ -108,6 +108,10 @@ final class LocalTokenBuckets {
 		}
 	}
 
+	void clear() {
+		this.buckets.invalidateAll();
+	}
+
 	long size() {
 		this.buckets.cleanUp();
 		return this.buckets.estimatedSize();

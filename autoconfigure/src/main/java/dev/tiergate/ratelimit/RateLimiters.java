@@ -74,6 +74,21 @@ public final class RateLimiters {
 	}
 
 	/**
+	 * Refills every bucket of every tier, for tests that must not see the calls of the
+	 * tests before them: empties the buckets kept in this JVM, then deletes this
+	 * application's buckets in Redis, if it has Redis (on a Cluster, on every master).
+	 * The statistics are left as they are. Instances of the application elsewhere keep
+	 * their buckets in their own JVMs.
+	 * @return the number of buckets deleted in Redis, {@code 0} without Redis
+	 * @throws dev.tiergate.redis.RedisUnavailableException when Redis cannot be reached,
+	 * the circuit breaker being open included; this JVM's buckets have been emptied
+	 */
+	public long reset() {
+		this.limiters.values().forEach(TierRateLimiter::clearLocal);
+		return (this.distributed != null) ? this.distributed.deleteAll() : 0;
+	}
+
+	/**
 	 * Returns whether limits are enforced in Redis now, shared by every instance, rather
 	 * than in this JVM (no Redis configured, or an outage).
 	 * @return whether rate limiting is distributed now

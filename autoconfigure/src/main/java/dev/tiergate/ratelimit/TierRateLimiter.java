@@ -86,6 +86,10 @@ public final class TierRateLimiter {
 		}
 	}
 
+	void clearLocal() {
+		this.local.clear();
+	}
+
 	/**
 	 * Returns the number of buckets this tier holds in this JVM.
 	 * @return the number of local buckets

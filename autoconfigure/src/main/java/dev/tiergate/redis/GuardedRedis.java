@@ -1,6 +1,7 @@
 package dev.tiergate.redis;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -13,6 +14,9 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowSynchronizationStrategy;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 /**
@@ -28,6 +32,9 @@ public final class GuardedRedis implements AutoCloseable {
 	/** Thrown while the breaker is open: one shared instance without a stack trace, as it is thrown per call. */
 	private static final RedisUnavailableException BREAKER_OPEN = new RedisUnavailableException(
 			"Redis is not used while the circuit breaker is open", null, false);
+
+	/** Keys asked of each SCAN: large enough for few round trips, small enough not to stall the server. */
+	private static final int SCAN_BATCH = 500;
 
 	private final RedisConnector connector;
 
@@ -114,6 +121,47 @@ public final class GuardedRedis implements AutoCloseable {
 			throw (cause instanceof RedisUnavailableException unavailable) ? unavailable
 					: new RedisUnavailableException("Redis command failed: " + cause, cause);
 		}
+	}
+
+	/**
+	 * Visits every key that starts with a literal prefix, a page of {@code SCAN} at a
+	 * time (never {@code KEYS}, which blocks the server), each page through
+	 * {@link #call}. On a Redis Cluster the connection's {@code SCAN} goes through the
+	 * masters one after the other, so every node is covered.
+	 * @param keyPrefix the literal prefix; glob characters in it match only themselves
+	 * @param page handles a page of keys, for example by unlinking them, and returns what
+	 * it counted
+	 * @return the sum of the pages' counts
+	 * @throws RedisUnavailableException when a page cannot be read or handled; the pages
+	 * before it have been handled
+	 */
+	public long scanPrefix(String keyPrefix, KeyPage page) {
+		ScanArgs match = ScanArgs.Builder.matches(escapeGlob(keyPrefix) + "*").limit(SCAN_BATCH);
+		long counted = 0;
+		ScanCursor cursor = ScanCursor.INITIAL;
+		do {
+			ScanCursor current = cursor;
+			KeyScanCursor<byte[]> keys = call((commands) -> commands.scan(current, match));
+			if (!keys.getKeys().isEmpty()) {
+				counted += page.handle(keys.getKeys());
+			}
+			cursor = keys;
+		}
+		while (!cursor.isFinished());
+		return counted;
+	}
+
+	/** Makes a literal prefix safe inside a SCAN MATCH pattern. */
+	private static String escapeGlob(String literal) {
+		StringBuilder escaped = new StringBuilder(literal.length() + 8);
+		for (int i = 0; i < literal.length(); i++) {
+			char c = literal.charAt(i);
+			if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+				escaped.append('\\');
+			}
+			escaped.append(c);
+		}
+		return escaped.toString();
 	}
 
 	/**
@@ -210,6 +258,22 @@ public final class GuardedRedis implements AutoCloseable {
 		 * @return the future reply; several pipelined commands may be combined into one
 		 */
 		CompletionStage<T> send(RedisClusterAsyncCommands<byte[], byte[]> commands);
+
+	}
+
+	/**
+	 * Handles one page of the keys {@link #scanPrefix} finds.
+	 */
+	@FunctionalInterface
+	public interface KeyPage {
+
+		/**
+		 * Handles the keys of a page.
+		 * @param keys the keys, at least one; a key may be in more than one page
+		 * @return what the page counted, for example the keys it removed
+		 * @throws RedisUnavailableException when Redis fails
+		 */
+		long handle(List<byte[]> keys);
 
 	}
 

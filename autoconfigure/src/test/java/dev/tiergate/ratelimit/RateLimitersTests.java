@@ -34,6 +34,21 @@ class RateLimitersTests {
 	}
 
 	@Test
+	void resetRefillsEveryBucketOfEveryTierKeptInThisJvm() {
+		TierRateLimiter chat = this.limiters.get("chat");
+		TierRateLimiter api = this.limiters.get("api");
+		chat.check("ip:192.0.2.1", 5);
+		api.check("ip:192.0.2.1", 10);
+		assertThat(chat.check("ip:192.0.2.1", 1).isAllowed()).isFalse();
+		assertThat(api.check("ip:192.0.2.1", 1).isAllowed()).isFalse();
+		assertThat(this.limiters.reset()).as("no bucket in Redis without Redis").isZero();
+		assertThat(chat.localBuckets()).isZero();
+		assertThat(api.localBuckets()).isZero();
+		assertThat(chat.check("ip:192.0.2.1", 5).remaining()).isZero();
+		assertThat(api.check("ip:192.0.2.1", 10).isAllowed()).isTrue();
+	}
+
+	@Test
 	void theChatDefaultsAdmitFiveThenOneEveryTenSeconds() {
 		TierRateLimiter chat = this.limiters.get("chat");
 		for (int i = 0; i < 5; i++) {

@@ -1,6 +1,5 @@
 package dev.tiergate.test;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,8 +30,6 @@ public final class RedisCluster implements RedisTopology, AutoCloseable {
 	private static final int SLOTS = SlotHash.SLOT_COUNT;
 
 	private static final int SLOTS_PER_COMMAND = 1000;
-
-	private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
 
 	private static final Duration FORMATION_TIMEOUT = Duration.ofSeconds(30);
 
@@ -107,20 +104,20 @@ public final class RedisCluster implements RedisTopology, AutoCloseable {
 			}
 			Map<Integer, String> nodeIds = new LinkedHashMap<>();
 			for (RedisProcess node : started) {
-				nodeIds.put(node.port(), (String) command(node, "CLUSTER", "MYID"));
+				nodeIds.put(node.port(), (String) node.command("CLUSTER", "MYID"));
 			}
 			for (int i = 0; i < masterCount; i++) {
 				addSlots(masters.get(i), SLOTS * i / masterCount, SLOTS * (i + 1) / masterCount - 1);
 			}
 			RedisProcess first = started.get(0);
 			for (RedisProcess node : started.subList(1, started.size())) {
-				command(first, "CLUSTER", "MEET", "127.0.0.1", Integer.toString(node.port()));
+				first.command("CLUSTER", "MEET", "127.0.0.1", Integer.toString(node.port()));
 			}
 			RedisCluster cluster = new RedisCluster(masters, replicas, nodeIds);
 			// A node can only replicate a master it knows.
 			cluster.awaitCondition("every node to know every other", () -> cluster.everyNodeKnows(started.size()));
 			for (int i = 0; i < masterCount; i++) {
-				command(replicas.get(i), "CLUSTER", "REPLICATE", nodeIds.get(masters.get(i).port()));
+				replicas.get(i).command("CLUSTER", "REPLICATE", nodeIds.get(masters.get(i).port()));
 			}
 			cluster.awaitCondition("cluster_state:ok and replicas in sync", cluster::isFormed);
 			return cluster;
@@ -298,7 +295,7 @@ public final class RedisCluster implements RedisTopology, AutoCloseable {
 			for (int slot = start; slot <= end; slot++) {
 				command[2 + slot - start] = Integer.toString(slot);
 			}
-			command(master, command);
+			master.command(command);
 		}
 	}
 
@@ -312,19 +309,8 @@ public final class RedisCluster implements RedisTopology, AutoCloseable {
 	}
 
 	private static String text(RedisProcess node, String... command) {
-		Object reply = command(node, command);
+		Object reply = node.command(command);
 		return (reply != null) ? reply.toString() : "";
-	}
-
-	static @Nullable Object command(RedisProcess node, String... command) {
-		try (RespConnection connection = RespConnection.open(node.endpoint(), COMMAND_TIMEOUT, COMMAND_TIMEOUT)) {
-			return connection.command(command);
-		}
-		catch (IOException ex) {
-			// CLUSTER ADDSLOTS has a thousand arguments: name the command only.
-			throw new IllegalStateException(command[0] + " " + ((command.length > 1) ? command[1] : "") + " failed on "
-					+ node + ": " + ex.getMessage(), ex);
-		}
 	}
 
 	@FunctionalInterface

@@ -1,6 +1,5 @@
 package dev.tiergate.test;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,8 +21,6 @@ public final class RedisSentinels implements RedisTopology, AutoCloseable {
 
 	/** The name under which the Sentinels know the master. */
 	public static final String MASTER_NAME = "tiergate";
-
-	private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
 
 	private static final Duration FORMATION_TIMEOUT = Duration.ofSeconds(30);
 
@@ -114,14 +111,13 @@ public final class RedisSentinels implements RedisTopology, AutoCloseable {
 	 */
 	public int currentMasterPort() {
 		for (RedisProcess sentinel : this.sentinels) {
-			try (RespConnection connection = RespConnection.open(sentinel.endpoint(), COMMAND_TIMEOUT,
-					COMMAND_TIMEOUT)) {
-				if (connection.command("SENTINEL", "get-master-addr-by-name", MASTER_NAME) instanceof List<?> address
+			try {
+				if (sentinel.command("SENTINEL", "get-master-addr-by-name", MASTER_NAME) instanceof List<?> address
 						&& address.size() == 2) {
 					return Integer.parseInt(String.valueOf(address.get(1)));
 				}
 			}
-			catch (IOException | RuntimeException ex) {
+			catch (RuntimeException ex) {
 				// Ask the next one.
 			}
 		}
@@ -171,8 +167,8 @@ public final class RedisSentinels implements RedisTopology, AutoCloseable {
 	}
 
 	private static Map<String, String> masterState(RedisProcess sentinel) {
-		try (RespConnection connection = RespConnection.open(sentinel.endpoint(), COMMAND_TIMEOUT, COMMAND_TIMEOUT)) {
-			Object reply = connection.command("SENTINEL", "master", MASTER_NAME);
+		try {
+			Object reply = sentinel.command("SENTINEL", "master", MASTER_NAME);
 			Map<String, String> fields = new HashMap<>();
 			if (reply instanceof List<?> list) {
 				for (int i = 0; i + 1 < list.size(); i += 2) {
@@ -181,7 +177,7 @@ public final class RedisSentinels implements RedisTopology, AutoCloseable {
 			}
 			return fields;
 		}
-		catch (IOException ex) {
+		catch (IllegalStateException ex) {
 			return Map.of();
 		}
 	}

@@ -8,9 +8,6 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.tiergate.cache.L2Store;
 import dev.tiergate.redis.GuardedRedis;
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import org.jspecify.annotations.Nullable;
@@ -20,8 +17,6 @@ import org.jspecify.annotations.Nullable;
  * each bounded by the timeout and skipped at once while the circuit breaker is open.
  */
 public final class LettuceL2Store implements L2Store {
-
-	private static final int SCAN_BATCH = 500;
 
 	/** Deletes the lock only if this instance still holds it, so an expired lease taken over stays. */
 	private static final String UNLOCK_SCRIPT = "if redis.call('get', KEYS[1]) == ARGV[1] then"
@@ -136,50 +131,32 @@ public final class LettuceL2Store implements L2Store {
 
 	@Override
 	public long deleteByPrefix(String keyPrefix) {
-		ScanArgs match = ScanArgs.Builder.matches(escapeGlob(keyPrefix) + "*").limit(SCAN_BATCH);
-		long deleted = 0;
-		ScanCursor cursor = ScanCursor.INITIAL;
-		do {
-			ScanCursor current = cursor;
-			KeyScanCursor<byte[]> page = this.redis.call((commands) -> commands.scan(current, match));
-			List<byte[]> keys = page.getKeys();
-			if (!keys.isEmpty()) {
-				Long unlinked = this.redis.call((commands) -> commands.unlink(keys.toArray(new byte[0][])));
-				deleted += (unlinked != null) ? unlinked : 0;
-			}
-			cursor = page;
-		}
-		while (!cursor.isFinished());
-		return deleted;
+		return this.redis.scanPrefix(keyPrefix, (keys) -> {
+			Long unlinked = this.redis.call((commands) -> commands.unlink(keys.toArray(new byte[0][])));
+			return (unlinked != null) ? unlinked : 0;
+		});
 	}
 
 	@Override
 	public long deleteByPrefixExcept(String keyPrefix, byte[] keptValuePrefix) {
-		ScanArgs match = ScanArgs.Builder.matches(escapeGlob(keyPrefix) + "*").limit(SCAN_BATCH);
 		byte[] lockPrefix = bytes(keyPrefix + "lock:");
-		long deleted = 0;
-		ScanCursor cursor = ScanCursor.INITIAL;
-		do {
-			ScanCursor current = cursor;
-			KeyScanCursor<byte[]> page = this.redis.call((commands) -> commands.scan(current, match));
-			List<byte[]> keys = page.getKeys().stream().filter((key) -> !startsWith(key, lockPrefix)).toList();
-			if (!keys.isEmpty()) {
-				// One single-key script per key, pipelined: no command spans two Cluster slots.
-				List<Long> removed = this.redis.call((commands) -> {
-					List<CompletableFuture<Long>> replies = keys.stream()
-						.map((key) -> commands.<Long>eval(UNLINK_UNLESS_SCRIPT, ScriptOutputType.INTEGER,
-								new byte[][] { key }, keptValuePrefix)
-							.toCompletableFuture())
-						.toList();
-					return CompletableFuture.allOf(replies.toArray(new CompletableFuture[0]))
-						.thenApply((done) -> replies.stream().map(CompletableFuture::join).toList());
-				});
-				deleted += removed.stream().mapToLong((count) -> (count != null) ? count : 0).sum();
+		return this.redis.scanPrefix(keyPrefix, (page) -> {
+			List<byte[]> keys = page.stream().filter((key) -> !startsWith(key, lockPrefix)).toList();
+			if (keys.isEmpty()) {
+				return 0;
 			}
-			cursor = page;
-		}
-		while (!cursor.isFinished());
-		return deleted;
+			// One single-key script per key, pipelined: no command spans two Cluster slots.
+			List<Long> removed = this.redis.call((commands) -> {
+				List<CompletableFuture<Long>> replies = keys.stream()
+					.map((key) -> commands.<Long>eval(UNLINK_UNLESS_SCRIPT, ScriptOutputType.INTEGER,
+							new byte[][] { key }, keptValuePrefix)
+						.toCompletableFuture())
+					.toList();
+				return CompletableFuture.allOf(replies.toArray(new CompletableFuture[0]))
+					.thenApply((done) -> replies.stream().map(CompletableFuture::join).toList());
+			});
+			return removed.stream().mapToLong((count) -> (count != null) ? count : 0).sum();
+		});
 	}
 
 	private static boolean startsWith(byte[] bytes, byte[] prefix) {
@@ -196,19 +173,6 @@ public final class LettuceL2Store implements L2Store {
 
 	private static byte[] bytes(String key) {
 		return key.getBytes(StandardCharsets.UTF_8);
-	}
-
-	/** Makes a literal prefix safe inside a SCAN MATCH pattern. */
-	static String escapeGlob(String literal) {
-		StringBuilder escaped = new StringBuilder(literal.length() + 8);
-		for (int i = 0; i < literal.length(); i++) {
-			char c = literal.charAt(i);
-			if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
-				escaped.append('\\');
-			}
-			escaped.append(c);
-		}
-		return escaped.toString();
 	}
 
 }

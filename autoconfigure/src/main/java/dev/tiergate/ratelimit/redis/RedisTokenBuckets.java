@@ -106,6 +106,19 @@ public final class RedisTokenBuckets implements DistributedBuckets {
 				+ FORMAT_SUFFIX;
 	}
 
+	/**
+	 * Deletes the buckets of this namespace, the keys
+	 * {@code {<namespace>:rl:<tier>:<hash>}:v2} of every tier, found by their prefix with
+	 * {@code SCAN} on every master (never {@code KEYS}) and removed with {@code UNLINK}.
+	 */
+	@Override
+	public long deleteAll() {
+		return this.redis.scanPrefix("{" + this.namespace + ":rl:", (keys) -> {
+			Long unlinked = this.redis.call((commands) -> commands.unlink(keys.toArray(new byte[0][])));
+			return (unlinked != null) ? unlinked : 0;
+		});
+	}
+
 	@Override
 	public boolean isAvailable() {
 		return this.redis.isAvailable();

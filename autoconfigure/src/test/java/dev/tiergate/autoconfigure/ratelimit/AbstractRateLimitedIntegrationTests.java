@@ -5,10 +5,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
+import dev.tiergate.cache.TieredCaches;
 import dev.tiergate.ratelimit.ManualTimeMeter;
 import dev.tiergate.ratelimit.RateLimitExceededException;
 import dev.tiergate.ratelimit.RateLimiters;
@@ -65,6 +67,9 @@ abstract class AbstractRateLimitedIntegrationTests {
 
 	@Autowired
 	private RateLimiters rateLimiters;
+
+	@Autowired
+	private TieredCaches caches;
 
 	@Autowired
 	private MeterRegistry meters;
@@ -220,6 +225,31 @@ abstract class AbstractRateLimitedIntegrationTests {
 			assertThat(key).matches("\\{" + NAMESPACE + ":rl:[a-z]+:[0-9a-f]{32}}:v2").doesNotContain("idle");
 			assertThat(this.redis.pttl(key)).isPositive();
 		});
+	}
+
+	@Test
+	void resettingBetweenTestsRefillsThisApplicationsBucketsOnEveryNodeAndEmptiesBothTiersOfEveryCache() {
+		for (int i = 0; i < 30; i++) {
+			this.service.askAs("reset-" + i, "aaaaa");
+		}
+		assertThatExceptionOfType(RateLimitExceededException.class)
+			.isThrownBy(() -> this.service.askAs("reset-0", "a"));
+		this.service.quote("RESET");
+		this.service.quote("RESET");
+		int invocations = this.service.quoteInvocations();
+		String otherApplication = "{" + NAMESPACE + "-other:rl:chat:0123456789abcdef0123456789abcdef}:v2";
+		this.redis.set(otherApplication, "5".getBytes(StandardCharsets.US_ASCII));
+		assertThat(this.redis.scanKeys("{" + NAMESPACE + ":rl:chat:*")).hasSizeGreaterThanOrEqualTo(30);
+
+		assertThat(this.rateLimiters.reset()).isGreaterThanOrEqualTo(30);
+		this.caches.clearAll();
+
+		assertThat(this.redis.scanKeys("{" + NAMESPACE + ":rl:*")).isEmpty();
+		assertThat(this.redis.exists(otherApplication)).as("another application's bucket").isTrue();
+		assertThat(this.service.askAs("reset-0", "aaaaa")).isEqualTo("answer to reset-0");
+		this.service.quote("RESET");
+		assertThat(this.service.quoteInvocations()).as("neither L1 nor L2 has the quote").isEqualTo(invocations + 1);
+		this.redis.commands().del(otherApplication);
 	}
 
 	private double count(String tier) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -23,9 +24,14 @@ import org.jspecify.annotations.Nullable;
  * <li>the Redis 6.2 binary inside the {@code com.github.codemonstur:embedded-redis}
  * artifact.</li>
  * </ol>
- * If none can be had, {@link #shared()} throws, saying what was tried and why it failed:
- * a Redis test fails, it never skips. Servers started here are stopped when the JVM
- * exits.
+ * If none can be had, {@link #shared()} throws, saying what was tried, why it failed and
+ * what to install: a Redis test fails, it never skips. Servers started here are stopped
+ * when the JVM exits.
+ * <p>
+ * A Spring Boot test points the application at the shared Redis with {@link #url()}; a
+ * JUnit Jupiter test without Spring can take it as a parameter through
+ * {@link TestRedisExtension}. A test that stops or pauses its Redis starts one of its
+ * own with {@link #startPrivate(String...)}.
  */
 public final class TestRedis {
 
@@ -76,6 +82,22 @@ public final class TestRedis {
 			}
 			return shared;
 		}
+	}
+
+	/**
+	 * Returns the URL of the {@linkplain #shared() shared} Redis, credentials included,
+	 * for {@code spring.data.redis.url}:
+	 * <pre>{@code
+	 * @DynamicPropertySource
+	 * static void redis(DynamicPropertyRegistry registry) {
+	 *     registry.add("spring.data.redis.url", TestRedis::url);
+	 * }
+	 * }</pre>
+	 * @return the URL, {@code redis://[[user:]password@]host:port}
+	 * @throws IllegalStateException when no Redis could be had, saying what was tried
+	 */
+	public static String url() {
+		return shared().uri();
 	}
 
 	/**
@@ -130,14 +152,30 @@ public final class TestRedis {
 	}
 
 	private static RedisEndpoint findShared() {
-		String url = System.getenv(URL_VARIABLE);
+		// A lambda, not a method reference: RedisContainer loads Testcontainers only when it is tried.
+		return find(System.getenv(URL_VARIABLE), () -> RedisContainer.startIfDockerAvailable(), findOnPath(),
+				TestRedis::embeddedRedisBinary);
+	}
+
+	/**
+	 * Finds a Redis from the given sources, in the order of the class's description.
+	 * @param url the value of {@value #URL_VARIABLE}, or {@code null}
+	 * @param container starts a container, or returns {@code null} when there is no Docker
+	 * @param onPath the {@code redis-server} on the {@code PATH}, or {@code null}
+	 * @param embedded returns the embedded-redis binary
+	 * @return the endpoint
+	 * @throws IllegalStateException when no source gives one, saying what each did and
+	 * what to install
+	 */
+	static RedisEndpoint find(@Nullable String url, Supplier<@Nullable RedisEndpoint> container,
+			@Nullable Path onPath, Supplier<Path> embedded) {
 		if (url != null && !url.isBlank()) {
 			return useUrl(url);
 		}
 		List<String> failures = new ArrayList<>();
 		failures.add(URL_VARIABLE + " not set");
 		try {
-			RedisEndpoint endpoint = RedisContainer.startIfDockerAvailable();
+			RedisEndpoint endpoint = container.get();
 			if (endpoint != null) {
 				announce(endpoint, RespConnection.serverVersion(endpoint, URL_TIMEOUT),
 						"a " + RedisContainer.IMAGE + " container");
@@ -149,7 +187,6 @@ public final class TestRedis {
 			// Also when Testcontainers is not on the class path (NoClassDefFoundError).
 			failures.add(RedisContainer.IMAGE + " container failed: " + brief(ex));
 		}
-		Path onPath = findOnPath();
 		if (onPath == null) {
 			failures.add("no redis-server on the PATH");
 		}
@@ -162,13 +199,15 @@ public final class TestRedis {
 			}
 		}
 		try {
-			return startShared(embeddedRedisBinary(), "the embedded-redis binary");
+			return startShared(embedded.get(), "the embedded-redis binary");
 		}
 		catch (RuntimeException ex) {
 			failures.add("embedded binary failed: " + ex.getMessage());
 		}
-		throw new IllegalStateException("No Redis for the tests: " + String.join("; ", failures) + ". Set "
-				+ URL_VARIABLE + ", make Docker available, or install redis-server.");
+		throw new IllegalStateException("No Redis for the tests: " + String.join("; ", failures)
+				+ ". Install redis-server 6.2 or later on the PATH (Debian, Ubuntu: apt-get install redis-server;"
+				+ " macOS: brew install redis), or make Docker available to Testcontainers, or set " + URL_VARIABLE
+				+ " to the URL of a Redis.");
 	}
 
 	private static String brief(Throwable ex) {

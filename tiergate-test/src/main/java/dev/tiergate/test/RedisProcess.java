@@ -376,6 +376,27 @@ public final class RedisProcess implements AutoCloseable {
 	}
 
 	/**
+	 * Sends one command on a connection of its own and returns its reply, for example to
+	 * set up a Cluster or ask a Sentinel.
+	 * @param command the command and its arguments
+	 * @return the reply: a {@code String} for a status or a bulk string, a {@code Long}, a
+	 * {@code List} or {@code null}
+	 * @throws IllegalStateException when the server cannot be reached, does not answer
+	 * within 5 seconds or replies with an error; the message names the command but not its
+	 * further arguments
+	 */
+	public @Nullable Object command(String... command) {
+		try (RespConnection connection = RespConnection.open(this.endpoint, COMMAND_TIMEOUT, COMMAND_TIMEOUT)) {
+			return connection.command(command);
+		}
+		catch (IOException ex) {
+			// CLUSTER ADDSLOTS has a thousand arguments: name the command only.
+			throw new IllegalStateException(command[0] + ((command.length > 1) ? " " + command[1] : "")
+					+ " failed on " + this + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
 	 * Sends one command on a connection of its own and returns the reply as Redis sent
 	 * it, for example {@code +OK}, {@code :0} or {@code $-1} for no value.
 	 * @param command the command and its arguments
