@@ -39,7 +39,7 @@ class CacheAsideWindowTests {
 
 	private static final int TRIALS = 10;
 
-	private static final long[] DELAYS_MICROS = { 0, 100, 250, 500, 1_000, 2_000, 5_000, 20_000, 50_000 };
+	private static final long[] DELAYS_MICROS = { 0, 100, 250, 500, 1_000, 2_000, 5_000, 20_000 };
 
 	private static RedisProcess redis;
 
@@ -78,18 +78,27 @@ class CacheAsideWindowTests {
 			}
 			staleWrites.put(delay, stale);
 		}
+		int staleAfterInvalidation = 0;
+		for (int trial = 0; trial < TRIALS; trial++) {
+			if (race(-1)) {
+				staleAfterInvalidation++;
+			}
+		}
 		StringBuilder report = new StringBuilder("Cache-aside race, old values left in L2 out of " + TRIALS
 				+ " races, by the time between the other instance's eviction and the end of the load:");
 		staleWrites.forEach((delay, stale) -> report.append(String.format("%n  %6d us: %d", delay, stale)));
+		report.append(String.format("%n  after the invalidation arrived: %d", staleAfterInvalidation));
 		System.out.println(report);
-		// Far beyond the invalidation lag, the eviction has always reached A before its load ends.
-		assertThat(staleWrites.get(20_000L)).isZero();
-		assertThat(staleWrites.get(50_000L)).isZero();
+		// The delays above are measurements only (the lag depends on the machine's load); once the
+		// invalidation has reached A, its load never stores the old value.
+		assertThat(staleAfterInvalidation).isZero();
 	}
 
 	/**
 	 * Runs one race and returns whether the old value was left in L2; either way neither
 	 * instance's L1 keeps it.
+	 * @param delayMicros how long after the eviction the load ends, or -1 for "once A has
+	 * received the invalidation"
 	 */
 	private boolean race(long delayMicros) throws Exception {
 		long key = this.keys.incrementAndGet();
@@ -113,8 +122,14 @@ class CacheAsideWindowTests {
 		});
 		assertThat(read.await(10, TimeUnit.SECONDS)).isTrue();
 		this.backend.put(key, "new");
+		long received = cacheA.statistics().invalidationsReceived();
 		cacheB.evict(key);
 		long evictedAt = System.nanoTime();
+		if (delayMicros < 0) {
+			await().atMost(Duration.ofSeconds(5))
+				.pollInterval(Duration.ofMillis(1))
+				.until(() -> cacheA.statistics().invalidationsReceived() > received);
+		}
 		while (System.nanoTime() - evictedAt < TimeUnit.MICROSECONDS.toNanos(delayMicros)) {
 			Thread.onSpinWait();
 		}
@@ -126,7 +141,7 @@ class CacheAsideWindowTests {
 			assertThat(inRedis).isEqualTo("$-1");
 		}
 		// A's L1 drops the old value when the invalidation arrives, if it took it at all.
-		await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(1)).until(() -> {
+		await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1)).until(() -> {
 			CachedValue held = cacheA.getIfPresent(key);
 			return held == null || !"old".equals(held.get());
 		});
