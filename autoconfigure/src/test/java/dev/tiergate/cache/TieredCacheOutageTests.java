@@ -34,9 +34,13 @@ class TieredCacheOutageTests {
 	private final String namespace = "repro-" + UUID.randomUUID();
 
 	private static TieredCacheSettings settings(boolean lock) {
-		return new TieredCacheSettings("products", true, Duration.ofMinutes(5), 1000, true, Duration.ofHours(48), 0,
-				false, Duration.ZERO, Duration.ZERO, lock, Duration.ofSeconds(10), Duration.ofSeconds(2),
-				TieredCacheSettings.DEFAULT_MAX_VALUE_BYTES);
+		return TieredCacheSettings.builder("products")
+			.l1MaxSize(1000)
+			.l2TtlJitter(0)
+			.lock(lock)
+			.lockLease(Duration.ofSeconds(10))
+			.lockWait(Duration.ofSeconds(2))
+			.build();
 	}
 
 	/** One application instance, wired as TieredCacheAutoConfiguration wires it. */

@@ -1,11 +1,8 @@
 package dev.tiergate.autoconfigure.redis;
 
 import java.time.Clock;
-import java.time.Duration;
 
-import dev.tiergate.TiergateConfigurationException;
 import dev.tiergate.redis.GuardedRedis;
-import dev.tiergate.redis.GuardedRedis.BreakerSettings;
 import dev.tiergate.redis.RedisFallbackMetrics;
 import dev.tiergate.redis.RedisConnector;
 import dev.tiergate.redis.RedisHealthState;
@@ -38,15 +35,14 @@ public final class TiergateRedisAutoConfiguration {
 	@ConditionalOnMissingBean
 	TiergateLettuceClient tiergateLettuceClient(LettuceConnectionFactory connectionFactory,
 			TiergateRedisProperties properties) {
-		checkPositive("tiergate.redis.timeout", properties.getTimeout());
-		return new TiergateLettuceClient(connectionFactory, properties.getTimeout());
+		return new TiergateLettuceClient(connectionFactory, RedisSettingsMapper.timeout(properties));
 	}
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	RedisConnector tiergateRedisConnector(TiergateLettuceClient client, TiergateRedisProperties properties) {
-		checkPositive("tiergate.redis.connect-retry-interval", properties.getConnectRetryInterval());
-		return new RedisConnector(client.client(), properties.getTimeout(), properties.getConnectRetryInterval());
+		return new RedisConnector(client.client(), RedisSettingsMapper.timeout(properties),
+				RedisSettingsMapper.connectRetryInterval(properties));
 	}
 
 	@Bean
@@ -59,7 +55,7 @@ public final class TiergateRedisAutoConfiguration {
 	@ConditionalOnMissingBean
 	GuardedRedis tiergateGuardedRedis(RedisConnector connector, RedisHealthState state,
 			TiergateRedisProperties properties) {
-		GuardedRedis redis = new GuardedRedis(connector, state, breakerSettings(properties.getCircuitBreaker()));
+		GuardedRedis redis = new GuardedRedis(connector, state, RedisSettingsMapper.breakerSettings(properties.getCircuitBreaker()));
 		RedisUnavailableException unreachable = connector.awaitConnection(properties.getStartupWait());
 		if (unreachable != null) {
 			// Start in fallback rather than discover the outage one timed-out request at a time.
@@ -79,44 +75,6 @@ public final class TiergateRedisAutoConfiguration {
 			return new RedisFallbackMetrics(redis);
 		}
 
-	}
-
-	private static BreakerSettings breakerSettings(TiergateRedisProperties.CircuitBreaker breaker) {
-		String prefix = "tiergate.redis.circuit-breaker.";
-		checkPercentage(prefix + "failure-rate-threshold", breaker.getFailureRateThreshold());
-		checkPercentage(prefix + "slow-call-rate-threshold", breaker.getSlowCallRateThreshold());
-		checkPositive(prefix + "slow-call-duration-threshold", breaker.getSlowCallDurationThreshold());
-		checkPositive(prefix + "wait-in-open-state", breaker.getWaitInOpenState());
-		checkAtLeastOne(prefix + "sliding-window-size", breaker.getSlidingWindowSize());
-		checkAtLeastOne(prefix + "minimum-number-of-calls", breaker.getMinimumNumberOfCalls());
-		checkAtLeastOne(prefix + "permitted-calls-in-half-open-state", breaker.getPermittedCallsInHalfOpenState());
-		return new BreakerSettings(breaker.getFailureRateThreshold(), breaker.getSlowCallRateThreshold(),
-				breaker.getSlowCallDurationThreshold(), breaker.getSlidingWindowSize(),
-				breaker.getMinimumNumberOfCalls(), breaker.getWaitInOpenState(),
-				breaker.getPermittedCallsInHalfOpenState());
-	}
-
-	private static void checkPositive(String property, Duration value) {
-		if (value.toMillis() <= 0) {
-			throw invalid(property, "must be at least 1ms but was " + value);
-		}
-	}
-
-	private static void checkPercentage(String property, float value) {
-		if (value <= 0 || value > 100) {
-			throw invalid(property, "must be a percentage above 0 and at most 100 but was " + value);
-		}
-	}
-
-	private static void checkAtLeastOne(String property, int value) {
-		if (value < 1) {
-			throw invalid(property, "must be at least 1 but was " + value);
-		}
-	}
-
-	private static TiergateConfigurationException invalid(String property, String problem) {
-		return new TiergateConfigurationException("property '" + property + "'", problem,
-				"Set " + property + " to a valid value (see docs/configuration.md).");
 	}
 
 }
