@@ -6,6 +6,7 @@ import java.util.function.Function;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.tiergate.ratelimit.RateLimitDecision.Enforcement;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketState;
 import io.github.bucket4j.ConsumptionProbe;
@@ -59,8 +60,7 @@ final class LocalTokenBuckets {
 		Bucket bucket = this.buckets.get(clientKey, this.newBucket);
 		if (this.limits.size() == 1) {
 			ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(cost);
-			return new RateLimitDecision(this.tier, probe.isConsumed(), false, 0, probe.getRemainingTokens(),
-					probe.getNanosToWaitForReset(), retryNanos(probe, cost));
+			return decision(probe, cost, 0, probe.getRemainingTokens(), probe.getNanosToWaitForReset());
 		}
 		// The state of every limit, for the headers of the one closest to exhaustion.
 		var result = bucket.asVerbose().tryConsumeAndReturnRemaining(cost);
@@ -74,18 +74,19 @@ final class LocalTokenBuckets {
 		}
 		int closest = RateLimitDecision.closestToExhaustion(remaining, resetNanos);
 		ConsumptionProbe probe = result.getValue();
-		return new RateLimitDecision(this.tier, probe.isConsumed(), false, closest, remaining[closest],
-				resetNanos[closest], retryNanos(probe, cost));
+		return decision(probe, cost, closest, remaining[closest], resetNanos[closest]);
 	}
 
-	/**
-	 * Bucket4j waits forever for a cost above the capacity; a header needs a finite time.
-	 * An allowed call has nothing to wait for.
-	 */
+	private RateLimitDecision decision(ConsumptionProbe probe, long cost, int limitIndex, long remaining,
+			long resetNanos) {
+		return probe.isConsumed()
+				? RateLimitDecision.allowed(this.tier, Enforcement.LOCAL, limitIndex, remaining, resetNanos)
+				: RateLimitDecision.rejected(this.tier, Enforcement.LOCAL, limitIndex, remaining, resetNanos,
+						retryNanos(probe, cost));
+	}
+
+	/** Bucket4j waits forever for a cost above the capacity; a header needs a finite time. */
 	private long retryNanos(ConsumptionProbe probe, long cost) {
-		if (probe.isConsumed()) {
-			return 0;
-		}
 		return (cost > this.smallestCapacity) ? this.costBeyondCapacityRetryNanos : probe.getNanosToWaitForRefill();
 	}
 

@@ -2,6 +2,7 @@ package dev.tiergate.ratelimit;
 
 import java.time.Duration;
 
+import dev.tiergate.ratelimit.RateLimitDecision.Enforcement;
 import dev.tiergate.redis.RedisUnavailableException;
 import org.jspecify.annotations.Nullable;
 
@@ -66,7 +67,7 @@ public final class TierRateLimiter {
 		}
 		RateLimitDecision decision = (this.distributed != null) ? checkDistributed(this.distributed, clientKey, cost)
 				: this.local.tryConsume(clientKey, cost);
-		this.statistics.record(decision.isAllowed(), decision.isDistributed());
+		this.statistics.record(decision.outcome(), decision.enforcement());
 		return decision;
 	}
 
@@ -78,10 +79,10 @@ public final class TierRateLimiter {
 			// GuardedRedis has logged the outage once and counts it; nothing to add per call.
 			return switch (this.tier.onRedisFailure()) {
 				case LOCAL -> this.local.tryConsume(clientKey, cost);
-				case ALLOW -> new RateLimitDecision(this.tier, true, false, 0, this.tier.limits().get(0).capacity(),
-						0, 0);
-				case DENY -> new RateLimitDecision(this.tier, false, false, 0, 0, this.tier.timeToFill().toNanos(),
-						DENY_RETRY_NANOS);
+				case ALLOW -> RateLimitDecision.allowed(this.tier, Enforcement.LOCAL, 0,
+						this.tier.limits().get(0).capacity(), 0);
+				case DENY -> RateLimitDecision.rejected(this.tier, Enforcement.LOCAL, 0, 0,
+						this.tier.timeToFill().toNanos(), DENY_RETRY_NANOS);
 			};
 		}
 	}

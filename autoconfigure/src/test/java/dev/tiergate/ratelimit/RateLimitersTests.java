@@ -3,6 +3,8 @@ package dev.tiergate.ratelimit;
 import java.time.Duration;
 import java.util.List;
 
+import dev.tiergate.ratelimit.RateLimitDecision.Enforcement;
+import dev.tiergate.ratelimit.RateLimitDecision.Outcome;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -96,7 +98,7 @@ class RateLimitersTests {
 		assertThat(count("chat", "rejected")).isEqualTo(2);
 		assertThat(chat.statistics().allowed()).isEqualTo(5);
 		assertThat(chat.statistics().rejected()).isEqualTo(2);
-		assertThat(chat.statistics().checks(true, true)).isZero();
+		assertThat(chat.statistics().checks(Outcome.ALLOWED, Enforcement.DISTRIBUTED)).isZero();
 		assertThat(this.meters.getMeters()).allSatisfy((meter) -> assertThat(meter.getId().getTags().toString())
 			.doesNotContain("198.51.100.7"));
 	}

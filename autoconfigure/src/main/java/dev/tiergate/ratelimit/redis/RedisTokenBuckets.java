@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentMap;
 
 import dev.tiergate.ratelimit.DistributedBuckets;
 import dev.tiergate.ratelimit.RateLimitDecision;
+import dev.tiergate.ratelimit.RateLimitDecision.Enforcement;
 import dev.tiergate.ratelimit.RateLimitTier;
 import dev.tiergate.redis.GuardedRedis;
 import dev.tiergate.redis.RedisUnavailableException;
@@ -134,8 +135,10 @@ public final class RedisTokenBuckets implements DistributedBuckets {
 		int closest = (count == 1) ? 0 : RateLimitDecision.closestToExhaustion(remaining, resetNanos);
 		// -1: the call costs more than a capacity and never passes; a header needs a finite time.
 		long retryNanos = (waitMicros < 0) ? tier.timeToFill().toNanos() : waitMicros * 1000;
-		return new RateLimitDecision(tier, allowed, true, closest, remaining[closest], resetNanos[closest],
-				retryNanos);
+		return allowed ? RateLimitDecision.allowed(tier, Enforcement.DISTRIBUTED, closest, remaining[closest],
+				resetNanos[closest])
+				: RateLimitDecision.rejected(tier, Enforcement.DISTRIBUTED, closest, remaining[closest],
+						resetNanos[closest], retryNanos);
 	}
 
 	private static byte[] hexHash(String clientKey) {
