@@ -20,7 +20,7 @@ import io.github.bucket4j.local.LocalBucketBuilder;
  * changing any decision; a bucket evicted earlier because the map is full starts over
  * full.
  */
-final class LocalTokenBuckets {
+final class LocalTokenBuckets implements TokenBuckets {
 
 	/**
 	 * Caffeine does not record an access that follows the previous one within a second, so
@@ -56,7 +56,19 @@ final class LocalTokenBuckets {
 		this.smallestCapacity = tier.smallestCapacity();
 	}
 
-	RateLimitDecision tryConsume(String clientKey, long cost) {
+	/**
+	 * Takes tokens from a client's bucket.
+	 * @param tier the tier these buckets were created for
+	 * @param clientKey the client
+	 * @param cost the tokens to take
+	 * @return the decision
+	 */
+	@Override
+	public RateLimitDecision tryConsume(RateLimitTier tier, String clientKey, long cost) {
+		if (tier != this.tier) {
+			throw new IllegalArgumentException("These buckets are of tier '" + this.tier.name() + "', not '"
+					+ tier.name() + "'");
+		}
 		Bucket bucket = this.buckets.get(clientKey, this.newBucket);
 		if (this.limits.size() == 1) {
 			ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(cost);

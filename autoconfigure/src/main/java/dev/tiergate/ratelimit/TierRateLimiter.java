@@ -7,9 +7,9 @@ import dev.tiergate.redis.RedisUnavailableException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Checks calls against the buckets of one tier: in Redis when the application has it, in
- * this JVM otherwise, and while Redis cannot be reached as the tier's
- * {@link OnRedisFailure} says.
+ * Checks calls against the buckets of one tier: the primary buckets (in Redis when the
+ * application has it, in this JVM otherwise), and while Redis cannot be reached the
+ * fallback that the tier's {@link OnRedisFailure} names.
  */
 public final class TierRateLimiter {
 
@@ -20,17 +20,30 @@ public final class TierRateLimiter {
 
 	private final long smallestCapacity;
 
-	private final @Nullable DistributedBuckets distributed;
+	private final TokenBuckets primary;
+
+	private final TokenBuckets fallback;
 
 	private final LocalTokenBuckets local;
 
 	private final RateLimitStatistics statistics = new RateLimitStatistics();
 
-	TierRateLimiter(RateLimitTier tier, @Nullable DistributedBuckets distributed, LocalTokenBuckets local) {
+	TierRateLimiter(RateLimitTier tier, @Nullable TokenBuckets distributed, LocalTokenBuckets local) {
 		this.tier = tier;
 		this.smallestCapacity = tier.smallestCapacity();
-		this.distributed = distributed;
+		this.primary = (distributed != null) ? distributed : local;
+		this.fallback = fallback(tier, local);
 		this.local = local;
+	}
+
+	private static TokenBuckets fallback(RateLimitTier tier, LocalTokenBuckets local) {
+		return switch (tier.onRedisFailure()) {
+			case LOCAL -> local;
+			case ALLOW -> (checked, clientKey, cost) -> RateLimitDecision.allowed(checked, Enforcement.LOCAL, 0,
+					checked.limits().get(0).capacity(), 0);
+			case DENY -> (checked, clientKey, cost) -> RateLimitDecision.rejected(checked, Enforcement.LOCAL, 0, 0,
+					checked.timeToFill().toNanos(), DENY_RETRY_NANOS);
+		};
 	}
 
 	/**
@@ -65,25 +78,18 @@ public final class TierRateLimiter {
 			throw new IllegalArgumentException("A call of tier '" + this.tier.name() + "' must cost at most "
 					+ this.smallestCapacity + " token(s), its smallest capacity, but cost " + cost);
 		}
-		RateLimitDecision decision = (this.distributed != null) ? checkDistributed(this.distributed, clientKey, cost)
-				: this.local.tryConsume(clientKey, cost);
+		RateLimitDecision decision = tryConsume(clientKey, cost);
 		this.statistics.record(decision.outcome(), decision.enforcement());
 		return decision;
 	}
 
-	private RateLimitDecision checkDistributed(DistributedBuckets buckets, String clientKey, long cost) {
+	private RateLimitDecision tryConsume(String clientKey, long cost) {
 		try {
-			return buckets.tryConsume(this.tier, clientKey, cost);
+			return this.primary.tryConsume(this.tier, clientKey, cost);
 		}
 		catch (RedisUnavailableException ex) {
 			// GuardedRedis has logged the outage once and counts it; nothing to add per call.
-			return switch (this.tier.onRedisFailure()) {
-				case LOCAL -> this.local.tryConsume(clientKey, cost);
-				case ALLOW -> RateLimitDecision.allowed(this.tier, Enforcement.LOCAL, 0,
-						this.tier.limits().get(0).capacity(), 0);
-				case DENY -> RateLimitDecision.rejected(this.tier, Enforcement.LOCAL, 0, 0,
-						this.tier.timeToFill().toNanos(), DENY_RETRY_NANOS);
-			};
+			return this.fallback.tryConsume(this.tier, clientKey, cost);
 		}
 	}
 

@@ -5,6 +5,7 @@ import java.util.List;
 
 import dev.tiergate.ratelimit.RateLimitDecision.Enforcement;
 import dev.tiergate.ratelimit.RateLimitDecision.Outcome;
+import io.github.bucket4j.TimeMeter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -141,6 +142,14 @@ class RateLimitersTests {
 			.tag("mode", "local")
 			.functionCounter()
 			.count();
+	}
+
+	@Test
+	void localBucketsRefuseATierTheyWereNotCreatedFor() {
+		LocalTokenBuckets chat = new LocalTokenBuckets(CHAT, TimeMeter.SYSTEM_NANOTIME, 10);
+		assertThat(chat.tryConsume(CHAT, "k", 1).isAllowed()).isTrue();
+		assertThatIllegalArgumentException().isThrownBy(() -> chat.tryConsume(BURST_AND_HOUR, "k", 1))
+			.withMessageContaining("tier 'chat'");
 	}
 
 }

@@ -12,11 +12,11 @@ import dev.tiergate.autoconfigure.TiergateAutoProxyRegistrar;
 import dev.tiergate.autoconfigure.redis.TiergateRedisAutoConfiguration;
 import dev.tiergate.ratelimit.ClientKeyResolver;
 import dev.tiergate.ratelimit.ClientKeyResolvers;
-import dev.tiergate.ratelimit.DistributedBuckets;
 import dev.tiergate.ratelimit.MicrometerRateLimitMetrics;
 import dev.tiergate.ratelimit.RateLimitListener;
 import dev.tiergate.ratelimit.RateLimitTier;
 import dev.tiergate.ratelimit.RateLimiters;
+import dev.tiergate.ratelimit.TokenBuckets;
 import dev.tiergate.ratelimit.interceptor.RateLimitAdvisor;
 import dev.tiergate.ratelimit.interceptor.RateLimitInterceptor;
 import dev.tiergate.ratelimit.interceptor.RateLimitMethodValidator;
@@ -80,7 +80,7 @@ public final class RateLimitAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RateLimiters rateLimiters(RateLimitProperties properties, ObjectProvider<DistributedBuckets> distributedBuckets,
+	RateLimiters rateLimiters(RateLimitProperties properties, ObjectProvider<TokenBuckets> distributedBuckets,
 			ObjectProvider<TimeMeter> timeMeter) {
 		List<RateLimitTier> tiers = tiers(properties);
 		checkClientAddressProperties(properties);
@@ -88,7 +88,7 @@ public final class RateLimitAutoConfiguration {
 		if (maxBuckets < 1) {
 			throw invalid("local.max-buckets", "must be at least 1 but was " + maxBuckets);
 		}
-		DistributedBuckets distributed = distributedBuckets.getIfAvailable();
+		TokenBuckets distributed = distributedBuckets.getIfAvailable();
 		if (distributed == null) {
 			logger.info("No Lettuce connection to Redis is configured: rate limits are enforced per instance");
 		}
@@ -254,7 +254,7 @@ public final class RateLimitAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		DistributedBuckets rateLimitRedisBuckets(GuardedRedis redis, RateLimitProperties properties,
+		TokenBuckets rateLimitRedisBuckets(GuardedRedis redis, RateLimitProperties properties,
 				Environment environment, ObjectProvider<TimeMeter> testTime) {
 			// A TimeMeter bean is for tests: it replaces Redis's clock, so time can be moved by hand.
 			return new RedisTokenBuckets(redis, keyPrefix(properties, environment), testTime.getIfAvailable());

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
-import dev.tiergate.ratelimit.DistributedBuckets;
 import dev.tiergate.ratelimit.RateLimitDecision;
 import dev.tiergate.ratelimit.RateLimitDecision.Enforcement;
 import dev.tiergate.ratelimit.RateLimitTier;
+import dev.tiergate.ratelimit.TokenBuckets;
 import dev.tiergate.redis.GuardedRedis;
 import dev.tiergate.redis.RedisUnavailableException;
 import io.github.bucket4j.TimeMeter;
@@ -28,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  * by its rate): a version of tiergate that stores buckets in another format uses another
  * key, so that during a rolling deploy neither reads the other's buckets as full ones.
  */
-public final class RedisTokenBuckets implements DistributedBuckets {
+public final class RedisTokenBuckets implements TokenBuckets {
 
 	/** After the hash tag: the format of the value. */
 	private static final String FORMAT_SUFFIX = "}:v2";
