@@ -3,6 +3,7 @@ package dev.tiergate.cache;
 import java.time.Duration;
 import java.util.Objects;
 
+import dev.tiergate.InvalidSettingException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -385,35 +386,13 @@ public record TieredCacheSettings(String name, boolean l1Enabled, Duration l1Ttl
 	}
 
 	/**
-	 * Thrown when a setting of a tiered cache is out of range.
+	 * Thrown when a setting of a tiered cache is out of range; the setting is named as in
+	 * the configuration properties below the cache (for example {@code l1.ttl}).
 	 */
-	public static final class InvalidCacheSettingException extends IllegalArgumentException {
-
-		private final String setting;
-
-		private final String problem;
+	public static final class InvalidCacheSettingException extends InvalidSettingException {
 
 		InvalidCacheSettingException(String setting, String problem) {
-			super(setting + " " + problem);
-			this.setting = setting;
-			this.problem = problem;
-		}
-
-		/**
-		 * Returns the setting that is invalid, named as in the configuration properties
-		 * below the cache (for example {@code l1.ttl}).
-		 * @return the setting
-		 */
-		public String getSetting() {
-			return this.setting;
-		}
-
-		/**
-		 * Returns what is wrong with the value.
-		 * @return the problem
-		 */
-		public String getProblem() {
-			return this.problem;
+			super(setting, problem);
 		}
 
 	}

@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import dev.tiergate.InvalidSettingException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowSynchronizationStrategy;
@@ -231,7 +232,7 @@ public final class GuardedRedis implements AutoCloseable {
 
 		/**
 		 * Validates the settings; prefer {@link #builder()}, which names each one.
-		 * @throws InvalidBreakerSettingException when a setting is out of range
+		 * @throws InvalidSettingException when a setting is out of range
 		 */
 		public BreakerSettings {
 			Objects.requireNonNull(slowCallDurationThreshold, "slowCallDurationThreshold must not be null");
@@ -255,20 +256,20 @@ public final class GuardedRedis implements AutoCloseable {
 
 		private static void checkPercentage(String setting, float value) {
 			if (value <= 0 || value > 100) {
-				throw new InvalidBreakerSettingException(setting,
+				throw new InvalidSettingException(setting,
 						"must be a percentage above 0 and at most 100 but was " + value);
 			}
 		}
 
 		private static void checkAtLeastOneMillisecond(String setting, Duration value) {
 			if (value.toMillis() <= 0) {
-				throw new InvalidBreakerSettingException(setting, "must be at least 1ms but was " + value);
+				throw new InvalidSettingException(setting, "must be at least 1ms but was " + value);
 			}
 		}
 
 		private static void checkAtLeastOne(String setting, int value) {
 			if (value < 1) {
-				throw new InvalidBreakerSettingException(setting, "must be at least 1 but was " + value);
+				throw new InvalidSettingException(setting, "must be at least 1 but was " + value);
 			}
 		}
 
@@ -368,7 +369,7 @@ public final class GuardedRedis implements AutoCloseable {
 			/**
 			 * Validates and returns the settings.
 			 * @return the settings
-			 * @throws InvalidBreakerSettingException when a setting is out of range
+			 * @throws InvalidSettingException when a setting is out of range
 			 */
 			public BreakerSettings build() {
 				return new BreakerSettings(this.failureRateThreshold, this.slowCallRateThreshold,
@@ -376,40 +377,6 @@ public final class GuardedRedis implements AutoCloseable {
 						this.waitInOpenState, this.permittedCallsInHalfOpenState);
 			}
 
-		}
-
-	}
-
-	/**
-	 * Thrown when a setting of the circuit breaker is out of range.
-	 */
-	public static final class InvalidBreakerSettingException extends IllegalArgumentException {
-
-		private final String setting;
-
-		private final String problem;
-
-		InvalidBreakerSettingException(String setting, String problem) {
-			super(setting + " " + problem);
-			this.setting = setting;
-			this.problem = problem;
-		}
-
-		/**
-		 * Returns the setting that is invalid, named as the component of
-		 * {@link BreakerSettings} (for example {@code slidingWindowSize}).
-		 * @return the setting
-		 */
-		public String getSetting() {
-			return this.setting;
-		}
-
-		/**
-		 * Returns what is wrong with the value.
-		 * @return the problem
-		 */
-		public String getProblem() {
-			return this.problem;
 		}
 
 	}

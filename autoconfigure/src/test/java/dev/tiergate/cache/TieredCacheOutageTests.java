@@ -34,13 +34,7 @@ class TieredCacheOutageTests {
 	private final String namespace = "repro-" + UUID.randomUUID();
 
 	private static TieredCacheSettings settings(boolean lock) {
-		return TieredCacheSettings.builder("products")
-			.l1MaxSize(1000)
-			.l2TtlJitter(0)
-			.lock(lock)
-			.lockLease(Duration.ofSeconds(10))
-			.lockWait(Duration.ofSeconds(2))
-			.build();
+		return TieredCacheRaceTests.settings(lock);
 	}
 
 	/** One application instance, wired as TieredCacheAutoConfiguration wires it. */

@@ -63,14 +63,9 @@ class TieredCacheRaceTests {
 		probe.close();
 	}
 
-	private TieredCacheSettings settings(boolean lock) {
-		return TieredCacheSettings.builder("products")
-			.l1MaxSize(1000)
-			.l2TtlJitter(0)
-			.lock(lock)
-			.lockLease(Duration.ofSeconds(10))
-			.lockWait(Duration.ofSeconds(2))
-			.build();
+	/** The lock's lease and wait are the defaults (10s and 2s). */
+	static TieredCacheSettings settings(boolean lock) {
+		return TieredCacheSettings.builder("products").l1MaxSize(1000).l2TtlJitter(0).lock(lock).build();
 	}
 
 	private TieredCache cache(L2Store store, boolean lock, CacheInvalidations invalidations) {

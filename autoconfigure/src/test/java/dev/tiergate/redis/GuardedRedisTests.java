@@ -3,8 +3,8 @@ package dev.tiergate.redis;
 import java.time.Clock;
 import java.time.Duration;
 
+import dev.tiergate.InvalidSettingException;
 import dev.tiergate.redis.GuardedRedis.BreakerSettings;
-import dev.tiergate.redis.GuardedRedis.InvalidBreakerSettingException;
 import dev.tiergate.test.TestRedis;
 import io.lettuce.core.RedisClient;
 import org.junit.jupiter.api.AfterEach;
@@ -57,26 +57,26 @@ class GuardedRedisTests {
 
 	@Test
 	void settingsOutOfRangeAreRejectedNamingTheSetting() {
-		assertThatExceptionOfType(InvalidBreakerSettingException.class)
+		assertThatExceptionOfType(InvalidSettingException.class)
 			.isThrownBy(() -> BreakerSettings.builder().failureRateThreshold(0).build())
 			.satisfies((ex) -> assertThat(ex.getSetting()).isEqualTo("failureRateThreshold"))
 			.withMessage("failureRateThreshold must be a percentage above 0 and at most 100 but was 0.0");
-		assertThatExceptionOfType(InvalidBreakerSettingException.class)
+		assertThatExceptionOfType(InvalidSettingException.class)
 			.isThrownBy(() -> BreakerSettings.builder().slowCallRateThreshold(101).build())
 			.satisfies((ex) -> assertThat(ex.getSetting()).isEqualTo("slowCallRateThreshold"));
-		assertThatExceptionOfType(InvalidBreakerSettingException.class)
+		assertThatExceptionOfType(InvalidSettingException.class)
 			.isThrownBy(() -> BreakerSettings.builder().slowCallDurationThreshold(Duration.ofNanos(10)).build())
 			.satisfies((ex) -> assertThat(ex.getSetting()).isEqualTo("slowCallDurationThreshold"));
-		assertThatExceptionOfType(InvalidBreakerSettingException.class)
+		assertThatExceptionOfType(InvalidSettingException.class)
 			.isThrownBy(() -> BreakerSettings.builder().slidingWindowSize(0).build())
 			.satisfies((ex) -> assertThat(ex.getSetting()).isEqualTo("slidingWindowSize"));
-		assertThatExceptionOfType(InvalidBreakerSettingException.class)
+		assertThatExceptionOfType(InvalidSettingException.class)
 			.isThrownBy(() -> BreakerSettings.builder().minimumNumberOfCalls(0).build())
 			.satisfies((ex) -> assertThat(ex.getSetting()).isEqualTo("minimumNumberOfCalls"));
-		assertThatExceptionOfType(InvalidBreakerSettingException.class)
+		assertThatExceptionOfType(InvalidSettingException.class)
 			.isThrownBy(() -> BreakerSettings.builder().waitInOpenState(Duration.ZERO).build())
 			.satisfies((ex) -> assertThat(ex.getSetting()).isEqualTo("waitInOpenState"));
-		assertThatExceptionOfType(InvalidBreakerSettingException.class)
+		assertThatExceptionOfType(InvalidSettingException.class)
 			.isThrownBy(() -> BreakerSettings.builder().permittedCallsInHalfOpenState(0).build())
 			.satisfies((ex) -> assertThat(ex.getSetting()).isEqualTo("permittedCallsInHalfOpenState"));
 	}

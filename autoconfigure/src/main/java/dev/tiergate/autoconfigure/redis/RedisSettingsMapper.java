@@ -3,9 +3,9 @@ package dev.tiergate.autoconfigure.redis;
 import java.time.Duration;
 import java.util.Locale;
 
+import dev.tiergate.InvalidSettingException;
 import dev.tiergate.TiergateConfigurationException;
 import dev.tiergate.redis.GuardedRedis.BreakerSettings;
-import dev.tiergate.redis.GuardedRedis.InvalidBreakerSettingException;
 
 /**
  * Maps the {@code tiergate.redis.*} properties to the settings of the Redis guard, and an
@@ -38,7 +38,7 @@ final class RedisSettingsMapper {
 				.permittedCallsInHalfOpenState(breaker.getPermittedCallsInHalfOpenState())
 				.build();
 		}
-		catch (InvalidBreakerSettingException ex) {
+		catch (InvalidSettingException ex) {
 			throw invalid(CIRCUIT_BREAKER + kebabCase(ex.getSetting()), ex.getProblem());
 		}
 	}
