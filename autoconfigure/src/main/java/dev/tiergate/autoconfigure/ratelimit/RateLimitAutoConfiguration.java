@@ -12,7 +12,6 @@ import dev.tiergate.autoconfigure.TiergateAutoProxyRegistrar;
 import dev.tiergate.autoconfigure.redis.TiergateRedisAutoConfiguration;
 import dev.tiergate.ratelimit.ClientKeyResolver;
 import dev.tiergate.ratelimit.ClientKeyResolvers;
-import dev.tiergate.ratelimit.MicrometerRateLimitMetrics;
 import dev.tiergate.ratelimit.RateLimitListener;
 import dev.tiergate.ratelimit.RateLimitTier;
 import dev.tiergate.ratelimit.RateLimiters;
@@ -30,7 +29,6 @@ import dev.tiergate.ratelimit.web.TrustedProxies;
 import dev.tiergate.redis.GuardedRedis;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.TimeMeter;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -258,18 +256,6 @@ public final class RateLimitAutoConfiguration {
 				Environment environment, ObjectProvider<TimeMeter> testTime) {
 			// A TimeMeter bean is for tests: it replaces Redis's clock, so time can be moved by hand.
 			return new RedisTokenBuckets(redis, keyPrefix(properties, environment), testTime.getIfAvailable());
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(MeterRegistry.class)
-	static class MetricsConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		MicrometerRateLimitMetrics rateLimitMetrics(RateLimiters rateLimiters) {
-			return new MicrometerRateLimitMetrics(rateLimiters);
 		}
 
 	}

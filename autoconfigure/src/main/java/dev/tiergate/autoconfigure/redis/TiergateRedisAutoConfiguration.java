@@ -3,12 +3,10 @@ package dev.tiergate.autoconfigure.redis;
 import java.time.Clock;
 
 import dev.tiergate.redis.GuardedRedis;
-import dev.tiergate.redis.RedisFallbackMetrics;
 import dev.tiergate.redis.RedisConnector;
 import dev.tiergate.redis.RedisHealthState;
 import dev.tiergate.redis.RedisUnavailableException;
 import io.lettuce.core.RedisClient;
-import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -16,7 +14,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
@@ -55,7 +52,8 @@ public final class TiergateRedisAutoConfiguration {
 	@ConditionalOnMissingBean
 	GuardedRedis tiergateGuardedRedis(RedisConnector connector, RedisHealthState state,
 			TiergateRedisProperties properties) {
-		GuardedRedis redis = new GuardedRedis(connector, state, RedisSettingsMapper.breakerSettings(properties.getCircuitBreaker()));
+		GuardedRedis redis = new GuardedRedis(connector, state,
+				RedisSettingsMapper.breakerSettings(properties.getCircuitBreaker()));
 		RedisUnavailableException unreachable = connector.awaitConnection(properties.getStartupWait());
 		if (unreachable != null) {
 			// Start in fallback rather than discover the outage one timed-out request at a time.
@@ -63,18 +61,6 @@ public final class TiergateRedisAutoConfiguration {
 			redis.breaker().transitionToOpenState();
 		}
 		return redis;
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(MeterRegistry.class)
-	static class MetricsConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		RedisFallbackMetrics tiergateRedisFallbackMetrics(GuardedRedis redis) {
-			return new RedisFallbackMetrics(redis);
-		}
-
 	}
 
 }

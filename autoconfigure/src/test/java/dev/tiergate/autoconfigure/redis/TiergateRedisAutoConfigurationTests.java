@@ -4,11 +4,9 @@ import dev.tiergate.TiergateConfigurationException;
 import dev.tiergate.redis.GuardedRedis;
 import dev.tiergate.redis.GuardedRedis.BreakerSettings;
 import dev.tiergate.redis.RedisConnector;
-import dev.tiergate.redis.RedisFallbackMetrics;
 import dev.tiergate.redis.RedisHealthState;
 import dev.tiergate.test.TestRedis;
 import io.lettuce.core.RedisClient;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -41,13 +39,6 @@ class TiergateRedisAutoConfigurationTests {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(RedisClient.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(RedisConnector.class)
 				.doesNotHaveBean(GuardedRedis.class));
-	}
-
-	@Test
-	void whenMicrometerIsMissingThenTheFallbackIsNotPublished() {
-		this.contextRunner.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
-			.run((context) -> assertThat(context).hasSingleBean(GuardedRedis.class)
-				.doesNotHaveBean(RedisFallbackMetrics.class));
 	}
 
 	@Test
