@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Ticker;
 import org.jspecify.annotations.Nullable;
 
@@ -81,7 +82,7 @@ public final class TieredCache {
 		this.settings = settings;
 		this.keyPrefix = namespace + ":" + settings.name() + ":";
 		this.failures = new FailureLog(settings.name(), this.statistics);
-		this.l1 = new L1Tier(settings, ticker);
+		this.l1 = new L1Tier(settings, ticker, this.statistics);
 		L2Store store = settings.l2Enabled() ? builder.l2 : null;
 		this.l2 = (store != null) ? new L2Tier(settings, this.keyPrefix, store, builder.codec, this.failures,
 				this.statistics, this.l1::clear) : null;
@@ -89,6 +90,10 @@ public final class TieredCache {
 				settings.lockWait(), ticker, this.failures) : null;
 		this.keyEncoder = builder.keyEncoder;
 		this.metrics = builder.metrics.forCache(settings.name(), this.statistics);
+		Cache<Object, ?> l1Cache = this.l1.caffeine();
+		if (l1Cache != null) {
+			this.metrics.bindL1(l1Cache);
+		}
 		this.invalidations = builder.invalidations;
 		this.refreshAhead = new RefreshAhead(builder.refresher);
 		this.ticker = ticker;
