@@ -97,7 +97,7 @@ public final class TieredCacheAutoConfiguration {
 		String configured = properties.getKeyPrefix();
 		if (configured != null) {
 			if (!StringUtils.hasText(configured) || configured.contains(" ")) {
-				throw new TiergateConfigurationException("property 'tiergate.cache.key-prefix'",
+				throw TiergateConfigurationException.forProperty("tiergate.cache.key-prefix",
 						"must be a non-empty namespace without spaces but was '" + configured + "'",
 						"Set tiergate.cache.key-prefix to a short name such as your application's.");
 			}

@@ -33,7 +33,7 @@ final class TieredCacheSettingsResolver implements Function<String, TieredCacheS
 		for (String name : this.properties.getCaches().keySet()) {
 			String problem = TieredCacheSettings.nameProblem(name);
 			if (problem != null) {
-				throw new TiergateConfigurationException("property '" + PREFIX + "caches." + name + "'",
+				throw TiergateConfigurationException.forProperty(PREFIX + "caches." + name,
 						"the cache name '" + name + "' " + problem,
 						"Rename the cache, for example with '-' or '.' instead of ':'.");
 			}
@@ -66,7 +66,7 @@ final class TieredCacheSettingsResolver implements Function<String, TieredCacheS
 			String property = ex.getSetting().equals("max-value-size") ? PREFIX + "max-value-size"
 					: (cache != null && isSet(cache, ex.getSetting())) ? PREFIX + "caches." + name + "." + ex.getSetting()
 							: PREFIX + "defaults." + ex.getSetting();
-			throw new TiergateConfigurationException("property '" + property + "'", ex.getProblem(),
+			throw TiergateConfigurationException.forProperty(property, ex.getProblem(),
 					"Set " + property + " to a valid value (see docs/configuration.md).");
 		}
 	}

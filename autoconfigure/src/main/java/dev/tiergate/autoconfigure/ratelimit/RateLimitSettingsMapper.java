@@ -119,7 +119,7 @@ final class RateLimitSettingsMapper {
 		if (configured != null) {
 			if (!StringUtils.hasText(configured) || configured.contains(" ") || configured.contains("{")
 					|| configured.contains("}")) {
-				throw new TiergateConfigurationException("property '" + property + "'",
+				throw TiergateConfigurationException.forProperty(property,
 						"must be a non-empty namespace without spaces or braces but was '" + configured + "'",
 						"Set " + property + " to a short name such as your application's.");
 			}
@@ -132,7 +132,7 @@ final class RateLimitSettingsMapper {
 
 	static TiergateConfigurationException invalid(String property, String problem) {
 		String name = PREFIX + property;
-		return new TiergateConfigurationException("property '" + name + "'", problem,
+		return TiergateConfigurationException.forProperty(name, problem,
 				"Set " + name + " to a valid value (see docs/rate-limiting.md).");
 	}
 

@@ -56,7 +56,7 @@ final class RedisSettingsMapper {
 	}
 
 	private static TiergateConfigurationException invalid(String property, String problem) {
-		return new TiergateConfigurationException("property '" + property + "'", problem,
+		return TiergateConfigurationException.forProperty(property, problem,
 				"Set " + property + " to a valid value (see docs/configuration.md).");
 	}
 
