@@ -11,6 +11,7 @@ import dev.tiergate.cache.TieredCacheSettings;
 import dev.tiergate.cache.TieredCaches;
 import dev.tiergate.cache.redis.InvalidationSubscription;
 import dev.tiergate.cache.redis.RedisCacheInvalidations;
+import dev.tiergate.ratelimit.RateLimitDecision.Enforcement;
 import dev.tiergate.ratelimit.RateLimitStatistics;
 import dev.tiergate.ratelimit.RateLimitTier;
 import dev.tiergate.ratelimit.RateLimiters;
@@ -146,7 +147,7 @@ public class TiergateEndpoint {
 				.toList();
 			tiers.put(tier.name(),
 					new TierDescriptor(limits, tier.onRedisFailure().name(), statistics.allowed(),
-							statistics.rejected(), statistics.checks(true, false) + statistics.checks(false, false),
+							statistics.rejected(), statistics.checks(Enforcement.LOCAL),
 							limiter.localBuckets()));
 		}
 		return new RateLimitsDescriptor(this.rateLimiters.isDistributed() ? "DISTRIBUTED" : "LOCAL", tiers);

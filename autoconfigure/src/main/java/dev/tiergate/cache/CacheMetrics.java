@@ -1,5 +1,7 @@
 package dev.tiergate.cache;
 
+import com.github.benmanes.caffeine.cache.Cache;
+
 /**
  * Publishes what happens in one {@link TieredCache}, for example to Micrometer. The
  * counts live in the cache's {@link CacheStatistics}, which an implementation reads when
@@ -17,6 +19,14 @@ public interface CacheMetrics {
 	 * @param success whether it returned normally
 	 */
 	default void load(long nanos, boolean success) {
+	}
+
+	/**
+	 * Publishes the in-process tier's own Caffeine cache (its size and evictions), once,
+	 * when the cache is created with L1.
+	 * @param l1 the Caffeine cache of L1
+	 */
+	default void bindL1(Cache<?, ?> l1) {
 	}
 
 	/**

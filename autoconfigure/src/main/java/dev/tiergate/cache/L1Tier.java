@@ -4,10 +4,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
+import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import com.github.benmanes.caffeine.cache.stats.StatsCounter;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,11 +42,13 @@ final class L1Tier {
 	/** Changes of the whole tier (clears): refuse every fill that started before. */
 	private final AtomicLong clears = new AtomicLong();
 
-	L1Tier(TieredCacheSettings settings, Ticker ticker) {
+	L1Tier(TieredCacheSettings settings, Ticker ticker, CacheStatistics statistics) {
+		EvictionCounter evictions = new EvictionCounter(statistics);
 		this.cache = settings.l1Enabled() ? Caffeine.newBuilder()
 			.expireAfterWrite(settings.l1Ttl())
 			.maximumSize(settings.l1MaxSize())
 			.ticker(ticker)
+			.recordStats(() -> evictions)
 			.<Object, Entry>evictionListener((key, entry, cause) -> {
 				if (key != null && entry != null && entry.redisKey() != null) {
 					unindex(entry.redisKey(), key);
@@ -54,6 +60,13 @@ final class L1Tier {
 	@Nullable Entry getIfPresent(Object key) {
 		Cache<Object, Entry> cache = this.cache;
 		return (cache != null) ? cache.getIfPresent(key) : null;
+	}
+
+	/**
+	 * Returns the Caffeine cache, for Micrometer's {@code CaffeineCacheMetrics}.
+	 */
+	@Nullable Cache<Object, Entry> caffeine() {
+		return this.cache;
 	}
 
 	long size() {
@@ -170,6 +183,52 @@ final class L1Tier {
 
 	/** What {@link #fill} compares: the clears and the changes of the key's stripe. */
 	record Stamp(long clears, long changes) {
+	}
+
+	/**
+	 * The statistics Caffeine keeps: only evictions, which tiergate does not see; hits and
+	 * misses are reported from the {@link CacheStatistics}, which count them once already.
+	 */
+	private static final class EvictionCounter implements StatsCounter {
+
+		private final CacheStatistics statistics;
+
+		private final LongAdder evictions = new LongAdder();
+
+		private final LongAdder evictionWeight = new LongAdder();
+
+		EvictionCounter(CacheStatistics statistics) {
+			this.statistics = statistics;
+		}
+
+		@Override
+		public void recordHits(int count) {
+		}
+
+		@Override
+		public void recordMisses(int count) {
+		}
+
+		@Override
+		public void recordLoadSuccess(long loadTime) {
+		}
+
+		@Override
+		public void recordLoadFailure(long loadTime) {
+		}
+
+		@Override
+		public void recordEviction(int weight, RemovalCause cause) {
+			this.evictions.increment();
+			this.evictionWeight.add(weight);
+		}
+
+		@Override
+		public CacheStats snapshot() {
+			return CacheStats.of(this.statistics.l1Hits(), this.statistics.l1Misses(), 0, 0, 0, this.evictions.sum(),
+					this.evictionWeight.sum());
+		}
+
 	}
 
 }

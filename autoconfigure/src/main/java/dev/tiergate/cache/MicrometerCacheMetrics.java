@@ -3,9 +3,12 @@ package dev.tiergate.cache;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 
 /**
  * {@link CacheMetrics} published to Micrometer. Meters are registered when the cache is
@@ -26,6 +29,13 @@ import io.micrometer.core.instrument.Timer;
  */
 public final class MicrometerCacheMetrics implements CacheMetrics {
 
+	/** The {@code cache.manager} tag of the L1 meters. */
+	public static final String CACHE_MANAGER = "tiergate";
+
+	private final MeterRegistry registry;
+
+	private final String cacheName;
+
 	private final Timer loadSuccesses;
 
 	private final Timer loadFailures;
@@ -37,6 +47,8 @@ public final class MicrometerCacheMetrics implements CacheMetrics {
 	 * @param statistics the counters of the cache
 	 */
 	public MicrometerCacheMetrics(MeterRegistry registry, String cacheName, CacheStatistics statistics) {
+		this.registry = registry;
+		this.cacheName = cacheName;
 		gets(registry, cacheName, statistics, "l1", "hit", CacheStatistics::l1Hits);
 		gets(registry, cacheName, statistics, "l1", "miss", CacheStatistics::l1Misses);
 		gets(registry, cacheName, statistics, "l2", "hit", CacheStatistics::l2Hits);
@@ -92,6 +104,18 @@ public final class MicrometerCacheMetrics implements CacheMetrics {
 			.tag("cache", cacheName)
 			.tag("result", result)
 			.register(registry);
+	}
+
+	/**
+	 * Publishes L1 through Micrometer's {@link CaffeineCacheMetrics}: {@code cache.size},
+	 * {@code cache.evictions}, {@code cache.gets}, tagged {@code cache} and
+	 * {@code cache.manager}={@value #CACHE_MANAGER}. The {@code cache.manager} tag has the
+	 * same keys as Boot's own cache meters, which registries such as Prometheus require of
+	 * meters of one name.
+	 */
+	@Override
+	public void bindL1(Cache<?, ?> l1) {
+		new CaffeineCacheMetrics<>(l1, this.cacheName, Tags.of("cache.manager", CACHE_MANAGER)).bindTo(this.registry);
 	}
 
 	@Override

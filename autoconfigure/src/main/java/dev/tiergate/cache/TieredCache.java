@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Ticker;
 import org.jspecify.annotations.Nullable;
 
@@ -74,50 +75,40 @@ public final class TieredCache {
 
 	private volatile Duration nextRetry = FIRST_RETRY;
 
-	/**
-	 * Creates a cache that tells no other instance about its writes.
-	 * @param settings the settings of this cache
-	 * @param namespace the namespace of all Redis keys of the application
-	 * @param l2 the shared store, or {@code null} to run on L1 only
-	 * @param codec the codec of L2 values
-	 * @param keyEncoder the encoder of L2 keys
-	 * @param ticker the time source of L1 expiry, lock waits and load timing
-	 */
-	public TieredCache(TieredCacheSettings settings, String namespace, @Nullable L2Store l2, L2Codec codec,
-			CacheKeyEncoder keyEncoder, Ticker ticker) {
-		this(settings, namespace, l2, codec, keyEncoder, CacheMetrics.Factory.NONE, ticker, CacheInvalidations.NONE,
-				Runnable::run);
-	}
-
-	/**
-	 * Creates a cache.
-	 * @param settings the settings of this cache
-	 * @param namespace the namespace of all Redis keys of the application
-	 * @param l2 the shared store, or {@code null} to run on L1 only
-	 * @param codec the codec of L2 values
-	 * @param keyEncoder the encoder of L2 keys
-	 * @param metrics creates the metrics of this cache from its statistics
-	 * @param ticker the time source of L1 expiry, lock waits and load timing
-	 * @param invalidations tells other instances about writes and evictions
-	 * @param refresher runs refresh-ahead reloads
-	 */
-	public TieredCache(TieredCacheSettings settings, String namespace, @Nullable L2Store l2, L2Codec codec,
-			CacheKeyEncoder keyEncoder, CacheMetrics.Factory metrics, Ticker ticker, CacheInvalidations invalidations,
-			Executor refresher) {
+	private TieredCache(Builder builder) {
+		TieredCacheSettings settings = builder.settings;
+		String namespace = builder.namespace;
+		Ticker ticker = builder.ticker;
 		this.settings = settings;
 		this.keyPrefix = namespace + ":" + settings.name() + ":";
 		this.failures = new FailureLog(settings.name(), this.statistics);
-		this.l1 = new L1Tier(settings, ticker);
-		L2Store store = settings.l2Enabled() ? l2 : null;
-		this.l2 = (store != null) ? new L2Tier(settings, this.keyPrefix, store, codec, this.failures,
+		this.l1 = new L1Tier(settings, ticker, this.statistics);
+		L2Store store = settings.l2Enabled() ? builder.l2 : null;
+		this.l2 = (store != null) ? new L2Tier(settings, this.keyPrefix, store, builder.codec, this.failures,
 				this.statistics, this.l1::clear) : null;
 		this.lock = (store != null && settings.lock()) ? new CrossInstanceLock(store, settings.lockLease(),
 				settings.lockWait(), ticker, this.failures) : null;
-		this.keyEncoder = keyEncoder;
-		this.metrics = metrics.forCache(settings.name(), this.statistics);
-		this.invalidations = invalidations;
-		this.refreshAhead = new RefreshAhead(refresher);
+		this.keyEncoder = builder.keyEncoder;
+		this.metrics = builder.metrics.forCache(settings.name(), this.statistics);
+		Cache<Object, ?> l1Cache = this.l1.caffeine();
+		if (l1Cache != null) {
+			this.metrics.bindL1(l1Cache);
+		}
+		this.invalidations = builder.invalidations;
+		this.refreshAhead = new RefreshAhead(builder.refresher);
 		this.ticker = ticker;
+	}
+
+	/**
+	 * Starts a cache that runs on L1 only, tells no other instance about its writes,
+	 * reloads ahead on the calling thread and reads the system ticker, until the builder
+	 * says otherwise.
+	 * @param settings the settings of this cache
+	 * @param namespace the namespace of all Redis keys of the application
+	 * @return the builder
+	 */
+	public static Builder builder(TieredCacheSettings settings, String namespace) {
+		return new Builder(settings, namespace);
 	}
 
 	/**
@@ -665,6 +656,114 @@ public final class TieredCache {
 		 * @throws Throwable whatever the computation throws
 		 */
 		@Nullable Object load() throws Throwable;
+
+	}
+
+	/**
+	 * Builds a {@link TieredCache}.
+	 */
+	public static final class Builder {
+
+		private final TieredCacheSettings settings;
+
+		private final String namespace;
+
+		private @Nullable L2Store l2;
+
+		private L2Codec codec = new JsonL2Codec();
+
+		private CacheKeyEncoder keyEncoder = new CacheKeyEncoder();
+
+		private CacheMetrics.Factory metrics = CacheMetrics.Factory.NONE;
+
+		private Ticker ticker = Ticker.systemTicker();
+
+		private CacheInvalidations invalidations = CacheInvalidations.NONE;
+
+		private Executor refresher = Runnable::run;
+
+		private Builder(TieredCacheSettings settings, String namespace) {
+			this.settings = settings;
+			this.namespace = namespace;
+		}
+
+		/**
+		 * Sets the shared store.
+		 * @param l2 the store, or {@code null} to run on L1 only
+		 * @return this builder
+		 */
+		public Builder l2(@Nullable L2Store l2) {
+			this.l2 = l2;
+			return this;
+		}
+
+		/**
+		 * Sets the codec of L2 values.
+		 * @param codec the codec
+		 * @return this builder
+		 */
+		public Builder codec(L2Codec codec) {
+			this.codec = codec;
+			return this;
+		}
+
+		/**
+		 * Sets the encoder of L2 keys.
+		 * @param keyEncoder the encoder
+		 * @return this builder
+		 */
+		public Builder keyEncoder(CacheKeyEncoder keyEncoder) {
+			this.keyEncoder = keyEncoder;
+			return this;
+		}
+
+		/**
+		 * Sets what creates the metrics of the cache from its statistics.
+		 * @param metrics the factory
+		 * @return this builder
+		 */
+		public Builder metrics(CacheMetrics.Factory metrics) {
+			this.metrics = metrics;
+			return this;
+		}
+
+		/**
+		 * Sets the time source of L1 expiry, lock waits and load timing.
+		 * @param ticker the ticker
+		 * @return this builder
+		 */
+		public Builder ticker(Ticker ticker) {
+			this.ticker = ticker;
+			return this;
+		}
+
+		/**
+		 * Sets what tells other instances about writes and evictions.
+		 * @param invalidations the invalidations
+		 * @return this builder
+		 */
+		public Builder invalidations(CacheInvalidations invalidations) {
+			this.invalidations = invalidations;
+			return this;
+		}
+
+		/**
+		 * Sets what runs refresh-ahead reloads.
+		 * @param refresher the executor
+		 * @return this builder
+		 */
+		public Builder refresher(Executor refresher) {
+			this.refresher = refresher;
+			return this;
+		}
+
+		/**
+		 * Creates the cache.
+		 * @return the cache
+		 */
+		public TieredCache build() {
+			return new TieredCache(this);
+		}
 
 	}
 

@@ -3,6 +3,7 @@ package dev.tiergate.cache;
 import java.time.Duration;
 import java.util.Objects;
 
+import dev.tiergate.InvalidSettingException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,17 +33,47 @@ public record TieredCacheSettings(String name, boolean l1Enabled, Duration l1Ttl
 		Duration l2Ttl, double l2TtlJitter, boolean cacheNulls, Duration staleTtl, Duration refreshAhead,
 		boolean lock, Duration lockLease, Duration lockWait, long maxValueBytes) {
 
-	/** Default of the largest value written to L2: 512KB. */
-	public static final long DEFAULT_MAX_VALUE_BYTES = 512 * 1024;
+	/** Whether the in-process tier is used, unless set. */
+	public static final boolean DEFAULT_L1_ENABLED = true;
 
-	/** Default lease of the cross-instance lock. */
+	/** Time to live of an L1 entry, unless set. */
+	public static final Duration DEFAULT_L1_TTL = Duration.ofMinutes(5);
+
+	/** Maximum number of L1 entries, unless set. */
+	public static final long DEFAULT_L1_MAX_SIZE = 10_000;
+
+	/** Whether the Redis tier is used, unless set. */
+	public static final boolean DEFAULT_L2_ENABLED = true;
+
+	/** Time to live of an L2 entry, unless set. */
+	public static final Duration DEFAULT_L2_TTL = Duration.ofHours(48);
+
+	/** Fraction by which each L2 entry's TTL is shortened at random, unless set. */
+	public static final double DEFAULT_L2_TTL_JITTER = 0.1;
+
+	/** Whether {@code null} results are cached, unless set. */
+	public static final boolean DEFAULT_CACHE_NULLS = false;
+
+	/** Time an L2 entry answers failing calls after its TTL, unless set: stale answers are off. */
+	public static final Duration DEFAULT_STALE_TTL = Duration.ZERO;
+
+	/** Time before the end of its TTL an entry read is reloaded, unless set: refresh-ahead is off. */
+	public static final Duration DEFAULT_REFRESH_AHEAD = Duration.ZERO;
+
+	/** Whether the cross-instance lock is used, unless set. */
+	public static final boolean DEFAULT_LOCK = false;
+
+	/** Lease of the cross-instance lock, unless set. */
 	public static final Duration DEFAULT_LOCK_LEASE = Duration.ofSeconds(10);
 
-	/** Default wait for another instance's load. */
+	/** Wait for another instance's load, unless set. */
 	public static final Duration DEFAULT_LOCK_WAIT = Duration.ofSeconds(2);
 
+	/** Largest value written to L2, unless set: 512KB. */
+	public static final long DEFAULT_MAX_VALUE_BYTES = 512 * 1024;
+
 	/**
-	 * Creates settings without stale answers, refresh-ahead or cross-instance lock.
+	 * Validates the settings; prefer {@link #builder(String)}, which names each one.
 	 * @param name the cache name
 	 * @param l1Enabled whether the in-process tier is used
 	 * @param l1Ttl time to live of an L1 entry after it was written
@@ -51,13 +82,14 @@ public record TieredCacheSettings(String name, boolean l1Enabled, Duration l1Ttl
 	 * @param l2Ttl time to live of an L2 entry
 	 * @param l2TtlJitter random fraction by which each L2 entry's TTL is shortened
 	 * @param cacheNulls whether {@code null} results are cached
+	 * @param staleTtl how long after its fresh TTL an L2 entry answers failing calls
+	 * @param refreshAhead how close to the end of its fresh TTL a read triggers a reload
+	 * @param lock whether only one instance calls the method for a missing key
+	 * @param lockLease how long the cross-instance lock is held at most
+	 * @param lockWait how long other instances wait for the value
+	 * @param maxValueBytes the largest encoded value written to L2
+	 * @throws InvalidCacheSettingException when a setting is out of range
 	 */
-	public TieredCacheSettings(String name, boolean l1Enabled, Duration l1Ttl, long l1MaxSize, boolean l2Enabled,
-			Duration l2Ttl, double l2TtlJitter, boolean cacheNulls) {
-		this(name, l1Enabled, l1Ttl, l1MaxSize, l2Enabled, l2Ttl, l2TtlJitter, cacheNulls, Duration.ZERO,
-				Duration.ZERO, false, DEFAULT_LOCK_LEASE, DEFAULT_LOCK_WAIT, DEFAULT_MAX_VALUE_BYTES);
-	}
-
 	public TieredCacheSettings {
 		Objects.requireNonNull(name, "name must not be null");
 		Objects.requireNonNull(l1Ttl, "l1Ttl must not be null");
@@ -119,9 +151,36 @@ public record TieredCacheSettings(String name, boolean l1Enabled, Duration l1Ttl
 	 * @return the settings for that cache
 	 */
 	public TieredCacheSettings withName(String cacheName) {
-		return new TieredCacheSettings(cacheName, this.l1Enabled, this.l1Ttl, this.l1MaxSize, this.l2Enabled,
-				this.l2Ttl, this.l2TtlJitter, this.cacheNulls, this.staleTtl, this.refreshAhead, this.lock,
-				this.lockLease, this.lockWait, this.maxValueBytes);
+		return toBuilder().name(cacheName).build();
+	}
+
+	/**
+	 * Starts settings for a cache, with every other setting at its default.
+	 * @param name the cache name
+	 * @return the builder
+	 */
+	public static Builder builder(String name) {
+		return new Builder(name);
+	}
+
+	/**
+	 * Starts settings equal to these, to change some of them.
+	 * @return the builder
+	 */
+	public Builder toBuilder() {
+		return new Builder(this.name).l1Enabled(this.l1Enabled)
+			.l1Ttl(this.l1Ttl)
+			.l1MaxSize(this.l1MaxSize)
+			.l2Enabled(this.l2Enabled)
+			.l2Ttl(this.l2Ttl)
+			.l2TtlJitter(this.l2TtlJitter)
+			.cacheNulls(this.cacheNulls)
+			.staleTtl(this.staleTtl)
+			.refreshAhead(this.refreshAhead)
+			.lock(this.lock)
+			.lockLease(this.lockLease)
+			.lockWait(this.lockWait)
+			.maxValueBytes(this.maxValueBytes);
 	}
 
 	private static boolean positive(Duration duration) {
@@ -135,35 +194,205 @@ public record TieredCacheSettings(String name, boolean l1Enabled, Duration l1Ttl
 	}
 
 	/**
-	 * Thrown when a setting of a tiered cache is out of range.
+	 * Builds {@link TieredCacheSettings}; a setting that is not set keeps its
+	 * {@code DEFAULT_} value. {@link #build()} validates them all.
 	 */
-	public static final class InvalidCacheSettingException extends IllegalArgumentException {
+	public static final class Builder {
 
-		private final String setting;
+		private String name;
 
-		private final String problem;
+		private boolean l1Enabled = DEFAULT_L1_ENABLED;
+
+		private Duration l1Ttl = DEFAULT_L1_TTL;
+
+		private long l1MaxSize = DEFAULT_L1_MAX_SIZE;
+
+		private boolean l2Enabled = DEFAULT_L2_ENABLED;
+
+		private Duration l2Ttl = DEFAULT_L2_TTL;
+
+		private double l2TtlJitter = DEFAULT_L2_TTL_JITTER;
+
+		private boolean cacheNulls = DEFAULT_CACHE_NULLS;
+
+		private Duration staleTtl = DEFAULT_STALE_TTL;
+
+		private Duration refreshAhead = DEFAULT_REFRESH_AHEAD;
+
+		private boolean lock = DEFAULT_LOCK;
+
+		private Duration lockLease = DEFAULT_LOCK_LEASE;
+
+		private Duration lockWait = DEFAULT_LOCK_WAIT;
+
+		private long maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
+
+		private Builder(String name) {
+			this.name = name;
+		}
+
+		/**
+		 * Sets the cache name.
+		 * @param name the name
+		 * @return this builder
+		 */
+		public Builder name(String name) {
+			this.name = name;
+			return this;
+		}
+
+		/**
+		 * Sets whether the in-process tier is used.
+		 * @param l1Enabled whether L1 is used
+		 * @return this builder
+		 */
+		public Builder l1Enabled(boolean l1Enabled) {
+			this.l1Enabled = l1Enabled;
+			return this;
+		}
+
+		/**
+		 * Sets the time to live of an L1 entry after it was written.
+		 * @param l1Ttl the time to live
+		 * @return this builder
+		 */
+		public Builder l1Ttl(Duration l1Ttl) {
+			this.l1Ttl = l1Ttl;
+			return this;
+		}
+
+		/**
+		 * Sets the maximum number of L1 entries.
+		 * @param l1MaxSize the maximum
+		 * @return this builder
+		 */
+		public Builder l1MaxSize(long l1MaxSize) {
+			this.l1MaxSize = l1MaxSize;
+			return this;
+		}
+
+		/**
+		 * Sets whether the Redis tier is used.
+		 * @param l2Enabled whether L2 is used
+		 * @return this builder
+		 */
+		public Builder l2Enabled(boolean l2Enabled) {
+			this.l2Enabled = l2Enabled;
+			return this;
+		}
+
+		/**
+		 * Sets the time to live of an L2 entry.
+		 * @param l2Ttl the time to live
+		 * @return this builder
+		 */
+		public Builder l2Ttl(Duration l2Ttl) {
+			this.l2Ttl = l2Ttl;
+			return this;
+		}
+
+		/**
+		 * Sets the fraction, from 0 to less than 1, by which each L2 entry's TTL is shortened
+		 * at random.
+		 * @param l2TtlJitter the fraction
+		 * @return this builder
+		 */
+		public Builder l2TtlJitter(double l2TtlJitter) {
+			this.l2TtlJitter = l2TtlJitter;
+			return this;
+		}
+
+		/**
+		 * Sets whether {@code null} results are cached.
+		 * @param cacheNulls whether nulls are cached
+		 * @return this builder
+		 */
+		public Builder cacheNulls(boolean cacheNulls) {
+			this.cacheNulls = cacheNulls;
+			return this;
+		}
+
+		/**
+		 * Sets how long after its fresh TTL an L2 entry answers calls whose method fails.
+		 * @param staleTtl the time, zero for no stale answers
+		 * @return this builder
+		 */
+		public Builder staleTtl(Duration staleTtl) {
+			this.staleTtl = staleTtl;
+			return this;
+		}
+
+		/**
+		 * Sets how close to the end of its fresh TTL an L2 entry read triggers a reload.
+		 * @param refreshAhead the time, zero for no refresh-ahead
+		 * @return this builder
+		 */
+		public Builder refreshAhead(Duration refreshAhead) {
+			this.refreshAhead = refreshAhead;
+			return this;
+		}
+
+		/**
+		 * Sets whether only one instance calls the method for a missing key.
+		 * @param lock whether the cross-instance lock is used
+		 * @return this builder
+		 */
+		public Builder lock(boolean lock) {
+			this.lock = lock;
+			return this;
+		}
+
+		/**
+		 * Sets how long the cross-instance lock is held at most.
+		 * @param lockLease the lease
+		 * @return this builder
+		 */
+		public Builder lockLease(Duration lockLease) {
+			this.lockLease = lockLease;
+			return this;
+		}
+
+		/**
+		 * Sets how long other instances wait for the value before calling the method.
+		 * @param lockWait the wait
+		 * @return this builder
+		 */
+		public Builder lockWait(Duration lockWait) {
+			this.lockWait = lockWait;
+			return this;
+		}
+
+		/**
+		 * Sets the largest encoded value written to L2.
+		 * @param maxValueBytes the size in bytes
+		 * @return this builder
+		 */
+		public Builder maxValueBytes(long maxValueBytes) {
+			this.maxValueBytes = maxValueBytes;
+			return this;
+		}
+
+		/**
+		 * Validates and returns the settings.
+		 * @return the settings
+		 * @throws InvalidCacheSettingException when a setting is out of range
+		 */
+		public TieredCacheSettings build() {
+			return new TieredCacheSettings(this.name, this.l1Enabled, this.l1Ttl, this.l1MaxSize, this.l2Enabled,
+					this.l2Ttl, this.l2TtlJitter, this.cacheNulls, this.staleTtl, this.refreshAhead, this.lock,
+					this.lockLease, this.lockWait, this.maxValueBytes);
+		}
+
+	}
+
+	/**
+	 * Thrown when a setting of a tiered cache is out of range; the setting is named as in
+	 * the configuration properties below the cache (for example {@code l1.ttl}).
+	 */
+	public static final class InvalidCacheSettingException extends InvalidSettingException {
 
 		InvalidCacheSettingException(String setting, String problem) {
-			super(setting + " " + problem);
-			this.setting = setting;
-			this.problem = problem;
-		}
-
-		/**
-		 * Returns the setting that is invalid, named as in the configuration properties
-		 * below the cache (for example {@code l1.ttl}).
-		 * @return the setting
-		 */
-		public String getSetting() {
-			return this.setting;
-		}
-
-		/**
-		 * Returns what is wrong with the value.
-		 * @return the problem
-		 */
-		public String getProblem() {
-			return this.problem;
+			super(setting, problem);
 		}
 
 	}

@@ -168,8 +168,15 @@ public final class TieredCaches implements AutoCloseable {
 	}
 
 	private TieredCache create(String name) {
-		return new TieredCache(this.settings.apply(name), this.namespace, this.l2, this.codec, this.keyEncoder,
-				this.metrics, this.ticker, this.invalidations, this.refresher);
+		return TieredCache.builder(this.settings.apply(name), this.namespace)
+			.l2(this.l2)
+			.codec(this.codec)
+			.keyEncoder(this.keyEncoder)
+			.metrics(this.metrics)
+			.ticker(this.ticker)
+			.invalidations(this.invalidations)
+			.refresher(this.refresher)
+			.build();
 	}
 
 }

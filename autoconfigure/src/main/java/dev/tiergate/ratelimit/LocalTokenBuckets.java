@@ -6,6 +6,7 @@ import java.util.function.Function;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.tiergate.ratelimit.RateLimitDecision.Enforcement;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketState;
 import io.github.bucket4j.ConsumptionProbe;
@@ -19,7 +20,7 @@ import io.github.bucket4j.local.LocalBucketBuilder;
  * changing any decision; a bucket evicted earlier because the map is full starts over
  * full.
  */
-final class LocalTokenBuckets {
+final class LocalTokenBuckets implements TokenBuckets {
 
 	/**
 	 * Caffeine does not record an access that follows the previous one within a second, so
@@ -55,12 +56,23 @@ final class LocalTokenBuckets {
 		this.smallestCapacity = tier.smallestCapacity();
 	}
 
-	RateLimitDecision tryConsume(String clientKey, long cost) {
+	/**
+	 * Takes tokens from a client's bucket.
+	 * @param tier the tier these buckets were created for
+	 * @param clientKey the client
+	 * @param cost the tokens to take
+	 * @return the decision
+	 */
+	@Override
+	public RateLimitDecision tryConsume(RateLimitTier tier, String clientKey, long cost) {
+		if (tier != this.tier) {
+			throw new IllegalArgumentException("These buckets are of tier '" + this.tier.name() + "', not '"
+					+ tier.name() + "'");
+		}
 		Bucket bucket = this.buckets.get(clientKey, this.newBucket);
 		if (this.limits.size() == 1) {
 			ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(cost);
-			return new RateLimitDecision(this.tier, probe.isConsumed(), false, 0, probe.getRemainingTokens(),
-					probe.getNanosToWaitForReset(), retryNanos(probe, cost));
+			return decision(probe, cost, 0, probe.getRemainingTokens(), probe.getNanosToWaitForReset());
 		}
 		// The state of every limit, for the headers of the one closest to exhaustion.
 		var result = bucket.asVerbose().tryConsumeAndReturnRemaining(cost);
@@ -74,18 +86,19 @@ final class LocalTokenBuckets {
 		}
 		int closest = RateLimitDecision.closestToExhaustion(remaining, resetNanos);
 		ConsumptionProbe probe = result.getValue();
-		return new RateLimitDecision(this.tier, probe.isConsumed(), false, closest, remaining[closest],
-				resetNanos[closest], retryNanos(probe, cost));
+		return decision(probe, cost, closest, remaining[closest], resetNanos[closest]);
 	}
 
-	/**
-	 * Bucket4j waits forever for a cost above the capacity; a header needs a finite time.
-	 * An allowed call has nothing to wait for.
-	 */
+	private RateLimitDecision decision(ConsumptionProbe probe, long cost, int limitIndex, long remaining,
+			long resetNanos) {
+		return probe.isConsumed()
+				? RateLimitDecision.allowed(this.tier, Enforcement.LOCAL, limitIndex, remaining, resetNanos)
+				: RateLimitDecision.rejected(this.tier, Enforcement.LOCAL, limitIndex, remaining, resetNanos,
+						retryNanos(probe, cost));
+	}
+
+	/** Bucket4j waits forever for a cost above the capacity; a header needs a finite time. */
 	private long retryNanos(ConsumptionProbe probe, long cost) {
-		if (probe.isConsumed()) {
-			return 0;
-		}
 		return (cost > this.smallestCapacity) ? this.costBeyondCapacityRetryNanos : probe.getNanosToWaitForRefill();
 	}
 
@@ -108,8 +121,11 @@ final class LocalTokenBuckets {
 		}
 	}
 
-	void clear() {
+	@Override
+	public long deleteAll() {
+		long held = size();
 		this.buckets.invalidateAll();
+		return held;
 	}
 
 	long size() {

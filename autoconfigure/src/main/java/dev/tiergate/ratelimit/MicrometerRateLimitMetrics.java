@@ -1,5 +1,7 @@
 package dev.tiergate.ratelimit;
 
+import dev.tiergate.ratelimit.RateLimitDecision.Enforcement;
+import dev.tiergate.ratelimit.RateLimitDecision.Outcome;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -28,21 +30,22 @@ public final class MicrometerRateLimitMetrics implements MeterBinder {
 		for (TierRateLimiter limiter : this.rateLimiters.all()) {
 			String tier = limiter.tier().name();
 			RateLimitStatistics statistics = limiter.statistics();
-			checks(registry, tier, statistics, true, true);
-			checks(registry, tier, statistics, false, true);
-			checks(registry, tier, statistics, true, false);
-			checks(registry, tier, statistics, false, false);
+			for (Enforcement enforcement : Enforcement.values()) {
+				for (Outcome outcome : Outcome.values()) {
+					checks(registry, tier, statistics, outcome, enforcement);
+				}
+			}
 		}
 	}
 
-	private static void checks(MeterRegistry registry, String tier, RateLimitStatistics statistics, boolean allowed,
-			boolean distributed) {
+	private static void checks(MeterRegistry registry, String tier, RateLimitStatistics statistics, Outcome outcome,
+			Enforcement enforcement) {
 		FunctionCounter
-			.builder("tiergate.ratelimit.checks", statistics, (stats) -> stats.checks(allowed, distributed))
+			.builder("tiergate.ratelimit.checks", statistics, (stats) -> stats.checks(outcome, enforcement))
 			.description("Checks of rate-limited calls")
 			.tag("tier", tier)
-			.tag("result", allowed ? "allowed" : "rejected")
-			.tag("mode", distributed ? "distributed" : "local")
+			.tag("result", outcome.tag())
+			.tag("mode", enforcement.tag())
 			.register(registry);
 	}
 

@@ -13,9 +13,9 @@ public final class RateLimitDecision {
 
 	private final RateLimitTier tier;
 
-	private final boolean allowed;
+	private final Outcome outcome;
 
-	private final boolean distributed;
+	private final Enforcement enforcement;
 
 	private final int limitIndex;
 
@@ -25,27 +25,45 @@ public final class RateLimitDecision {
 
 	private final long retryAfterNanos;
 
-	/**
-	 * Creates a decision.
-	 * @param tier the tier checked
-	 * @param allowed whether the call may go on
-	 * @param distributed whether the bucket is in Redis (shared by every instance) rather
-	 * than in this JVM
-	 * @param limitIndex which of the tier's limits the state describes
-	 * @param remaining the tokens left in that limit
-	 * @param resetNanos how long until that limit is full again
-	 * @param retryAfterNanos when rejected, how long until the call would be allowed;
-	 * ignored when allowed
-	 */
-	public RateLimitDecision(RateLimitTier tier, boolean allowed, boolean distributed, int limitIndex,
+	private RateLimitDecision(RateLimitTier tier, Outcome outcome, Enforcement enforcement, int limitIndex,
 			long remaining, long resetNanos, long retryAfterNanos) {
 		this.tier = tier;
-		this.allowed = allowed;
-		this.distributed = distributed;
+		this.outcome = outcome;
+		this.enforcement = enforcement;
 		this.limitIndex = limitIndex;
 		this.remaining = Math.max(0, remaining);
 		this.resetNanos = Math.max(0, resetNanos);
-		this.retryAfterNanos = allowed ? 0 : Math.max(0, retryAfterNanos);
+		this.retryAfterNanos = (outcome == Outcome.ALLOWED) ? 0 : Math.max(0, retryAfterNanos);
+	}
+
+	/**
+	 * Returns a decision that lets the call go on.
+	 * @param tier the tier checked
+	 * @param enforcement where the bucket is
+	 * @param limitIndex which of the tier's limits the state describes
+	 * @param remaining the tokens left in that limit
+	 * @param resetNanos how long until that limit is full again
+	 * @return the decision
+	 */
+	public static RateLimitDecision allowed(RateLimitTier tier, Enforcement enforcement, int limitIndex,
+			long remaining, long resetNanos) {
+		return new RateLimitDecision(tier, Outcome.ALLOWED, enforcement, limitIndex, remaining, resetNanos, 0);
+	}
+
+	/**
+	 * Returns a decision that rejects the call.
+	 * @param tier the tier checked
+	 * @param enforcement where the bucket is
+	 * @param limitIndex which of the tier's limits the state describes
+	 * @param remaining the tokens left in that limit
+	 * @param resetNanos how long until that limit is full again
+	 * @param retryAfterNanos how long until the call would be allowed
+	 * @return the decision
+	 */
+	public static RateLimitDecision rejected(RateLimitTier tier, Enforcement enforcement, int limitIndex,
+			long remaining, long resetNanos, long retryAfterNanos) {
+		return new RateLimitDecision(tier, Outcome.REJECTED, enforcement, limitIndex, remaining, resetNanos,
+				retryAfterNanos);
 	}
 
 	/**
@@ -79,7 +97,23 @@ public final class RateLimitDecision {
 	 * @return whether it is allowed
 	 */
 	public boolean isAllowed() {
-		return this.allowed;
+		return this.outcome == Outcome.ALLOWED;
+	}
+
+	/**
+	 * Returns whether the call may go on, as a value for statistics and metrics.
+	 * @return the outcome
+	 */
+	public Outcome outcome() {
+		return this.outcome;
+	}
+
+	/**
+	 * Returns where the bucket is.
+	 * @return the enforcement
+	 */
+	public Enforcement enforcement() {
+		return this.enforcement;
 	}
 
 	/**
@@ -88,7 +122,7 @@ public final class RateLimitDecision {
 	 * @return whether the check was distributed
 	 */
 	public boolean isDistributed() {
-		return this.distributed;
+		return this.enforcement == Enforcement.DISTRIBUTED;
 	}
 
 	/**
@@ -155,7 +189,7 @@ public final class RateLimitDecision {
 	 * @return the seconds
 	 */
 	public long retryAfterSeconds() {
-		return this.allowed ? 0 : Math.max(1, ceilSeconds(this.retryAfterNanos));
+		return isAllowed() ? 0 : Math.max(1, ceilSeconds(this.retryAfterNanos));
 	}
 
 	private static long ceilSeconds(long nanos) {
@@ -164,9 +198,63 @@ public final class RateLimitDecision {
 
 	@Override
 	public String toString() {
-		return "RateLimitDecision[tier=" + this.tier.name() + ", allowed=" + this.allowed + ", distributed="
-				+ this.distributed + ", limit=" + capacity() + ", remaining=" + this.remaining + ", reset="
+		return "RateLimitDecision[tier=" + this.tier.name() + ", allowed=" + isAllowed() + ", distributed="
+				+ isDistributed() + ", limit=" + capacity() + ", remaining=" + this.remaining + ", reset="
 				+ reset() + ", retryAfter=" + retryAfter() + "]";
+	}
+
+	/**
+	 * Whether a call may go on.
+	 */
+	public enum Outcome {
+
+		/** The bucket held the tokens: the call goes on. */
+		ALLOWED("allowed"),
+
+		/** The bucket did not hold the tokens: the call is refused. */
+		REJECTED("rejected");
+
+		private final String tag;
+
+		Outcome(String tag) {
+			this.tag = tag;
+		}
+
+		/**
+		 * Returns the value of the {@code result} tag of the metrics.
+		 * @return the tag value
+		 */
+		public String tag() {
+			return this.tag;
+		}
+
+	}
+
+	/**
+	 * Where the bucket that decided is.
+	 */
+	public enum Enforcement {
+
+		/** In Redis, shared by every instance. */
+		DISTRIBUTED("distributed"),
+
+		/** In this JVM. */
+		LOCAL("local");
+
+		private final String tag;
+
+		Enforcement(String tag) {
+			this.tag = tag;
+		}
+
+		/**
+		 * Returns the value of the {@code mode} tag of the metrics.
+		 * @return the tag value
+		 */
+		public String tag() {
+			return this.tag;
+		}
+
 	}
 
 }

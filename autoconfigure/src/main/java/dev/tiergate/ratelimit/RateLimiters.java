@@ -10,14 +10,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The rate-limit tiers of an application and the buckets behind them: in Redis when
- * {@link DistributedBuckets} are given, shared by every instance, and in this JVM
+ * Redis {@link TokenBuckets} are given, shared by every instance, and in this JVM
  * otherwise or during an outage (as each tier's {@link OnRedisFailure} says).
  */
 public final class RateLimiters {
 
 	private final Map<String, TierRateLimiter> limiters;
 
-	private final @Nullable DistributedBuckets distributed;
+	private final @Nullable TokenBuckets distributed;
 
 	/**
 	 * Creates the rate limiters of some tiers.
@@ -27,7 +27,7 @@ public final class RateLimiters {
 	 * @param timeMeter the time source of the buckets in this JVM
 	 * @param maxLocalBuckets the most buckets (clients) each tier keeps in this JVM
 	 */
-	public RateLimiters(Collection<RateLimitTier> tiers, @Nullable DistributedBuckets distributed,
+	public RateLimiters(Collection<RateLimitTier> tiers, @Nullable TokenBuckets distributed,
 			TimeMeter timeMeter, long maxLocalBuckets) {
 		if (maxLocalBuckets < 1) {
 			throw new IllegalArgumentException("maxLocalBuckets must be positive but was " + maxLocalBuckets);

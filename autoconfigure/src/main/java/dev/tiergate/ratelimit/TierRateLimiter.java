@@ -2,13 +2,14 @@ package dev.tiergate.ratelimit;
 
 import java.time.Duration;
 
+import dev.tiergate.ratelimit.RateLimitDecision.Enforcement;
 import dev.tiergate.redis.RedisUnavailableException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Checks calls against the buckets of one tier: in Redis when the application has it, in
- * this JVM otherwise, and while Redis cannot be reached as the tier's
- * {@link OnRedisFailure} says.
+ * Checks calls against the buckets of one tier: the primary buckets (in Redis when the
+ * application has it, in this JVM otherwise), and while Redis cannot be reached the
+ * fallback that the tier's {@link OnRedisFailure} names.
  */
 public final class TierRateLimiter {
 
@@ -19,17 +20,30 @@ public final class TierRateLimiter {
 
 	private final long smallestCapacity;
 
-	private final @Nullable DistributedBuckets distributed;
+	private final TokenBuckets primary;
+
+	private final TokenBuckets fallback;
 
 	private final LocalTokenBuckets local;
 
 	private final RateLimitStatistics statistics = new RateLimitStatistics();
 
-	TierRateLimiter(RateLimitTier tier, @Nullable DistributedBuckets distributed, LocalTokenBuckets local) {
+	TierRateLimiter(RateLimitTier tier, @Nullable TokenBuckets distributed, LocalTokenBuckets local) {
 		this.tier = tier;
 		this.smallestCapacity = tier.smallestCapacity();
-		this.distributed = distributed;
+		this.primary = (distributed != null) ? distributed : local;
+		this.fallback = fallback(tier, local);
 		this.local = local;
+	}
+
+	private static TokenBuckets fallback(RateLimitTier tier, LocalTokenBuckets local) {
+		return switch (tier.onRedisFailure()) {
+			case LOCAL -> local;
+			case ALLOW -> (checked, clientKey, cost) -> RateLimitDecision.allowed(checked, Enforcement.LOCAL, 0,
+					checked.limits().get(0).capacity(), 0);
+			case DENY -> (checked, clientKey, cost) -> RateLimitDecision.rejected(checked, Enforcement.LOCAL, 0, 0,
+					checked.timeToFill().toNanos(), DENY_RETRY_NANOS);
+		};
 	}
 
 	/**
@@ -64,30 +78,23 @@ public final class TierRateLimiter {
 			throw new IllegalArgumentException("A call of tier '" + this.tier.name() + "' must cost at most "
 					+ this.smallestCapacity + " token(s), its smallest capacity, but cost " + cost);
 		}
-		RateLimitDecision decision = (this.distributed != null) ? checkDistributed(this.distributed, clientKey, cost)
-				: this.local.tryConsume(clientKey, cost);
-		this.statistics.record(decision.isAllowed(), decision.isDistributed());
+		RateLimitDecision decision = tryConsume(clientKey, cost);
+		this.statistics.record(decision.outcome(), decision.enforcement());
 		return decision;
 	}
 
-	private RateLimitDecision checkDistributed(DistributedBuckets buckets, String clientKey, long cost) {
+	private RateLimitDecision tryConsume(String clientKey, long cost) {
 		try {
-			return buckets.tryConsume(this.tier, clientKey, cost);
+			return this.primary.tryConsume(this.tier, clientKey, cost);
 		}
 		catch (RedisUnavailableException ex) {
 			// GuardedRedis has logged the outage once and counts it; nothing to add per call.
-			return switch (this.tier.onRedisFailure()) {
-				case LOCAL -> this.local.tryConsume(clientKey, cost);
-				case ALLOW -> new RateLimitDecision(this.tier, true, false, 0, this.tier.limits().get(0).capacity(),
-						0, 0);
-				case DENY -> new RateLimitDecision(this.tier, false, false, 0, 0, this.tier.timeToFill().toNanos(),
-						DENY_RETRY_NANOS);
-			};
+			return this.fallback.tryConsume(this.tier, clientKey, cost);
 		}
 	}
 
 	void clearLocal() {
-		this.local.clear();
+		this.local.deleteAll();
 	}
 
 	/**

@@ -2,6 +2,7 @@ package dev.tiergate.redis;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -10,6 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import dev.tiergate.InvalidSettingException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowSynchronizationStrategy;
@@ -293,9 +295,178 @@ public final class GuardedRedis implements AutoCloseable {
 			Duration slowCallDurationThreshold, int slidingWindowSize, int minimumNumberOfCalls,
 			Duration waitInOpenState, int permittedCallsInHalfOpenState) {
 
-		/** The defaults of the {@code tiergate.redis.circuit-breaker.*} properties. */
-		public static final BreakerSettings DEFAULTS = new BreakerSettings(50, 80, Duration.ofMillis(50), 20, 5,
-				Duration.ofSeconds(1), 3);
+		/** Default percentage of failed calls that opens the breaker. */
+		public static final float DEFAULT_FAILURE_RATE_THRESHOLD = 50;
+
+		/** Default percentage of slow calls that opens the breaker. */
+		public static final float DEFAULT_SLOW_CALL_RATE_THRESHOLD = 80;
+
+		/** Default time after which a call counts as slow. */
+		public static final Duration DEFAULT_SLOW_CALL_DURATION_THRESHOLD = Duration.ofMillis(50);
+
+		/** Default number of recent calls the rates are computed over. */
+		public static final int DEFAULT_SLIDING_WINDOW_SIZE = 20;
+
+		/** Default number of calls needed before the rates count. */
+		public static final int DEFAULT_MINIMUM_NUMBER_OF_CALLS = 5;
+
+		/** Default time the breaker stays open before probing Redis again. */
+		public static final Duration DEFAULT_WAIT_IN_OPEN_STATE = Duration.ofSeconds(1);
+
+		/** Default number of probe calls that decide whether the breaker closes. */
+		public static final int DEFAULT_PERMITTED_CALLS_IN_HALF_OPEN_STATE = 3;
+
+		/** Every setting at its default. */
+		public static final BreakerSettings DEFAULTS = builder().build();
+
+		/**
+		 * Validates the settings; prefer {@link #builder()}, which names each one.
+		 * @throws InvalidSettingException when a setting is out of range
+		 */
+		public BreakerSettings {
+			Objects.requireNonNull(slowCallDurationThreshold, "slowCallDurationThreshold must not be null");
+			Objects.requireNonNull(waitInOpenState, "waitInOpenState must not be null");
+			checkPercentage("failureRateThreshold", failureRateThreshold);
+			checkPercentage("slowCallRateThreshold", slowCallRateThreshold);
+			checkAtLeastOneMillisecond("slowCallDurationThreshold", slowCallDurationThreshold);
+			checkAtLeastOne("slidingWindowSize", slidingWindowSize);
+			checkAtLeastOne("minimumNumberOfCalls", minimumNumberOfCalls);
+			checkAtLeastOneMillisecond("waitInOpenState", waitInOpenState);
+			checkAtLeastOne("permittedCallsInHalfOpenState", permittedCallsInHalfOpenState);
+		}
+
+		/**
+		 * Starts breaker settings with every setting at its default.
+		 * @return the builder
+		 */
+		public static Builder builder() {
+			return new Builder();
+		}
+
+		private static void checkPercentage(String setting, float value) {
+			if (value <= 0 || value > 100) {
+				throw new InvalidSettingException(setting,
+						"must be a percentage above 0 and at most 100 but was " + value);
+			}
+		}
+
+		private static void checkAtLeastOneMillisecond(String setting, Duration value) {
+			if (value.toMillis() <= 0) {
+				throw new InvalidSettingException(setting, "must be at least 1ms but was " + value);
+			}
+		}
+
+		private static void checkAtLeastOne(String setting, int value) {
+			if (value < 1) {
+				throw new InvalidSettingException(setting, "must be at least 1 but was " + value);
+			}
+		}
+
+		/**
+		 * Builds {@link BreakerSettings}; a setting that is not set keeps its
+		 * {@code DEFAULT_} value. {@link #build()} validates them all.
+		 */
+		public static final class Builder {
+
+			private float failureRateThreshold = DEFAULT_FAILURE_RATE_THRESHOLD;
+
+			private float slowCallRateThreshold = DEFAULT_SLOW_CALL_RATE_THRESHOLD;
+
+			private Duration slowCallDurationThreshold = DEFAULT_SLOW_CALL_DURATION_THRESHOLD;
+
+			private int slidingWindowSize = DEFAULT_SLIDING_WINDOW_SIZE;
+
+			private int minimumNumberOfCalls = DEFAULT_MINIMUM_NUMBER_OF_CALLS;
+
+			private Duration waitInOpenState = DEFAULT_WAIT_IN_OPEN_STATE;
+
+			private int permittedCallsInHalfOpenState = DEFAULT_PERMITTED_CALLS_IN_HALF_OPEN_STATE;
+
+			private Builder() {
+			}
+
+			/**
+			 * Sets the percentage of failed calls in the window that opens the breaker.
+			 * @param failureRateThreshold above 0 and at most 100
+			 * @return this builder
+			 */
+			public Builder failureRateThreshold(float failureRateThreshold) {
+				this.failureRateThreshold = failureRateThreshold;
+				return this;
+			}
+
+			/**
+			 * Sets the percentage of slow calls in the window that opens the breaker.
+			 * @param slowCallRateThreshold above 0 and at most 100
+			 * @return this builder
+			 */
+			public Builder slowCallRateThreshold(float slowCallRateThreshold) {
+				this.slowCallRateThreshold = slowCallRateThreshold;
+				return this;
+			}
+
+			/**
+			 * Sets how long a call may take before it counts as slow.
+			 * @param slowCallDurationThreshold at least 1ms
+			 * @return this builder
+			 */
+			public Builder slowCallDurationThreshold(Duration slowCallDurationThreshold) {
+				this.slowCallDurationThreshold = slowCallDurationThreshold;
+				return this;
+			}
+
+			/**
+			 * Sets the number of recent calls the rates are computed over.
+			 * @param slidingWindowSize at least 1
+			 * @return this builder
+			 */
+			public Builder slidingWindowSize(int slidingWindowSize) {
+				this.slidingWindowSize = slidingWindowSize;
+				return this;
+			}
+
+			/**
+			 * Sets the number of calls needed before the rates count.
+			 * @param minimumNumberOfCalls at least 1
+			 * @return this builder
+			 */
+			public Builder minimumNumberOfCalls(int minimumNumberOfCalls) {
+				this.minimumNumberOfCalls = minimumNumberOfCalls;
+				return this;
+			}
+
+			/**
+			 * Sets how long the breaker stays open before probing Redis again.
+			 * @param waitInOpenState at least 1ms
+			 * @return this builder
+			 */
+			public Builder waitInOpenState(Duration waitInOpenState) {
+				this.waitInOpenState = waitInOpenState;
+				return this;
+			}
+
+			/**
+			 * Sets the number of probe calls that decide whether the breaker closes.
+			 * @param permittedCallsInHalfOpenState at least 1
+			 * @return this builder
+			 */
+			public Builder permittedCallsInHalfOpenState(int permittedCallsInHalfOpenState) {
+				this.permittedCallsInHalfOpenState = permittedCallsInHalfOpenState;
+				return this;
+			}
+
+			/**
+			 * Validates and returns the settings.
+			 * @return the settings
+			 * @throws InvalidSettingException when a setting is out of range
+			 */
+			public BreakerSettings build() {
+				return new BreakerSettings(this.failureRateThreshold, this.slowCallRateThreshold,
+						this.slowCallDurationThreshold, this.slidingWindowSize, this.minimumNumberOfCalls,
+						this.waitInOpenState, this.permittedCallsInHalfOpenState);
+			}
+
+		}
 
 	}
 

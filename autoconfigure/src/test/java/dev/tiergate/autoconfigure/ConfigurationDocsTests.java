@@ -22,8 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConfigurationDocsTests {
 
-	/** Written by the configuration processor when this module is compiled. */
-	private static final Path METADATA = Path.of("target/classes/META-INF/spring-configuration-metadata.json");
+	private static final Path METADATA = PropertyMetadata.FILE;
 
 	private static final Path PAGE = Path.of("../docs/configuration.md");
 

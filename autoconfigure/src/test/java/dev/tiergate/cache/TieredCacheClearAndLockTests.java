@@ -7,7 +7,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tiergate.cache.redis.LettuceL2Store;
 import dev.tiergate.redis.GuardedRedis;
 import dev.tiergate.redis.GuardedRedis.BreakerSettings;
@@ -32,7 +31,7 @@ class TieredCacheClearAndLockTests {
 	private final String namespace = "repro-" + UUID.randomUUID();
 
 	private static TieredCacheSettings settings(String name) {
-		return new TieredCacheSettings(name, true, Duration.ofMinutes(5), 1000, true, Duration.ofHours(48), 0, false);
+		return TieredCacheSettings.builder(name).l1MaxSize(1000).l2TtlJitter(0).build();
 	}
 
 	/**
@@ -61,8 +60,7 @@ class TieredCacheClearAndLockTests {
 						return super.advanceGeneration(key, ttl);
 					}
 				};
-				TieredCache cache = new TieredCache(settings("products"), this.namespace, slowScan, new JsonL2Codec(),
-						new CacheKeyEncoder(), Ticker.systemTicker());
+				TieredCache cache = TieredCache.builder(settings("products"), this.namespace).l2(slowScan).build();
 				String[] database = { "v1" };
 				cache.get(42L, String.class, () -> database[0], (v) -> true);
 				cache.clearL1(); // e.g. L1 expired, or never held it on this instance
@@ -97,8 +95,9 @@ class TieredCacheClearAndLockTests {
 					GuardedRedis guarded = new GuardedRedis(connector, new RedisHealthState(Clock.systemUTC()),
 							BreakerSettings.DEFAULTS)) {
 				connector.awaitConnection(Duration.ofSeconds(5));
-				TieredCache cache = new TieredCache(settings("products"), this.namespace,
-						new LettuceL2Store(guarded), new JsonL2Codec(), new CacheKeyEncoder(), Ticker.systemTicker());
+				TieredCache cache = TieredCache.builder(settings("products"), this.namespace)
+					.l2(new LettuceL2Store(guarded))
+					.build();
 				for (long i = 0; i < 10; i++) {
 					long value = i;
 					cache.get(i, Long.class, () -> value, (v) -> true);
@@ -130,11 +129,15 @@ class TieredCacheClearAndLockTests {
 				GuardedRedis guarded = new GuardedRedis(connector, new RedisHealthState(Clock.systemUTC()),
 						BreakerSettings.DEFAULTS)) {
 			connector.awaitConnection(Duration.ofSeconds(5));
-			TieredCacheSettings locked = new TieredCacheSettings("locked", true, Duration.ofMinutes(5), 1000, true,
-					Duration.ofHours(1), 0, false, Duration.ZERO, Duration.ZERO, true, Duration.ofSeconds(10),
-					Duration.ofSeconds(2), TieredCacheSettings.DEFAULT_MAX_VALUE_BYTES);
-			TieredCache instanceA = new TieredCache(locked, this.namespace, new LettuceL2Store(guarded),
-					new JsonL2Codec(), new CacheKeyEncoder(), Ticker.systemTicker());
+			TieredCacheSettings locked = TieredCacheSettings.builder("locked")
+				.l1MaxSize(1000)
+				.l2Ttl(Duration.ofHours(1))
+				.l2TtlJitter(0)
+				.lock(true)
+				.lockLease(Duration.ofSeconds(10))
+				.lockWait(Duration.ofSeconds(2))
+				.build();
+			TieredCache instanceA = TieredCache.builder(locked, this.namespace).l2(new LettuceL2Store(guarded)).build();
 			CountDownLatch bWaiting = new CountDownLatch(1);
 			L2Store seenByB = new TieredCacheRaceTests.Delegating(new LettuceL2Store(guarded)) {
 				@Override
@@ -143,8 +146,7 @@ class TieredCacheClearAndLockTests {
 					return super.exists(key);
 				}
 			};
-			TieredCache instanceB = new TieredCache(locked, this.namespace, seenByB, new JsonL2Codec(),
-					new CacheKeyEncoder(), Ticker.systemTicker());
+			TieredCache instanceB = TieredCache.builder(locked, this.namespace).l2(seenByB).build();
 			CountDownLatch aLoading = new CountDownLatch(1);
 			CompletableFuture<Object> a = CompletableFuture.supplyAsync(() -> {
 				try {

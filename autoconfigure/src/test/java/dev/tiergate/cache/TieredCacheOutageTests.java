@@ -34,9 +34,7 @@ class TieredCacheOutageTests {
 	private final String namespace = "repro-" + UUID.randomUUID();
 
 	private static TieredCacheSettings settings(boolean lock) {
-		return new TieredCacheSettings("products", true, Duration.ofMinutes(5), 1000, true, Duration.ofHours(48), 0,
-				false, Duration.ZERO, Duration.ZERO, lock, Duration.ofSeconds(10), Duration.ofSeconds(2),
-				TieredCacheSettings.DEFAULT_MAX_VALUE_BYTES);
+		return TieredCacheRaceTests.settings(lock);
 	}
 
 	/** One application instance, wired as TieredCacheAutoConfiguration wires it. */

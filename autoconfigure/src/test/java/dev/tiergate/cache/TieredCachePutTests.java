@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tiergate.cache.redis.LettuceL2Store;
 import dev.tiergate.redis.GuardedRedis;
 import dev.tiergate.redis.GuardedRedis.BreakerSettings;
@@ -32,13 +31,13 @@ class TieredCachePutTests {
 				GuardedRedis guarded = new GuardedRedis(connector, new RedisHealthState(Clock.systemUTC()),
 						BreakerSettings.DEFAULTS)) {
 			connector.awaitConnection(Duration.ofSeconds(5));
-			TieredCacheSettings settings = new TieredCacheSettings("documents", true, Duration.ofMinutes(5), 1000, true,
-					Duration.ofHours(48), 0, false, Duration.ZERO, Duration.ZERO, false, Duration.ofSeconds(10),
-					Duration.ofSeconds(2), 1024);
-			TieredCache instanceA = new TieredCache(settings, namespace, new LettuceL2Store(guarded), new JsonL2Codec(),
-					new CacheKeyEncoder(), Ticker.systemTicker());
-			TieredCache instanceB = new TieredCache(settings, namespace, new LettuceL2Store(guarded), new JsonL2Codec(),
-					new CacheKeyEncoder(), Ticker.systemTicker());
+			TieredCacheSettings settings = TieredCacheSettings.builder("documents")
+				.l1MaxSize(1000)
+				.l2TtlJitter(0)
+				.maxValueBytes(1024)
+				.build();
+			TieredCache instanceA = TieredCache.builder(settings, namespace).l2(new LettuceL2Store(guarded)).build();
+			TieredCache instanceB = TieredCache.builder(settings, namespace).l2(new LettuceL2Store(guarded)).build();
 			String small = "draft";
 			String large = "final ".repeat(500); // 3000 bytes: over max-value-size (1024)
 			instanceA.put(1L, String.class, small);

@@ -63,15 +63,17 @@ class TieredCacheRaceTests {
 		probe.close();
 	}
 
-	private TieredCacheSettings settings(boolean lock) {
-		return new TieredCacheSettings("products", true, Duration.ofMinutes(5), 1000, true, Duration.ofHours(48), 0,
-				false, Duration.ZERO, Duration.ZERO, lock, Duration.ofSeconds(10), Duration.ofSeconds(2),
-				TieredCacheSettings.DEFAULT_MAX_VALUE_BYTES);
+	/** The lock's lease and wait are the defaults (10s and 2s). */
+	static TieredCacheSettings settings(boolean lock) {
+		return TieredCacheSettings.builder("products").l1MaxSize(1000).l2TtlJitter(0).lock(lock).build();
 	}
 
 	private TieredCache cache(L2Store store, boolean lock, CacheInvalidations invalidations) {
-		return new TieredCache(settings(lock), this.namespace, store, new JsonL2Codec(), new CacheKeyEncoder(),
-				CacheMetrics.Factory.NONE, new ManualTicker(), invalidations, Runnable::run);
+		return TieredCache.builder(settings(lock), this.namespace)
+			.l2(store)
+			.ticker(new ManualTicker())
+			.invalidations(invalidations)
+			.build();
 	}
 
 	/**

@@ -23,8 +23,12 @@ class TieredCacheSettingsTests {
 		for (String name : new String[] { "a:b", "lock:", "a*", "a?", "[ab]", "a\\b", "a b", " ", "" }) {
 			assertThat(TieredCacheSettings.nameProblem(name)).as(name).isNotNull();
 			assertThatExceptionOfType(InvalidCacheSettingException.class)
-				.isThrownBy(() -> new TieredCacheSettings(name, true, Duration.ofSeconds(1), 10, true,
-						Duration.ofHours(1), 0, false))
+				.isThrownBy(() -> TieredCacheSettings.builder(name)
+					.l1Ttl(Duration.ofSeconds(1))
+					.l1MaxSize(10)
+					.l2Ttl(Duration.ofHours(1))
+					.l2TtlJitter(0)
+					.build())
 				.satisfies((ex) -> assertThat(ex.getSetting()).isEqualTo("name"));
 		}
 		for (String name : new String[] { "products", "product-search", "v2.offers", "user_42" }) {
@@ -63,8 +67,25 @@ class TieredCacheSettingsTests {
 			.isThrownBy(() -> settings(Duration.ofSeconds(5), 1, Duration.ofHours(1), -0.1));
 	}
 
+	@Test
+	void aBuilderStartsFromTheDefaultsAndToBuilderKeepsEverySetting() {
+		TieredCacheSettings defaults = TieredCacheSettings.builder("products").build();
+		assertThat(defaults.l1Ttl()).isEqualTo(TieredCacheSettings.DEFAULT_L1_TTL);
+		assertThat(defaults.lockLease()).isEqualTo(TieredCacheSettings.DEFAULT_LOCK_LEASE);
+		assertThat(defaults.lockWait()).isEqualTo(TieredCacheSettings.DEFAULT_LOCK_WAIT);
+		assertThat(defaults.maxValueBytes()).isEqualTo(512 * 1024);
+		TieredCacheSettings changed = defaults.toBuilder().lock(true).staleTtl(Duration.ofMinutes(1)).build();
+		assertThat(changed.toBuilder().build()).isEqualTo(changed);
+		assertThat(changed.withName("other")).isEqualTo(changed.toBuilder().name("other").build());
+	}
+
 	private static TieredCacheSettings settings(Duration l1Ttl, long l1MaxSize, Duration l2Ttl, double jitter) {
-		return new TieredCacheSettings("products", true, l1Ttl, l1MaxSize, true, l2Ttl, jitter, false);
+		return TieredCacheSettings.builder("products")
+			.l1Ttl(l1Ttl)
+			.l1MaxSize(l1MaxSize)
+			.l2Ttl(l2Ttl)
+			.l2TtlJitter(jitter)
+			.build();
 	}
 
 }

@@ -117,7 +117,7 @@ class TieredCacheTests {
 
 	@Test
 	void l1EntriesExpireAfterTheirTtl() throws Throwable {
-		TieredCache l1Only = cache(new TieredCacheSettings("products", true, L1_TTL, 100, false, L2_TTL, 0, false));
+		TieredCache l1Only = cache(settings().toBuilder().l2Enabled(false).build());
 		l1Only.get("k", String.class, loader("v"), (value) -> true);
 		this.ticker.advance(L1_TTL.minusSeconds(1));
 		l1Only.get("k", String.class, loader("v"), (value) -> true);
@@ -146,7 +146,7 @@ class TieredCacheTests {
 
 	@Test
 	void jitterSpreadsL2TtlsBelowTheConfiguredTtl() throws Throwable {
-		TieredCache cache = cache(new TieredCacheSettings("products", true, L1_TTL, 100, true, L2_TTL, 0.5, false));
+		TieredCache cache = cache(settings().toBuilder().l2TtlJitter(0.5).build());
 		Set<Long> ttls = new HashSet<>();
 		for (int i = 0; i < 20; i++) {
 			cache.get(i, Integer.class, loader(i), (value) -> true);
@@ -232,7 +232,7 @@ class TieredCacheTests {
 		assertThat(this.loads).hasValue(2);
 		assertThat(redis.exists(cache.redisKey("k"))).isFalse();
 
-		TieredCache nulls = cache(new TieredCacheSettings("nullable", true, L1_TTL, 100, true, L2_TTL, 0, true));
+		TieredCache nulls = cache(settings().toBuilder().name("nullable").cacheNulls(true).build());
 		assertThat(nulls.get("k", String.class, loader(null), (value) -> true)).isNull();
 		assertThat(cache(nulls.settings()).get("k", String.class, loader("v"), (value) -> true)).isNull();
 		assertThat(this.loads).hasValue(3);
@@ -315,8 +315,10 @@ class TieredCacheTests {
 					BreakerSettings.DEFAULTS);
 			try {
 				stopped.stop();
-				TieredCache cache = new TieredCache(settings(), this.namespace, new LettuceL2Store(stoppedRedis),
-						new JsonL2Codec(), new CacheKeyEncoder(), this.ticker);
+				TieredCache cache = TieredCache.builder(settings(), this.namespace)
+					.l2(new LettuceL2Store(stoppedRedis))
+					.ticker(this.ticker)
+					.build();
 				assertThat(cache.get("k", String.class, loader("v"), (value) -> true)).isEqualTo("v");
 				assertThat(cache.get("k", String.class, loader("v"), (value) -> true)).isEqualTo("v");
 				assertThat(this.loads).hasValue(1);
@@ -436,8 +438,11 @@ class TieredCacheTests {
 
 	@Test
 	void aValueLargerThanTheLimitIsReturnedAndKeptInL1ButNotWrittenToRedis(CapturedOutput output) throws Throwable {
-		TieredCache cache = cache(new TieredCacheSettings("products", true, L1_TTL, 100, true, L2_TTL, 0, false,
-				Duration.ZERO, Duration.ZERO, false, Duration.ofSeconds(1), Duration.ZERO, 1024));
+		TieredCache cache = cache(settings().toBuilder()
+			.lockLease(Duration.ofSeconds(1))
+			.lockWait(Duration.ZERO)
+			.maxValueBytes(1024)
+			.build());
 		String large = "x".repeat(2000);
 		assertThat(cache.get("big", String.class, loader(large), (value) -> true)).isEqualTo(large);
 		assertThat(cache.get("big", String.class, loader(large), (value) -> true)).isEqualTo(large);
@@ -463,14 +468,11 @@ class TieredCacheTests {
 	}
 
 	private TieredCacheSettings withFreshness(Duration staleTtl, Duration refreshAhead) {
-		return new TieredCacheSettings("products", true, L1_TTL, 100, true, L2_TTL, 0, false, staleTtl, refreshAhead,
-				false, TieredCacheSettings.DEFAULT_LOCK_LEASE, TieredCacheSettings.DEFAULT_LOCK_WAIT,
-				TieredCacheSettings.DEFAULT_MAX_VALUE_BYTES);
+		return settings().toBuilder().staleTtl(staleTtl).refreshAhead(refreshAhead).build();
 	}
 
 	private TieredCacheSettings withLock(Duration lockWait) {
-		return new TieredCacheSettings("products", true, L1_TTL, 100, true, L2_TTL, 0, false, Duration.ZERO,
-				Duration.ZERO, true, Duration.ofSeconds(10), lockWait, TieredCacheSettings.DEFAULT_MAX_VALUE_BYTES);
+		return settings().toBuilder().lock(true).lockLease(Duration.ofSeconds(10)).lockWait(lockWait).build();
 	}
 
 	private TieredCache.Loader failing() {
@@ -481,7 +483,12 @@ class TieredCacheTests {
 	}
 
 	private TieredCacheSettings settings() {
-		return new TieredCacheSettings("products", true, L1_TTL, 100, true, L2_TTL, 0, false);
+		return TieredCacheSettings.builder("products")
+			.l1Ttl(L1_TTL)
+			.l1MaxSize(100)
+			.l2Ttl(L2_TTL)
+			.l2TtlJitter(0)
+			.build();
 	}
 
 	@Test
@@ -493,9 +500,11 @@ class TieredCacheTests {
 					GuardedRedis pausedRedis = new GuardedRedis(pausedConnector,
 							new RedisHealthState(Clock.systemUTC()), BreakerSettings.DEFAULTS);
 					RedisProbe probe = new RedisProbe(server.endpoint())) {
-				TieredCache cache = new TieredCache(settings(), this.namespace, new LettuceL2Store(pausedRedis),
-						new JsonL2Codec(), new CacheKeyEncoder(), CacheMetrics.Factory.NONE, this.ticker,
-						CacheInvalidations.NONE, this.refresher);
+				TieredCache cache = TieredCache.builder(settings(), this.namespace)
+					.l2(new LettuceL2Store(pausedRedis))
+					.ticker(this.ticker)
+					.refresher(this.refresher)
+					.build();
 				cache.get("connected", String.class, loader("v"), (value) -> true);
 				probe.resetStats();
 				server.clientPause(Duration.ofSeconds(1));
@@ -513,8 +522,11 @@ class TieredCacheTests {
 	}
 
 	private TieredCache cache(TieredCacheSettings settings) {
-		return new TieredCache(settings, this.namespace, new LettuceL2Store(guarded), new JsonL2Codec(),
-				new CacheKeyEncoder(), CacheMetrics.Factory.NONE, this.ticker, CacheInvalidations.NONE, this.refresher);
+		return TieredCache.builder(settings, this.namespace)
+			.l2(new LettuceL2Store(guarded))
+			.ticker(this.ticker)
+			.refresher(this.refresher)
+			.build();
 	}
 
 	private TieredCache.Loader loader(Object value) {

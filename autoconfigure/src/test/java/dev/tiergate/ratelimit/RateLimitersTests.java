@@ -3,6 +3,9 @@ package dev.tiergate.ratelimit;
 import java.time.Duration;
 import java.util.List;
 
+import dev.tiergate.ratelimit.RateLimitDecision.Enforcement;
+import dev.tiergate.ratelimit.RateLimitDecision.Outcome;
+import io.github.bucket4j.TimeMeter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -111,7 +114,7 @@ class RateLimitersTests {
 		assertThat(count("chat", "rejected")).isEqualTo(2);
 		assertThat(chat.statistics().allowed()).isEqualTo(5);
 		assertThat(chat.statistics().rejected()).isEqualTo(2);
-		assertThat(chat.statistics().checks(true, true)).isZero();
+		assertThat(chat.statistics().checks(Outcome.ALLOWED, Enforcement.DISTRIBUTED)).isZero();
 		assertThat(this.meters.getMeters()).allSatisfy((meter) -> assertThat(meter.getId().getTags().toString())
 			.doesNotContain("198.51.100.7"));
 	}
@@ -154,6 +157,14 @@ class RateLimitersTests {
 			.tag("mode", "local")
 			.functionCounter()
 			.count();
+	}
+
+	@Test
+	void localBucketsRefuseATierTheyWereNotCreatedFor() {
+		LocalTokenBuckets chat = new LocalTokenBuckets(CHAT, TimeMeter.SYSTEM_NANOTIME, 10);
+		assertThat(chat.tryConsume(CHAT, "k", 1).isAllowed()).isTrue();
+		assertThatIllegalArgumentException().isThrownBy(() -> chat.tryConsume(BURST_AND_HOUR, "k", 1))
+			.withMessageContaining("tier 'chat'");
 	}
 
 }

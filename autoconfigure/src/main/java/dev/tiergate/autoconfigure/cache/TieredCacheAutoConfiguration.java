@@ -8,7 +8,6 @@ import dev.tiergate.autoconfigure.redis.TiergateRedisAutoConfiguration;
 import dev.tiergate.cache.CacheMetrics;
 import dev.tiergate.cache.JsonL2Codec;
 import dev.tiergate.cache.L2Codec;
-import dev.tiergate.cache.MicrometerCacheMetrics;
 import dev.tiergate.cache.TieredCaches;
 import dev.tiergate.cache.interceptor.TieredCacheAdvisor;
 import dev.tiergate.cache.interceptor.TieredCacheInterceptor;
@@ -17,7 +16,6 @@ import dev.tiergate.cache.interceptor.TieredCacheOperationSource;
 import dev.tiergate.cache.redis.LettuceL2Store;
 import dev.tiergate.cache.redis.RedisCacheInvalidations;
 import dev.tiergate.redis.GuardedRedis;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -31,7 +29,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.context.expression.BeanFactoryResolver;
@@ -100,7 +97,7 @@ public final class TieredCacheAutoConfiguration {
 		String configured = properties.getKeyPrefix();
 		if (configured != null) {
 			if (!StringUtils.hasText(configured) || configured.contains(" ")) {
-				throw new TiergateConfigurationException("property 'tiergate.cache.key-prefix'",
+				throw TiergateConfigurationException.forProperty("tiergate.cache.key-prefix",
 						"must be a non-empty namespace without spaces but was '" + configured + "'",
 						"Set tiergate.cache.key-prefix to a short name such as your application's.");
 			}
@@ -139,23 +136,6 @@ public final class TieredCacheAutoConfiguration {
 	static TieredCacheMethodValidator tieredCacheMethodValidator(ConfigurableListableBeanFactory beanFactory,
 			TieredCacheOperationSource operationSource) {
 		return new TieredCacheMethodValidator(beanFactory, operationSource);
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(MeterRegistry.class)
-	static class MetricsConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		CacheMetrics.Factory tieredCacheMetricsFactory(ObjectProvider<MeterRegistry> registry) {
-			// Resolved per cache, when caches are created after startup, so the registry is ready.
-			return (cacheName, statistics) -> {
-				MeterRegistry meterRegistry = registry.getIfUnique();
-				return (meterRegistry != null) ? new MicrometerCacheMetrics(meterRegistry, cacheName, statistics)
-						: CacheMetrics.NONE;
-			};
-		}
-
 	}
 
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.tiergate.cache.TieredCacheSettings;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -41,7 +42,7 @@ public class TieredCacheProperties {
 	 * Largest encoded value written to Redis; larger values are returned and kept in L1
 	 * only.
 	 */
-	private DataSize maxValueSize = DataSize.ofKilobytes(512);
+	private DataSize maxValueSize = DataSize.ofBytes(TieredCacheSettings.DEFAULT_MAX_VALUE_BYTES);
 
 	/**
 	 * Settings of every cache, unless overridden under 'caches'.
@@ -115,36 +116,36 @@ public class TieredCacheProperties {
 		/**
 		 * Whether null results (and empty Optionals) are cached.
 		 */
-		private boolean cacheNulls = false;
+		private boolean cacheNulls = TieredCacheSettings.DEFAULT_CACHE_NULLS;
 
 		/**
 		 * How long after its TTL an L2 entry is kept to answer calls whose method fails
 		 * (stale-if-error). 0 turns it off.
 		 */
-		private Duration staleTtl = Duration.ZERO;
+		private Duration staleTtl = TieredCacheSettings.DEFAULT_STALE_TTL;
 
 		/**
 		 * How close to the end of its TTL an L2 entry that is read triggers one
 		 * asynchronous reload, while the current value is returned. 0 turns it off.
 		 */
-		private Duration refreshAhead = Duration.ZERO;
+		private Duration refreshAhead = TieredCacheSettings.DEFAULT_REFRESH_AHEAD;
 
 		/**
 		 * Whether only one instance at a time calls the method for a missing key, using a
 		 * short lease in Redis; the others wait for the value in L2.
 		 */
-		private boolean lock = false;
+		private boolean lock = TieredCacheSettings.DEFAULT_LOCK;
 
 		/**
 		 * Longest time the cross-instance lock is held, should its holder die.
 		 */
-		private Duration lockLease = Duration.ofSeconds(10);
+		private Duration lockLease = TieredCacheSettings.DEFAULT_LOCK_LEASE;
 
 		/**
 		 * Longest time other instances wait for the lock holder's value before calling
 		 * the method themselves.
 		 */
-		private Duration lockWait = Duration.ofSeconds(2);
+		private Duration lockWait = TieredCacheSettings.DEFAULT_LOCK_WAIT;
 
 		public Duration getStaleTtl() {
 			return this.staleTtl;
@@ -210,18 +211,18 @@ public class TieredCacheProperties {
 			/**
 			 * Whether the in-process tier is used.
 			 */
-			private boolean enabled = true;
+			private boolean enabled = TieredCacheSettings.DEFAULT_L1_ENABLED;
 
 			/**
 			 * Time to live of an L1 entry after it was written.
 			 */
-			private Duration ttl = Duration.ofMinutes(5);
+			private Duration ttl = TieredCacheSettings.DEFAULT_L1_TTL;
 
 			/**
 			 * Maximum number of L1 entries per cache; the least useful are evicted
 			 * beyond it.
 			 */
-			private long maxSize = 10_000;
+			private long maxSize = TieredCacheSettings.DEFAULT_L1_MAX_SIZE;
 
 			public boolean isEnabled() {
 				return this.enabled;
@@ -257,19 +258,19 @@ public class TieredCacheProperties {
 			/**
 			 * Whether the Redis tier is used.
 			 */
-			private boolean enabled = true;
+			private boolean enabled = TieredCacheSettings.DEFAULT_L2_ENABLED;
 
 			/**
 			 * Time to live of an L2 entry.
 			 */
-			private Duration ttl = Duration.ofHours(48);
+			private Duration ttl = TieredCacheSettings.DEFAULT_L2_TTL;
 
 			/**
 			 * Fraction of the TTL, from 0 (off) to below 1, by which each L2 entry's TTL
 			 * is shortened at random, so that entries written together do not expire
 			 * together.
 			 */
-			private double ttlJitter = 0.1;
+			private double ttlJitter = TieredCacheSettings.DEFAULT_L2_TTL_JITTER;
 
 			public boolean isEnabled() {
 				return this.enabled;

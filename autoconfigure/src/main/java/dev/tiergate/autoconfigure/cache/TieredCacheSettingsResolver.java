@@ -33,7 +33,7 @@ final class TieredCacheSettingsResolver implements Function<String, TieredCacheS
 		for (String name : this.properties.getCaches().keySet()) {
 			String problem = TieredCacheSettings.nameProblem(name);
 			if (problem != null) {
-				throw new TiergateConfigurationException("property '" + PREFIX + "caches." + name + "'",
+				throw TiergateConfigurationException.forProperty(PREFIX + "caches." + name,
 						"the cache name '" + name + "' " + problem,
 						"Rename the cache, for example with '-' or '.' instead of ':'.");
 			}
@@ -46,26 +46,27 @@ final class TieredCacheSettingsResolver implements Function<String, TieredCacheS
 		Defaults defaults = this.properties.getDefaults();
 		Cache cache = this.properties.getCaches().get(name);
 		try {
-			return new TieredCacheSettings(name,
-					orDefault(cache, (c) -> c.getL1().getEnabled(), defaults.getL1().isEnabled()),
-					orDefault(cache, (c) -> c.getL1().getTtl(), defaults.getL1().getTtl()),
-					orDefault(cache, (c) -> c.getL1().getMaxSize(), defaults.getL1().getMaxSize()),
-					orDefault(cache, (c) -> c.getL2().getEnabled(), defaults.getL2().isEnabled()),
-					orDefault(cache, (c) -> c.getL2().getTtl(), defaults.getL2().getTtl()),
-					orDefault(cache, (c) -> c.getL2().getTtlJitter(), defaults.getL2().getTtlJitter()),
-					orDefault(cache, Cache::getCacheNulls, defaults.isCacheNulls()),
-					orDefault(cache, Cache::getStaleTtl, defaults.getStaleTtl()),
-					orDefault(cache, Cache::getRefreshAhead, defaults.getRefreshAhead()),
-					orDefault(cache, Cache::getLock, defaults.isLock()),
-					orDefault(cache, Cache::getLockLease, defaults.getLockLease()),
-					orDefault(cache, Cache::getLockWait, defaults.getLockWait()),
-					this.properties.getMaxValueSize().toBytes());
+			return TieredCacheSettings.builder(name)
+				.l1Enabled(orDefault(cache, (c) -> c.getL1().getEnabled(), defaults.getL1().isEnabled()))
+				.l1Ttl(orDefault(cache, (c) -> c.getL1().getTtl(), defaults.getL1().getTtl()))
+				.l1MaxSize(orDefault(cache, (c) -> c.getL1().getMaxSize(), defaults.getL1().getMaxSize()))
+				.l2Enabled(orDefault(cache, (c) -> c.getL2().getEnabled(), defaults.getL2().isEnabled()))
+				.l2Ttl(orDefault(cache, (c) -> c.getL2().getTtl(), defaults.getL2().getTtl()))
+				.l2TtlJitter(orDefault(cache, (c) -> c.getL2().getTtlJitter(), defaults.getL2().getTtlJitter()))
+				.cacheNulls(orDefault(cache, Cache::getCacheNulls, defaults.isCacheNulls()))
+				.staleTtl(orDefault(cache, Cache::getStaleTtl, defaults.getStaleTtl()))
+				.refreshAhead(orDefault(cache, Cache::getRefreshAhead, defaults.getRefreshAhead()))
+				.lock(orDefault(cache, Cache::getLock, defaults.isLock()))
+				.lockLease(orDefault(cache, Cache::getLockLease, defaults.getLockLease()))
+				.lockWait(orDefault(cache, Cache::getLockWait, defaults.getLockWait()))
+				.maxValueBytes(this.properties.getMaxValueSize().toBytes())
+				.build();
 		}
 		catch (InvalidCacheSettingException ex) {
 			String property = ex.getSetting().equals("max-value-size") ? PREFIX + "max-value-size"
 					: (cache != null && isSet(cache, ex.getSetting())) ? PREFIX + "caches." + name + "." + ex.getSetting()
 							: PREFIX + "defaults." + ex.getSetting();
-			throw new TiergateConfigurationException("property '" + property + "'", ex.getProblem(),
+			throw TiergateConfigurationException.forProperty(property, ex.getProblem(),
 					"Set " + property + " to a valid value (see docs/configuration.md).");
 		}
 	}

@@ -1,22 +1,17 @@
 package dev.tiergate.autoconfigure.ratelimit;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.tiergate.TiergateConfigurationException;
 import dev.tiergate.autoconfigure.TiergateAutoProxyRegistrar;
 import dev.tiergate.autoconfigure.redis.TiergateRedisAutoConfiguration;
 import dev.tiergate.ratelimit.ClientKeyResolver;
 import dev.tiergate.ratelimit.ClientKeyResolvers;
-import dev.tiergate.ratelimit.DistributedBuckets;
-import dev.tiergate.ratelimit.MicrometerRateLimitMetrics;
 import dev.tiergate.ratelimit.RateLimitListener;
 import dev.tiergate.ratelimit.RateLimitTier;
 import dev.tiergate.ratelimit.RateLimiters;
+import dev.tiergate.ratelimit.TokenBuckets;
 import dev.tiergate.ratelimit.interceptor.RateLimitAdvisor;
 import dev.tiergate.ratelimit.interceptor.RateLimitInterceptor;
 import dev.tiergate.ratelimit.interceptor.RateLimitMethodValidator;
@@ -30,7 +25,6 @@ import dev.tiergate.ratelimit.web.TrustedProxies;
 import dev.tiergate.redis.GuardedRedis;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.TimeMeter;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -53,7 +47,6 @@ import org.springframework.context.annotation.Role;
 import org.springframework.context.expression.BeanFactoryResolver;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
-import org.springframework.util.StringUtils;
 import org.springframework.web.servlet.DispatcherServlet;
 
 /**
@@ -76,19 +69,14 @@ public final class RateLimitAutoConfiguration {
 
 	private static final String PREFIX = "tiergate.rate-limit.";
 
-	private static final String DEFAULT_KEY_PREFIX = "tiergate";
-
 	@Bean
 	@ConditionalOnMissingBean
-	RateLimiters rateLimiters(RateLimitProperties properties, ObjectProvider<DistributedBuckets> distributedBuckets,
+	RateLimiters rateLimiters(RateLimitProperties properties, ObjectProvider<TokenBuckets> distributedBuckets,
 			ObjectProvider<TimeMeter> timeMeter) {
-		List<RateLimitTier> tiers = tiers(properties);
-		checkClientAddressProperties(properties);
-		long maxBuckets = properties.getLocal().getMaxBuckets();
-		if (maxBuckets < 1) {
-			throw invalid("local.max-buckets", "must be at least 1 but was " + maxBuckets);
-		}
-		DistributedBuckets distributed = distributedBuckets.getIfAvailable();
+		List<RateLimitTier> tiers = RateLimitSettingsMapper.tiers(properties);
+		RateLimitSettingsMapper.checkClientAddressProperties(properties);
+		long maxBuckets = RateLimitSettingsMapper.maxLocalBuckets(properties);
+		TokenBuckets distributed = distributedBuckets.getIfAvailable();
 		if (distributed == null) {
 			logger.info("No Lettuce connection to Redis is configured: rate limits are enforced per instance");
 		}
@@ -104,7 +92,7 @@ public final class RateLimitAutoConfiguration {
 		// Bound from the environment: binding the properties class this early would make it
 		// ineligible for post-processing.
 		RateLimitProperties properties = bindProperties(environment);
-		Map<String, String> specs = keyResolverSpecs(properties);
+		Map<String, String> specs = RateLimitSettingsMapper.keyResolverSpecs(properties);
 		Map<String, ClientKeyResolver> resolvers = new ConcurrentHashMap<>();
 		return new RateLimitOperationSource(rateLimiters::getObject, (tier) -> resolvers.computeIfAbsent(tier, (name) -> {
 			ClientKeyResolvers factory = clientKeyResolvers.getIfAvailable(() -> ClientKeyResolvers.WITHOUT_REQUESTS);
@@ -145,108 +133,6 @@ public final class RateLimitAutoConfiguration {
 		return Binder.get(environment).bindOrCreate("tiergate.rate-limit", RateLimitProperties.class);
 	}
 
-	/** The key resolver setting of every tier that has its own, checked. */
-	static Map<String, String> keyResolverSpecs(RateLimitProperties properties) {
-		checkKeyResolver("key-resolver", properties.getKeyResolver());
-		Map<String, String> specs = new LinkedHashMap<>();
-		properties.getTiers().forEach((name, tier) -> {
-			String spec = tier.getKeyResolver();
-			if (spec != null) {
-				checkKeyResolver("tiers." + name + ".key-resolver", spec);
-				specs.put(name, spec);
-			}
-		});
-		return specs;
-	}
-
-	private static void checkKeyResolver(String property, String spec) {
-		if (!ClientKeyResolvers.isSupported(spec)) {
-			throw invalid(property, "must be 'ip', 'user', 'header:<name>' or 'global' but was '" + spec + "'");
-		}
-	}
-
-	/** The properties of how client addresses are read, checked, in any application (a web one reads them). */
-	static void checkClientAddressProperties(RateLimitProperties properties) {
-		int prefixLength = properties.getIpv6PrefixLength();
-		if (prefixLength < 1 || prefixLength > 128) {
-			throw invalid("ipv6-prefix-length", "must be between 1 and 128 but was " + prefixLength);
-		}
-		if (properties.getForwardedHeaders().isEmpty()) {
-			throw invalid("forwarded-headers", "must name at least one of x-forwarded-for, forwarded, x-real-ip:"
-					+ " the headers the trusted proxies write");
-		}
-	}
-
-	/** The configured tiers, checked, each problem reported with its property. */
-	static List<RateLimitTier> tiers(RateLimitProperties properties) {
-		keyResolverSpecs(properties);
-		List<RateLimitTier> tiers = new ArrayList<>();
-		properties.getTiers().forEach((name, tier) -> {
-			String prefix = "tiers." + name + ".";
-			if (!name.matches("[A-Za-z0-9._-]+")) {
-				throw invalid("tiers." + name, "is not a valid tier name: use letters, digits, '.', '_' and '-'");
-			}
-			List<RateLimitTier.Limit> limits = new ArrayList<>();
-			limits.add(limit(prefix, tier));
-			for (int i = 0; i < tier.getExtraLimits().size(); i++) {
-				limits.add(limit(prefix + "extra-limits[" + i + "].", tier.getExtraLimits().get(i)));
-			}
-			tiers.add(new RateLimitTier(name, limits, tier.getOnRedisFailure()));
-		});
-		return tiers;
-	}
-
-	private static RateLimitTier.Limit limit(String prefix, RateLimitProperties.Limit limit) {
-		if (limit.getCapacity() <= 0) {
-			throw invalid(prefix + "capacity", "must be positive but was " + limit.getCapacity());
-		}
-		if (limit.getRefillTokens() <= 0) {
-			throw invalid(prefix + "refill-tokens", "must be positive but was " + limit.getRefillTokens());
-		}
-		Duration period = limit.getRefillPeriod();
-		if (period == null || period.compareTo(Duration.ofMillis(1)) < 0) {
-			throw invalid(prefix + "refill-period", "must be at least 1ms but was " + period);
-		}
-		try {
-			return new RateLimitTier.Limit(limit.getCapacity(), limit.getRefillTokens(), period);
-		}
-		catch (IllegalArgumentException ex) {
-			throw invalid(prefix + "refill-period", ex.getMessage());
-		}
-	}
-
-	/**
-	 * The namespace of the Redis keys: {@code tiergate.rate-limit.key-prefix}, else the
-	 * cache's ({@code tiergate.cache.key-prefix}), else {@code spring.application.name},
-	 * else {@code tiergate}.
-	 */
-	static String keyPrefix(RateLimitProperties properties, Environment environment) {
-		String configured = properties.getKeyPrefix();
-		String property = PREFIX + "key-prefix";
-		if (configured == null) {
-			configured = environment.getProperty("tiergate.cache.key-prefix");
-			property = "tiergate.cache.key-prefix";
-		}
-		if (configured != null) {
-			if (!StringUtils.hasText(configured) || configured.contains(" ") || configured.contains("{")
-					|| configured.contains("}")) {
-				throw new TiergateConfigurationException("property '" + property + "'",
-						"must be a non-empty namespace without spaces or braces but was '" + configured + "'",
-						"Set " + property + " to a short name such as your application's.");
-			}
-			return configured;
-		}
-		String applicationName = environment.getProperty("spring.application.name");
-		return StringUtils.hasText(applicationName) ? applicationName.strip().replace("{", "").replace("}", "")
-				: DEFAULT_KEY_PREFIX;
-	}
-
-	private static TiergateConfigurationException invalid(String property, String problem) {
-		String name = PREFIX + property;
-		return new TiergateConfigurationException("property '" + name + "'", problem,
-				"Set " + name + " to a valid value (see docs/rate-limiting.md).");
-	}
-
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = "io.lettuce.core.RedisClient")
 	@ConditionalOnBean(GuardedRedis.class)
@@ -254,22 +140,10 @@ public final class RateLimitAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		DistributedBuckets rateLimitRedisBuckets(GuardedRedis redis, RateLimitProperties properties,
+		TokenBuckets rateLimitRedisBuckets(GuardedRedis redis, RateLimitProperties properties,
 				Environment environment, ObjectProvider<TimeMeter> testTime) {
 			// A TimeMeter bean is for tests: it replaces Redis's clock, so time can be moved by hand.
-			return new RedisTokenBuckets(redis, keyPrefix(properties, environment), testTime.getIfAvailable());
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(MeterRegistry.class)
-	static class MetricsConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		MicrometerRateLimitMetrics rateLimitMetrics(RateLimiters rateLimiters) {
-			return new MicrometerRateLimitMetrics(rateLimiters);
+			return new RedisTokenBuckets(redis, RateLimitSettingsMapper.keyPrefix(properties, environment), testTime.getIfAvailable());
 		}
 
 	}
@@ -287,9 +161,9 @@ public final class RateLimitAutoConfiguration {
 				trustedProxies = TrustedProxies.of(properties.getTrustedProxies());
 			}
 			catch (IllegalArgumentException ex) {
-				throw invalid("trusted-proxies", ex.getMessage());
+				throw RateLimitSettingsMapper.invalid("trusted-proxies", ex.getMessage());
 			}
-			checkClientAddressProperties(properties);
+			RateLimitSettingsMapper.checkClientAddressProperties(properties);
 			return new ServletClientKeyResolvers(new ClientAddress(trustedProxies, properties.getForwardedHeaders(),
 					properties.getIpv6PrefixLength()));
 		}

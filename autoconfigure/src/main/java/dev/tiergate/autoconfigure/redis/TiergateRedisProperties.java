@@ -2,6 +2,8 @@ package dev.tiergate.autoconfigure.redis;
 
 import java.time.Duration;
 
+import dev.tiergate.redis.GuardedRedis.BreakerSettings;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -69,37 +71,37 @@ public class TiergateRedisProperties {
 		/**
 		 * Percentage of failed commands among the recent ones that opens the breaker.
 		 */
-		private float failureRateThreshold = 50;
+		private float failureRateThreshold = BreakerSettings.DEFAULT_FAILURE_RATE_THRESHOLD;
 
 		/**
 		 * Percentage of slow commands among the recent ones that opens the breaker.
 		 */
-		private float slowCallRateThreshold = 80;
+		private float slowCallRateThreshold = BreakerSettings.DEFAULT_SLOW_CALL_RATE_THRESHOLD;
 
 		/**
 		 * Time after which a command counts as slow.
 		 */
-		private Duration slowCallDurationThreshold = Duration.ofMillis(50);
+		private Duration slowCallDurationThreshold = BreakerSettings.DEFAULT_SLOW_CALL_DURATION_THRESHOLD;
 
 		/**
 		 * Number of recent commands over which the rates are computed.
 		 */
-		private int slidingWindowSize = 20;
+		private int slidingWindowSize = BreakerSettings.DEFAULT_SLIDING_WINDOW_SIZE;
 
 		/**
 		 * Number of commands needed before the rates are considered.
 		 */
-		private int minimumNumberOfCalls = 5;
+		private int minimumNumberOfCalls = BreakerSettings.DEFAULT_MINIMUM_NUMBER_OF_CALLS;
 
 		/**
 		 * Time the breaker stays open before probing Redis again.
 		 */
-		private Duration waitInOpenState = Duration.ofSeconds(1);
+		private Duration waitInOpenState = BreakerSettings.DEFAULT_WAIT_IN_OPEN_STATE;
 
 		/**
 		 * Number of probe commands that decide whether the breaker closes again.
 		 */
-		private int permittedCallsInHalfOpenState = 3;
+		private int permittedCallsInHalfOpenState = BreakerSettings.DEFAULT_PERMITTED_CALLS_IN_HALF_OPEN_STATE;
 
 		public float getFailureRateThreshold() {
 			return this.failureRateThreshold;

@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
-import dev.tiergate.ratelimit.DistributedBuckets;
 import dev.tiergate.ratelimit.RateLimitDecision;
+import dev.tiergate.ratelimit.RateLimitDecision.Enforcement;
 import dev.tiergate.ratelimit.RateLimitTier;
+import dev.tiergate.ratelimit.TokenBuckets;
 import dev.tiergate.redis.GuardedRedis;
 import dev.tiergate.redis.RedisUnavailableException;
 import io.github.bucket4j.TimeMeter;
@@ -27,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  * by its rate): a version of tiergate that stores buckets in another format uses another
  * key, so that during a rolling deploy neither reads the other's buckets as full ones.
  */
-public final class RedisTokenBuckets implements DistributedBuckets {
+public final class RedisTokenBuckets implements TokenBuckets {
 
 	/** After the hash tag: the format of the value. */
 	private static final String FORMAT_SUFFIX = "}:v2";
@@ -147,8 +148,10 @@ public final class RedisTokenBuckets implements DistributedBuckets {
 		int closest = (count == 1) ? 0 : RateLimitDecision.closestToExhaustion(remaining, resetNanos);
 		// -1: the call costs more than a capacity and never passes; a header needs a finite time.
 		long retryNanos = (waitMicros < 0) ? tier.timeToFill().toNanos() : waitMicros * 1000;
-		return new RateLimitDecision(tier, allowed, true, closest, remaining[closest], resetNanos[closest],
-				retryNanos);
+		return allowed ? RateLimitDecision.allowed(tier, Enforcement.DISTRIBUTED, closest, remaining[closest],
+				resetNanos[closest])
+				: RateLimitDecision.rejected(tier, Enforcement.DISTRIBUTED, closest, remaining[closest],
+						resetNanos[closest], retryNanos);
 	}
 
 	private static byte[] hexHash(String clientKey) {

@@ -165,14 +165,6 @@ class TieredCacheAutoConfigurationTests {
 	}
 
 	@Test
-	void anInvalidCircuitBreakerSettingFailsStartupNamingTheProperty() {
-		this.contextRunner.withPropertyValues("tiergate.redis.circuit-breaker.failure-rate-threshold=0")
-			.run((context) -> assertThat(failure(context)).hasMessage(
-					"property 'tiergate.redis.circuit-breaker.failure-rate-threshold': must be a percentage above 0"
-							+ " and at most 100 but was 0.0"));
-	}
-
-	@Test
 	void perCacheFreshnessAndLockSettingsOverrideTheDefaults() {
 		this.contextRunner
 			.withPropertyValues("tiergate.cache.defaults.stale-ttl=1h", "tiergate.cache.caches.quotes.lock=true",
@@ -185,12 +177,6 @@ class TieredCacheAutoConfigurationTests {
 				assertThat(caches.get("other").settings().staleTtl()).hasHours(1);
 				assertThat(caches.get("other").settings().lock()).isFalse();
 			});
-	}
-
-	@Test
-	void aZeroRedisTimeoutFailsStartupNamingTheProperty() {
-		this.contextRunner.withPropertyValues("tiergate.redis.timeout=0")
-			.run((context) -> assertThat(failure(context)).hasMessageContaining("property 'tiergate.redis.timeout'"));
 	}
 
 	@Test

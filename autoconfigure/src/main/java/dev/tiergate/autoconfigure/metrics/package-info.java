@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of tiergate's Micrometer meters.
+ */
+@NullMarked
+package dev.tiergate.autoconfigure.metrics;
+
+import org.jspecify.annotations.NullMarked;

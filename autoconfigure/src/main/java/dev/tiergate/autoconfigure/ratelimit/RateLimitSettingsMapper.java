@@ -1,0 +1,139 @@
+package dev.tiergate.autoconfigure.ratelimit;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.tiergate.TiergateConfigurationException;
+import dev.tiergate.ratelimit.ClientKeyResolvers;
+import dev.tiergate.ratelimit.RateLimitTier;
+
+import org.springframework.core.env.Environment;
+import org.springframework.util.StringUtils;
+
+/**
+ * Maps the {@code tiergate.rate-limit.*} properties to the rate-limit engine's settings,
+ * and reports each invalid value with the full name of the property that holds it.
+ */
+final class RateLimitSettingsMapper {
+
+	private static final String PREFIX = "tiergate.rate-limit.";
+
+	private static final String DEFAULT_KEY_PREFIX = "tiergate";
+
+	private RateLimitSettingsMapper() {
+	}
+
+	static long maxLocalBuckets(RateLimitProperties properties) {
+		long maxBuckets = properties.getLocal().getMaxBuckets();
+		if (maxBuckets < 1) {
+			throw invalid("local.max-buckets", "must be at least 1 but was " + maxBuckets);
+		}
+		return maxBuckets;
+	}
+
+	/** The key resolver setting of every tier that has its own, checked. */
+	static Map<String, String> keyResolverSpecs(RateLimitProperties properties) {
+		checkKeyResolver("key-resolver", properties.getKeyResolver());
+		Map<String, String> specs = new LinkedHashMap<>();
+		properties.getTiers().forEach((name, tier) -> {
+			String spec = tier.getKeyResolver();
+			if (spec != null) {
+				checkKeyResolver("tiers." + name + ".key-resolver", spec);
+				specs.put(name, spec);
+			}
+		});
+		return specs;
+	}
+
+	private static void checkKeyResolver(String property, String spec) {
+		if (!ClientKeyResolvers.isSupported(spec)) {
+			throw invalid(property, "must be 'ip', 'user', 'header:<name>' or 'global' but was '" + spec + "'");
+		}
+	}
+
+	/** The properties of how client addresses are read, checked, in any application (a web one reads them). */
+	static void checkClientAddressProperties(RateLimitProperties properties) {
+		int prefixLength = properties.getIpv6PrefixLength();
+		if (prefixLength < 1 || prefixLength > 128) {
+			throw invalid("ipv6-prefix-length", "must be between 1 and 128 but was " + prefixLength);
+		}
+		if (properties.getForwardedHeaders().isEmpty()) {
+			throw invalid("forwarded-headers", "must name at least one of x-forwarded-for, forwarded, x-real-ip:"
+					+ " the headers the trusted proxies write");
+		}
+	}
+
+	/** The configured tiers, checked, each problem reported with its property. */
+	static List<RateLimitTier> tiers(RateLimitProperties properties) {
+		keyResolverSpecs(properties);
+		List<RateLimitTier> tiers = new ArrayList<>();
+		properties.getTiers().forEach((name, tier) -> {
+			String prefix = "tiers." + name + ".";
+			if (!name.matches("[A-Za-z0-9._-]+")) {
+				throw invalid("tiers." + name, "is not a valid tier name: use letters, digits, '.', '_' and '-'");
+			}
+			List<RateLimitTier.Limit> limits = new ArrayList<>();
+			limits.add(limit(prefix, tier));
+			for (int i = 0; i < tier.getExtraLimits().size(); i++) {
+				limits.add(limit(prefix + "extra-limits[" + i + "].", tier.getExtraLimits().get(i)));
+			}
+			tiers.add(new RateLimitTier(name, limits, tier.getOnRedisFailure()));
+		});
+		return tiers;
+	}
+
+	private static RateLimitTier.Limit limit(String prefix, RateLimitProperties.Limit limit) {
+		if (limit.getCapacity() <= 0) {
+			throw invalid(prefix + "capacity", "must be positive but was " + limit.getCapacity());
+		}
+		if (limit.getRefillTokens() <= 0) {
+			throw invalid(prefix + "refill-tokens", "must be positive but was " + limit.getRefillTokens());
+		}
+		Duration period = limit.getRefillPeriod();
+		if (period == null || period.compareTo(Duration.ofMillis(1)) < 0) {
+			throw invalid(prefix + "refill-period", "must be at least 1ms but was " + period);
+		}
+		try {
+			return new RateLimitTier.Limit(limit.getCapacity(), limit.getRefillTokens(), period);
+		}
+		catch (IllegalArgumentException ex) {
+			throw invalid(prefix + "refill-period", ex.getMessage());
+		}
+	}
+
+	/**
+	 * The namespace of the Redis keys: {@code tiergate.rate-limit.key-prefix}, else the
+	 * cache's ({@code tiergate.cache.key-prefix}), else {@code spring.application.name},
+	 * else {@code tiergate}.
+	 */
+	static String keyPrefix(RateLimitProperties properties, Environment environment) {
+		String configured = properties.getKeyPrefix();
+		String property = PREFIX + "key-prefix";
+		if (configured == null) {
+			configured = environment.getProperty("tiergate.cache.key-prefix");
+			property = "tiergate.cache.key-prefix";
+		}
+		if (configured != null) {
+			if (!StringUtils.hasText(configured) || configured.contains(" ") || configured.contains("{")
+					|| configured.contains("}")) {
+				throw TiergateConfigurationException.forProperty(property,
+						"must be a non-empty namespace without spaces or braces but was '" + configured + "'",
+						"Set " + property + " to a short name such as your application's.");
+			}
+			return configured;
+		}
+		String applicationName = environment.getProperty("spring.application.name");
+		return StringUtils.hasText(applicationName) ? applicationName.strip().replace("{", "").replace("}", "")
+				: DEFAULT_KEY_PREFIX;
+	}
+
+	static TiergateConfigurationException invalid(String property, String problem) {
+		String name = PREFIX + property;
+		return TiergateConfigurationException.forProperty(name, problem,
+				"Set " + name + " to a valid value (see docs/rate-limiting.md).");
+	}
+
+}
