@@ -11,6 +11,9 @@ import java.util.function.Predicate;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.tiergate.observation.TiergateObservations;
+import io.micrometer.common.KeyValues;
+import io.micrometer.observation.Observation;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -75,10 +78,16 @@ public final class TieredCache {
 
 	private volatile Duration nextRetry = FIRST_RETRY;
 
+	private final TiergateObservations observations;
+
+	private final KeyValues observedAs;
+
 	private TieredCache(Builder builder) {
 		TieredCacheSettings settings = builder.settings;
 		String namespace = builder.namespace;
 		Ticker ticker = builder.ticker;
+		this.observations = builder.observations;
+		this.observedAs = KeyValues.of("cache", settings.name());
 		this.settings = settings;
 		this.keyPrefix = namespace + ":" + settings.name() + ":";
 		this.failures = new FailureLog(settings.name(), this.statistics);
@@ -200,6 +209,9 @@ public final class TieredCache {
 		L1Tier.Entry entry = this.l1.getIfPresent(key);
 		if (entry != null) {
 			this.statistics.recordL1Get(true);
+			if (this.observations.observesL1Hits()) {
+				observeL1Hit();
+			}
 		}
 		return entry;
 	}
@@ -221,16 +233,55 @@ public final class TieredCache {
 			this.statistics.recordL1Get(entry != null);
 		}
 		if (entry != null) {
+			if (this.observations.observesL1Hits()) {
+				observeL1Hit();
+			}
 			return entry.get();
 		}
-		return this.singleFlight.load(key, () -> readThrough(key, valueType, loader, storable));
+		if (!this.observations.isEnabled()) {
+			return this.singleFlight.load(key, () -> readThrough(key, valueType, loader, storable, null));
+		}
+		return observedMiss(key, valueType, loader, storable);
+	}
+
+	private void observeL1Hit() {
+		this.observations.start(TiergateObservations.CACHE_GET,
+				this.observedAs.and("tier", "l1", "result", "hit", "mode", (this.l2 != null) ? "tiered" : "l1-only"))
+			.stop();
+	}
+
+	/**
+	 * A read that missed L1, as an observation: tagged with the tier that answered and how
+	 * ({@code shared} for a caller that joined another caller's load in this JVM).
+	 */
+	private @Nullable Object observedMiss(Object key, Type valueType, Loader loader,
+			Predicate<@Nullable Object> storable) throws Throwable {
+		ReadTrace trace = new ReadTrace((this.l2 != null) ? "tiered" : "l1-only");
+		Observation observation = this.observations.start(TiergateObservations.CACHE_GET, this.observedAs);
+		try (Observation.Scope scope = observation.openScope()) {
+			return this.singleFlight.load(key, () -> readThrough(key, valueType, loader, storable, trace));
+		}
+		catch (Throwable ex) {
+			trace.answered("method", "error");
+			observation.error(ex);
+			throw ex;
+		}
+		finally {
+			observation.lowCardinalityKeyValue("tier", trace.tier)
+				.lowCardinalityKeyValue("result", trace.result)
+				.lowCardinalityKeyValue("mode", trace.mode);
+			observation.stop();
+		}
 	}
 
 	private @Nullable Object readThrough(Object key, Type valueType, Loader loader,
-			Predicate<@Nullable Object> storable) throws Throwable {
+			Predicate<@Nullable Object> storable, @Nullable ReadTrace trace) throws Throwable {
 		// A load that finished between the caller's L1 miss and this flight has filled L1.
 		L1Tier.Entry raced = this.l1.getIfPresent(key);
 		if (raced != null) {
+			if (trace != null) {
+				trace.answered("l1", "hit");
+			}
 			return raced.get();
 		}
 		String redisKey = (this.l2 != null || this.invalidations != CacheInvalidations.NONE) ? redisKeyOrNull(key)
@@ -239,37 +290,113 @@ public final class TieredCache {
 		L2Tier l2 = this.l2;
 		if (l2 == null || redisKey == null || this.pending.covers(redisKey)) {
 			// No L2, or one that may still hold a value this instance removed: the method answers.
-			return loadAndStore(key, redisKey, valueType, loader, storable, stamp, false, null);
+			if (trace != null && l2 != null) {
+				trace.mode = "fallback";
+			}
+			return loadAndStore(key, redisKey, valueType, loader, storable, stamp, false, null, trace);
 		}
-		L2Read read = l2.read(redisKey, valueType);
+		L2Read read = (trace == null) ? l2.read(redisKey, valueType) : observedRead(l2, redisKey, valueType);
 		if (read instanceof L2Read.Hit hit) {
+			if (trace != null) {
+				trace.answered("l2", "hit");
+			}
 			return hit(key, redisKey, valueType, loader, storable, stamp, hit);
 		}
 		boolean l2Answers = read != L2Read.UNAVAILABLE;
 		L2Read.Stale stale = (read instanceof L2Read.Stale s) ? s : null;
+		CrossInstanceLock lock = this.lock;
 		String lockKey = null;
-		if (l2Answers && this.lock != null) {
+		if (l2Answers && lock != null) {
 			String wanted = lockKey(redisKey);
-			switch (this.lock.acquire(wanted)) {
+			switch (lock.acquire(wanted)) {
 				case ACQUIRED -> lockKey = wanted;
 				case UNAVAILABLE -> l2Answers = false;
 				case HELD_ELSEWHERE -> {
-					L2Read awaited = this.lock.awaitHolder(redisKey, wanted, valueType, l2);
+					L2Read awaited = (trace == null) ? lock.awaitHolder(redisKey, wanted, valueType, l2)
+							: observedWait(lock, l2, redisKey, wanted, valueType);
 					if (awaited instanceof L2Read.Hit hit) {
+						if (trace != null) {
+							trace.answered("other-instance", "hit");
+						}
 						return hit(key, redisKey, valueType, loader, storable, stamp, hit);
 					}
 					l2Answers = awaited != L2Read.UNAVAILABLE;
 				}
 			}
 		}
+		if (trace != null && !l2Answers) {
+			trace.mode = "fallback";
+		}
 		try {
-			return loadAndStore(key, redisKey, valueType, loader, storable, stamp, l2Answers, stale);
+			return loadAndStore(key, redisKey, valueType, loader, storable, stamp, l2Answers, stale, trace);
 		}
 		finally {
-			if (lockKey != null) {
-				this.lock.release(lockKey);
+			if (lock != null && lockKey != null) {
+				lock.release(lockKey);
 			}
 		}
+	}
+
+	private L2Read observedRead(L2Tier l2, String redisKey, Type valueType) {
+		try {
+			return this.observations.observe(TiergateObservations.CACHE_L2_READ, this.observedAs,
+					() -> l2.read(redisKey, valueType), TieredCache::readResult);
+		}
+		catch (Throwable ex) {
+			throw propagate(ex);
+		}
+	}
+
+	private L2Read observedWait(CrossInstanceLock lock, L2Tier l2, String redisKey, String lockKey, Type valueType) {
+		try {
+			return this.observations.observe(TiergateObservations.CACHE_LOAD,
+					this.observedAs.and("by", "other-instance"),
+					() -> lock.awaitHolder(redisKey, lockKey, valueType, l2), TieredCache::readResult);
+		}
+		catch (Throwable ex) {
+			throw propagate(ex);
+		}
+	}
+
+	private static String readResult(L2Read read) {
+		if (read instanceof L2Read.Hit) {
+			return "hit";
+		}
+		if (read instanceof L2Read.Stale) {
+			return "stale";
+		}
+		return (read == L2Read.UNAVAILABLE) ? "unavailable" : "miss";
+	}
+
+	/** Reads of L2 and lock waits throw no checked exceptions; anything else is a bug to rethrow as it is. */
+	private static RuntimeException propagate(Throwable ex) {
+		if (ex instanceof RuntimeException runtime) {
+			return runtime;
+		}
+		if (ex instanceof Error error) {
+			throw error;
+		}
+		return new IllegalStateException(ex);
+	}
+
+	/** What a read that missed L1 found, for its observation's tags. */
+	private static final class ReadTrace {
+
+		private String tier = "shared";
+
+		private String result = "hit";
+
+		private String mode;
+
+		ReadTrace(String mode) {
+			this.mode = mode;
+		}
+
+		void answered(String tier, String result) {
+			this.tier = tier;
+			this.result = result;
+		}
+
 	}
 
 	private @Nullable Object hit(Object key, String redisKey, Type valueType, Loader loader,
@@ -282,19 +409,27 @@ public final class TieredCache {
 	}
 
 	private @Nullable Object loadAndStore(Object key, @Nullable String redisKey, Type valueType, Loader loader,
-			Predicate<@Nullable Object> storable, L1Tier.Stamp stamp, boolean useL2, L2Read.@Nullable Stale stale)
-			throws Throwable {
+			Predicate<@Nullable Object> storable, L1Tier.Stamp stamp, boolean useL2, L2Read.@Nullable Stale stale,
+			@Nullable ReadTrace trace) throws Throwable {
 		Object value;
 		try {
-			value = invoke(loader);
+			value = (trace == null) ? invoke(loader)
+					: this.observations.observe(TiergateObservations.CACHE_LOAD,
+							this.observedAs.and("by", "this-instance"), () -> invoke(loader), (loaded) -> "loaded");
 		}
 		catch (Throwable ex) {
 			if (stale != null) {
 				this.statistics.recordStaleServed();
 				this.failures.debug("answers with a stale value because the method failed: " + ex, null);
+				if (trace != null) {
+					trace.answered("l2", "stale");
+				}
 				return unwrap(stale.value());
 			}
 			throw ex;
+		}
+		if (trace != null) {
+			trace.answered("method", "miss");
 		}
 		store(key, redisKey, value, valueType, storable, stamp, useL2);
 		return value;
@@ -682,6 +817,8 @@ public final class TieredCache {
 
 		private Executor refresher = Runnable::run;
 
+		private TiergateObservations observations = TiergateObservations.NONE;
+
 		private Builder(TieredCacheSettings settings, String namespace) {
 			this.settings = settings;
 			this.namespace = namespace;
@@ -754,6 +891,16 @@ public final class TieredCache {
 		 */
 		public Builder refresher(Executor refresher) {
 			this.refresher = refresher;
+			return this;
+		}
+
+		/**
+		 * Sets what observes reads that miss L1 (and L1 hits, if asked for).
+		 * @param observations the observations
+		 * @return this builder
+		 */
+		public Builder observations(TiergateObservations observations) {
+			this.observations = observations;
 			return this;
 		}
 

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.tiergate.observation.TiergateObservations;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,6 +33,8 @@ public final class TieredCaches implements AutoCloseable {
 	private final Ticker ticker;
 
 	private final CacheInvalidations invalidations;
+
+	private final TiergateObservations observations;
 
 	private final CacheKeyEncoder keyEncoder = new CacheKeyEncoder();
 
@@ -69,6 +72,24 @@ public final class TieredCaches implements AutoCloseable {
 	 */
 	public TieredCaches(Function<String, TieredCacheSettings> settings, String namespace, @Nullable L2Store l2,
 			L2Codec codec, CacheMetrics.Factory metrics, Ticker ticker, CacheInvalidations invalidations) {
+		this(settings, namespace, l2, codec, metrics, ticker, invalidations, TiergateObservations.NONE);
+	}
+
+	/**
+	 * Creates the registry of caches whose reads are observed.
+	 * @param settings the settings of a cache, by name
+	 * @param namespace the namespace of all Redis keys of the application
+	 * @param l2 the shared store, or {@code null} to run on L1 only
+	 * @param codec the codec of L2 values
+	 * @param metrics creates the metrics of each cache
+	 * @param ticker the time source of L1 expiry
+	 * @param invalidations tells other instances about writes and evictions
+	 * @param observations observes reads that miss L1
+	 */
+	public TieredCaches(Function<String, TieredCacheSettings> settings, String namespace, @Nullable L2Store l2,
+			L2Codec codec, CacheMetrics.Factory metrics, Ticker ticker, CacheInvalidations invalidations,
+			TiergateObservations observations) {
+		this.observations = observations;
 		this.settings = settings;
 		this.namespace = namespace;
 		this.l2 = l2;
@@ -176,6 +197,7 @@ public final class TieredCaches implements AutoCloseable {
 			.ticker(this.ticker)
 			.invalidations(this.invalidations)
 			.refresher(this.refresher)
+			.observations(this.observations)
 			.build();
 	}
 

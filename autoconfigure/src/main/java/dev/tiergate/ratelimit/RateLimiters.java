@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.github.bucket4j.TimeMeter;
+import dev.tiergate.observation.TiergateObservations;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,13 +30,27 @@ public final class RateLimiters {
 	 */
 	public RateLimiters(Collection<RateLimitTier> tiers, @Nullable TokenBuckets distributed,
 			TimeMeter timeMeter, long maxLocalBuckets) {
+		this(tiers, distributed, timeMeter, maxLocalBuckets, TiergateObservations.NONE);
+	}
+
+	/**
+	 * Creates the rate limiters of some tiers, observing their checks that go to Redis.
+	 * @param tiers the tiers
+	 * @param distributed the buckets in Redis, or {@code null} to keep every bucket in this
+	 * JVM
+	 * @param timeMeter the time source of the buckets in this JVM
+	 * @param maxLocalBuckets the most buckets (clients) each tier keeps in this JVM
+	 * @param observations observes the checks sent to Redis
+	 */
+	public RateLimiters(Collection<RateLimitTier> tiers, @Nullable TokenBuckets distributed,
+			TimeMeter timeMeter, long maxLocalBuckets, TiergateObservations observations) {
 		if (maxLocalBuckets < 1) {
 			throw new IllegalArgumentException("maxLocalBuckets must be positive but was " + maxLocalBuckets);
 		}
 		Map<String, TierRateLimiter> limiters = new LinkedHashMap<>();
 		for (RateLimitTier tier : tiers) {
 			limiters.put(tier.name(), new TierRateLimiter(tier, distributed,
-					new LocalTokenBuckets(tier, timeMeter, maxLocalBuckets)));
+					new LocalTokenBuckets(tier, timeMeter, maxLocalBuckets), observations));
 		}
 		this.limiters = Collections.unmodifiableMap(limiters);
 		this.distributed = distributed;

@@ -1,9 +1,13 @@
 package dev.tiergate.ratelimit;
 
 import java.time.Duration;
+import java.util.Locale;
 
+import dev.tiergate.observation.TiergateObservations;
 import dev.tiergate.ratelimit.RateLimitDecision.Enforcement;
 import dev.tiergate.redis.RedisUnavailableException;
+import io.micrometer.common.KeyValues;
+import io.micrometer.observation.Observation;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,7 +32,14 @@ public final class TierRateLimiter {
 
 	private final RateLimitStatistics statistics = new RateLimitStatistics();
 
-	TierRateLimiter(RateLimitTier tier, @Nullable TokenBuckets distributed, LocalTokenBuckets local) {
+	private final TiergateObservations observations;
+
+	private final KeyValues observedAs;
+
+	TierRateLimiter(RateLimitTier tier, @Nullable TokenBuckets distributed, LocalTokenBuckets local,
+			TiergateObservations observations) {
+		this.observations = observations;
+		this.observedAs = KeyValues.of("tier", tier.name());
 		this.tier = tier;
 		this.smallestCapacity = tier.smallestCapacity();
 		this.primary = (distributed != null) ? distributed : local;
@@ -78,9 +89,29 @@ public final class TierRateLimiter {
 			throw new IllegalArgumentException("A call of tier '" + this.tier.name() + "' must cost at most "
 					+ this.smallestCapacity + " token(s), its smallest capacity, but cost " + cost);
 		}
-		RateLimitDecision decision = tryConsume(clientKey, cost);
+		RateLimitDecision decision = (this.observations.isEnabled() && this.primary != this.local)
+				? observedCheck(clientKey, cost) : tryConsume(clientKey, cost);
 		this.statistics.record(decision.outcome(), decision.enforcement());
 		return decision;
+	}
+
+	/** A check that goes to Redis, as an observation tagged with its result and where it was decided. */
+	private RateLimitDecision observedCheck(String clientKey, long cost) {
+		Observation observation = this.observations.start(TiergateObservations.RATE_LIMIT_CHECK, this.observedAs);
+		try (Observation.Scope scope = observation.openScope()) {
+			RateLimitDecision decision = tryConsume(clientKey, cost);
+			observation.lowCardinalityKeyValue("result", decision.outcome().tag())
+				.lowCardinalityKeyValue("mode", (decision.enforcement() == Enforcement.DISTRIBUTED) ? "distributed"
+						: this.tier.onRedisFailure().name().toLowerCase(Locale.ROOT));
+			return decision;
+		}
+		catch (RuntimeException ex) {
+			observation.lowCardinalityKeyValue("result", "error").error(ex);
+			throw ex;
+		}
+		finally {
+			observation.stop();
+		}
 	}
 
 	private RateLimitDecision tryConsume(String clientKey, long cost) {

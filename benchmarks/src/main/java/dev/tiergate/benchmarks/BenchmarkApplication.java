@@ -6,6 +6,7 @@ import java.util.List;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tiergate.redis.GuardedRedis;
 import dev.tiergate.test.RedisEndpoint;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -86,6 +87,18 @@ public class BenchmarkApplication {
 	 * @return the running context
 	 */
 	public static ConfigurableApplicationContext start(@Nullable RedisEndpoint redis) {
+		return start(redis, null);
+	}
+
+	/**
+	 * Starts the application with an observation registry, as an application that traces
+	 * has: tiergate then observes what it observes (not L1 hits, by default).
+	 * @param redis the Redis to use
+	 * @param observations the registry, with at least one handler, or {@code null} for none
+	 * @return the running context
+	 */
+	public static ConfigurableApplicationContext start(@Nullable RedisEndpoint redis,
+			@Nullable ObservationRegistry observations) {
 		List<String> properties = new ArrayList<>(List.of(PROPERTIES));
 		if (redis != null) {
 			properties.add("spring.data.redis.url=" + redis.uri());
@@ -94,10 +107,14 @@ public class BenchmarkApplication {
 			properties.add("spring.autoconfigure.exclude="
 					+ "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration");
 		}
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(BenchmarkApplication.class)
+		SpringApplicationBuilder application = new SpringApplicationBuilder(BenchmarkApplication.class)
 			.web(WebApplicationType.NONE)
-			.properties(properties.toArray(String[]::new))
-			.run();
+			.properties(properties.toArray(String[]::new));
+		if (observations != null) {
+			application.initializers((initialized) -> initialized.getBeanFactory()
+				.registerSingleton("observationRegistry", observations));
+		}
+		ConfigurableApplicationContext context = application.run();
 		if (redis != null && !context.getBean(GuardedRedis.class).isAvailable()) {
 			context.close();
 			throw new IllegalStateException("tiergate did not connect to " + redis + ": measuring its fallback "

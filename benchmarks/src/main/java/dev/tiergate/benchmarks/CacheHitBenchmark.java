@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tiergate.test.RedisProcess;
 import dev.tiergate.test.TestRedis;
+import io.micrometer.observation.ObservationRegistry;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -25,7 +26,10 @@ import org.springframework.context.ConfigurableApplicationContext;
  * <li>{@code springCacheableCaffeine}: the same method with Spring's {@code @Cacheable}
  * on a {@code CaffeineCacheManager}, key in the cache;</li>
  * <li>{@code rawCaffeine}: {@code Cache.getIfPresent} on a Caffeine cache, the floor;</li>
- * <li>{@code noCache}: the method itself, through a plain bean.</li>
+ * <li>{@code noCache}: the method itself, through a plain bean;</li>
+ * <li>{@code tiergateL1HitObserved}: {@code tiergateL1Hit} in an application with an
+ * {@code ObservationRegistry} that has a handler, as one that traces has (L1 hits are not
+ * observed by default). Target: at most 5% over {@code tiergateL1Hit}.</li>
  * </ul>
  * The application runs with a real Redis (a private {@code redis-server} of the test
  * harness), which an L1 hit never touches. Target: {@code tiergateL1Hit} at most half the
@@ -51,6 +55,10 @@ public class CacheHitBenchmark {
 
 	private Catalogs.Tiered tiered;
 
+	private ConfigurableApplicationContext observedContext;
+
+	private Catalogs.Tiered observed;
+
 	private Catalogs.SpringCached spring;
 
 	private Catalogs.Plain plain;
@@ -62,6 +70,13 @@ public class CacheHitBenchmark {
 		this.redis = TestRedis.startPrivate();
 		this.context = BenchmarkApplication.start(this.redis.endpoint());
 		this.tiered = this.context.getBean(Catalogs.Tiered.class);
+		ObservationRegistry observations = ObservationRegistry.create();
+		observations.observationConfig().observationHandler((observationContext) -> true);
+		this.observedContext = BenchmarkApplication.start(this.redis.endpoint(), observations);
+		this.observed = this.observedContext.getBean(Catalogs.Tiered.class);
+		if (this.observed.product(ID) != this.observed.product(ID)) {
+			throw new IllegalStateException("The second observed call was not a cache hit");
+		}
 		this.spring = this.context.getBean(Catalogs.SpringCached.class);
 		this.plain = this.context.getBean(Catalogs.Plain.class);
 		this.caffeine = Caffeine.newBuilder().maximumSize(10_000).build();
@@ -75,6 +90,7 @@ public class CacheHitBenchmark {
 
 	@TearDown
 	public void stop() {
+		this.observedContext.close();
 		this.context.close();
 		this.redis.close();
 	}
@@ -82,6 +98,11 @@ public class CacheHitBenchmark {
 	@Benchmark
 	public Product tiergateL1Hit() {
 		return this.tiered.product(ID);
+	}
+
+	@Benchmark
+	public Product tiergateL1HitObserved() {
+		return this.observed.product(ID);
 	}
 
 	@Benchmark

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tiergate.TiergateConfigurationException;
 import dev.tiergate.autoconfigure.TiergateAutoProxyRegistrar;
 import dev.tiergate.autoconfigure.redis.TiergateRedisAutoConfiguration;
+import dev.tiergate.cache.CacheInvalidations;
 import dev.tiergate.cache.CacheMetrics;
 import dev.tiergate.cache.JsonL2Codec;
 import dev.tiergate.cache.L2Codec;
@@ -15,6 +16,7 @@ import dev.tiergate.cache.interceptor.TieredCacheMethodValidator;
 import dev.tiergate.cache.interceptor.TieredCacheOperationSource;
 import dev.tiergate.cache.redis.LettuceL2Store;
 import dev.tiergate.cache.redis.RedisCacheInvalidations;
+import dev.tiergate.observation.TiergateObservations;
 import dev.tiergate.redis.GuardedRedis;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -63,7 +65,8 @@ public final class TieredCacheAutoConfiguration {
 	@ConditionalOnMissingBean
 	TieredCaches tieredCaches(TieredCacheProperties properties, Environment environment,
 			ObjectProvider<GuardedRedis> guardedRedis, ObjectProvider<RedisCacheInvalidations> redisInvalidations,
-			L2Codec codec, ObjectProvider<CacheMetrics.Factory> metrics, ObjectProvider<Ticker> ticker) {
+			L2Codec codec, ObjectProvider<CacheMetrics.Factory> metrics, ObjectProvider<Ticker> ticker,
+			ObjectProvider<TiergateObservations> observations) {
 		TieredCacheSettingsResolver settings = new TieredCacheSettingsResolver(properties);
 		settings.validateAll();
 		String namespace = keyPrefix(properties, environment);
@@ -73,10 +76,11 @@ public final class TieredCacheAutoConfiguration {
 		RedisCacheInvalidations invalidations = redisInvalidations.getIfAvailable();
 		if (redis == null || invalidations == null) {
 			logger.info("No Lettuce connection to Redis is configured: tiered caches run on L1 only");
-			return new TieredCaches(settings, namespace, null, codec, cacheMetrics, l1Ticker);
+			return new TieredCaches(settings, namespace, null, codec, cacheMetrics, l1Ticker,
+					CacheInvalidations.NONE, observations.getIfAvailable(() -> TiergateObservations.NONE));
 		}
 		TieredCaches caches = new TieredCaches(settings, namespace, new LettuceL2Store(redis), codec, cacheMetrics,
-				l1Ticker, invalidations);
+				l1Ticker, invalidations, observations.getIfAvailable(() -> TiergateObservations.NONE));
 		// While Redis or the subscription was away, writes may not have reached Redis and invalidations
 		// may have been missed: pending writes are applied and L1 starts over before either is used again.
 		redis.state().onRecovery(caches::resynchronize);

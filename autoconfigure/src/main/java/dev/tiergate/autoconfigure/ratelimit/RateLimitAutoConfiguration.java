@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import dev.tiergate.autoconfigure.TiergateAutoProxyRegistrar;
 import dev.tiergate.autoconfigure.redis.TiergateRedisAutoConfiguration;
+import dev.tiergate.observation.TiergateObservations;
 import dev.tiergate.ratelimit.ClientKeyResolver;
 import dev.tiergate.ratelimit.ClientKeyResolvers;
 import dev.tiergate.ratelimit.RateLimitListener;
@@ -72,7 +73,7 @@ public final class RateLimitAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RateLimiters rateLimiters(RateLimitProperties properties, ObjectProvider<TokenBuckets> distributedBuckets,
-			ObjectProvider<TimeMeter> timeMeter) {
+			ObjectProvider<TimeMeter> timeMeter, ObjectProvider<TiergateObservations> observations) {
 		List<RateLimitTier> tiers = RateLimitSettingsMapper.tiers(properties);
 		RateLimitSettingsMapper.checkClientAddressProperties(properties);
 		long maxBuckets = RateLimitSettingsMapper.maxLocalBuckets(properties);
@@ -81,7 +82,7 @@ public final class RateLimitAutoConfiguration {
 			logger.info("No Lettuce connection to Redis is configured: rate limits are enforced per instance");
 		}
 		return new RateLimiters(tiers, distributed, timeMeter.getIfAvailable(() -> TimeMeter.SYSTEM_NANOTIME),
-				maxBuckets);
+				maxBuckets, observations.getIfAvailable(() -> TiergateObservations.NONE));
 	}
 
 	@Bean
