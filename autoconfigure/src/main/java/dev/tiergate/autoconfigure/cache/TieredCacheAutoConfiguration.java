@@ -4,6 +4,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tiergate.TiergateConfigurationException;
 import dev.tiergate.autoconfigure.TiergateAutoProxyRegistrar;
+import dev.tiergate.autoconfigure.TiergateNamespace;
+import dev.tiergate.autoconfigure.TiergateNamespaceConfiguration;
 import dev.tiergate.autoconfigure.redis.TiergateRedisAutoConfiguration;
 import dev.tiergate.cache.CacheInvalidations;
 import dev.tiergate.cache.CacheMetrics;
@@ -36,7 +38,6 @@ import org.springframework.context.annotation.Role;
 import org.springframework.context.expression.BeanFactoryResolver;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
-import org.springframework.util.StringUtils;
 
 /**
  * Auto-configuration of tiered caching: the {@link TieredCaches}, and the advice that
@@ -48,12 +49,10 @@ import org.springframework.util.StringUtils;
 @ConditionalOnClass(Caffeine.class)
 @ConditionalOnBooleanProperty(name = "tiergate.cache.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(TieredCacheProperties.class)
-@Import(TiergateAutoProxyRegistrar.class)
+@Import({ TiergateAutoProxyRegistrar.class, TiergateNamespaceConfiguration.class })
 public final class TieredCacheAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(TieredCacheAutoConfiguration.class);
-
-	private static final String DEFAULT_KEY_PREFIX = "tiergate";
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -63,13 +62,13 @@ public final class TieredCacheAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	TieredCaches tieredCaches(TieredCacheProperties properties, Environment environment,
+	TieredCaches tieredCaches(TieredCacheProperties properties, TiergateNamespace tiergateNamespace,
 			ObjectProvider<GuardedRedis> guardedRedis, ObjectProvider<RedisCacheInvalidations> redisInvalidations,
 			L2Codec codec, ObjectProvider<CacheMetrics.Factory> metrics, ObjectProvider<Ticker> ticker,
 			ObjectProvider<TiergateObservations> observations) {
 		TieredCacheSettingsResolver settings = new TieredCacheSettingsResolver(properties);
 		settings.validateAll();
-		String namespace = keyPrefix(properties, environment);
+		String namespace = tiergateNamespace.caches();
 		CacheMetrics.Factory cacheMetrics = metrics.getIfAvailable(() -> CacheMetrics.Factory.NONE);
 		Ticker l1Ticker = ticker.getIfAvailable(Ticker::systemTicker);
 		GuardedRedis redis = guardedRedis.getIfAvailable();
@@ -92,23 +91,8 @@ public final class TieredCacheAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnBean(GuardedRedis.class)
 	@ConditionalOnMissingBean
-	RedisCacheInvalidations tieredCacheInvalidations(GuardedRedis redis, TieredCacheProperties properties,
-			Environment environment) {
-		return new RedisCacheInvalidations(redis, keyPrefix(properties, environment));
-	}
-
-	private static String keyPrefix(TieredCacheProperties properties, Environment environment) {
-		String configured = properties.getKeyPrefix();
-		if (configured != null) {
-			if (!StringUtils.hasText(configured) || configured.contains(" ")) {
-				throw TiergateConfigurationException.forProperty("tiergate.cache.key-prefix",
-						"must be a non-empty namespace without spaces but was '" + configured + "'",
-						"Set tiergate.cache.key-prefix to a short name such as your application's.");
-			}
-			return configured;
-		}
-		String applicationName = environment.getProperty("spring.application.name");
-		return StringUtils.hasText(applicationName) ? applicationName.strip() : DEFAULT_KEY_PREFIX;
+	RedisCacheInvalidations tieredCacheInvalidations(GuardedRedis redis, TiergateNamespace namespace) {
+		return new RedisCacheInvalidations(redis, namespace.caches());
 	}
 
 	@Bean

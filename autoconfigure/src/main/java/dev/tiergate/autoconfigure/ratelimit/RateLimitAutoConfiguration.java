@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.tiergate.autoconfigure.TiergateAutoProxyRegistrar;
+import dev.tiergate.autoconfigure.TiergateNamespace;
+import dev.tiergate.autoconfigure.TiergateNamespaceConfiguration;
 import dev.tiergate.autoconfigure.redis.TiergateRedisAutoConfiguration;
 import dev.tiergate.observation.TiergateObservations;
 import dev.tiergate.ratelimit.ClientKeyResolver;
@@ -63,7 +65,7 @@ import org.springframework.web.servlet.DispatcherServlet;
 @ConditionalOnClass(Bucket.class)
 @ConditionalOnBooleanProperty(name = "tiergate.rate-limit.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(RateLimitProperties.class)
-@Import(TiergateAutoProxyRegistrar.class)
+@Import({ TiergateAutoProxyRegistrar.class, TiergateNamespaceConfiguration.class })
 public final class RateLimitAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(RateLimitAutoConfiguration.class);
@@ -141,10 +143,10 @@ public final class RateLimitAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		TokenBuckets rateLimitRedisBuckets(GuardedRedis redis, RateLimitProperties properties,
-				Environment environment, ObjectProvider<TimeMeter> testTime) {
+		TokenBuckets rateLimitRedisBuckets(GuardedRedis redis, TiergateNamespace namespace,
+				ObjectProvider<TimeMeter> testTime) {
 			// A TimeMeter bean is for tests: it replaces Redis's clock, so time can be moved by hand.
-			return new RedisTokenBuckets(redis, RateLimitSettingsMapper.keyPrefix(properties, environment), testTime.getIfAvailable());
+			return new RedisTokenBuckets(redis, namespace.rateLimits(), testTime.getIfAvailable());
 		}
 
 	}

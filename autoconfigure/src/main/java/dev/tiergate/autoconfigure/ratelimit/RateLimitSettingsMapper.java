@@ -10,8 +10,6 @@ import dev.tiergate.TiergateConfigurationException;
 import dev.tiergate.ratelimit.ClientKeyResolvers;
 import dev.tiergate.ratelimit.RateLimitTier;
 
-import org.springframework.core.env.Environment;
-import org.springframework.util.StringUtils;
 
 /**
  * Maps the {@code tiergate.rate-limit.*} properties to the rate-limit engine's settings,
@@ -20,8 +18,6 @@ import org.springframework.util.StringUtils;
 final class RateLimitSettingsMapper {
 
 	private static final String PREFIX = "tiergate.rate-limit.";
-
-	private static final String DEFAULT_KEY_PREFIX = "tiergate";
 
 	private RateLimitSettingsMapper() {
 	}
@@ -102,32 +98,6 @@ final class RateLimitSettingsMapper {
 		catch (IllegalArgumentException ex) {
 			throw invalid(prefix + "refill-period", ex.getMessage());
 		}
-	}
-
-	/**
-	 * The namespace of the Redis keys: {@code tiergate.rate-limit.key-prefix}, else the
-	 * cache's ({@code tiergate.cache.key-prefix}), else {@code spring.application.name},
-	 * else {@code tiergate}.
-	 */
-	static String keyPrefix(RateLimitProperties properties, Environment environment) {
-		String configured = properties.getKeyPrefix();
-		String property = PREFIX + "key-prefix";
-		if (configured == null) {
-			configured = environment.getProperty("tiergate.cache.key-prefix");
-			property = "tiergate.cache.key-prefix";
-		}
-		if (configured != null) {
-			if (!StringUtils.hasText(configured) || configured.contains(" ") || configured.contains("{")
-					|| configured.contains("}")) {
-				throw TiergateConfigurationException.forProperty(property,
-						"must be a non-empty namespace without spaces or braces but was '" + configured + "'",
-						"Set " + property + " to a short name such as your application's.");
-			}
-			return configured;
-		}
-		String applicationName = environment.getProperty("spring.application.name");
-		return StringUtils.hasText(applicationName) ? applicationName.strip().replace("{", "").replace("}", "")
-				: DEFAULT_KEY_PREFIX;
 	}
 
 	static TiergateConfigurationException invalid(String property, String problem) {
