@@ -2,7 +2,8 @@ package dev.tiergate.ratelimit;
 
 /**
  * Creates the {@link ClientKeyResolver} named by a {@code key-resolver} setting:
- * {@code ip}, {@code user}, {@code header:<name>} or {@code global}.
+ * {@code ip}, {@code user}, {@code header:<name>} or {@code global} (see
+ * {@link ClientKeySpec}).
  */
 @FunctionalInterface
 public interface ClientKeyResolvers {
@@ -12,36 +13,28 @@ public interface ClientKeyResolvers {
 	 * bucket, and the request-based ones know no caller, so their calls share the bucket
 	 * {@code "none"}.
 	 */
-	ClientKeyResolvers WITHOUT_REQUESTS = (spec) -> spec.equals("global") ? ClientKeyResolver.GLOBAL
+	ClientKeyResolvers WITHOUT_REQUESTS = (spec) -> (spec instanceof ClientKeySpec.Global) ? ClientKeyResolver.GLOBAL
 			: ClientKeyResolver.NONE;
 
 	/**
-	 * Returns whether a setting names a resolver: {@code ip}, {@code user},
-	 * {@code header:<name>} (a header name) or {@code global}.
-	 * @param spec the setting
-	 * @return whether it is supported
-	 */
-	static boolean isSupported(String spec) {
-		if (spec.equals("ip") || spec.equals("user") || spec.equals("global")) {
-			return true;
-		}
-		if (!spec.startsWith("header:") || spec.length() == "header:".length()) {
-			return false;
-		}
-		for (int i = "header:".length(); i < spec.length(); i++) {
-			char c = spec.charAt(i);
-			if (c <= ' ' || c >= 0x7f || "\"(),/:;<=>?@[\\]{}".indexOf(c) != -1) {
-				return false;
-			}
-		}
-		return true;
-	}
-
-	/**
 	 * Returns the resolver of a setting.
-	 * @param spec the setting, already checked to be one of the supported forms
+	 * @param spec the setting, not {@link ClientKeySpec.Unknown}
 	 * @return the resolver
 	 */
-	ClientKeyResolver forSpec(String spec);
+	ClientKeyResolver forSpec(ClientKeySpec spec);
+
+	/**
+	 * Returns the resolver of a setting written as text.
+	 * @param spec the setting, for example {@code ip} or {@code header:X-Api-Key}
+	 * @return the resolver
+	 * @throws IllegalArgumentException when the text names no resolver
+	 */
+	default ClientKeyResolver forSpec(String spec) {
+		ClientKeySpec parsed = ClientKeySpec.parse(spec);
+		if (parsed instanceof ClientKeySpec.Unknown) {
+			throw new IllegalArgumentException("Unknown key resolver '" + spec + "'");
+		}
+		return forSpec(parsed);
+	}
 
 }

@@ -11,6 +11,7 @@ import dev.tiergate.autoconfigure.redis.TiergateRedisAutoConfiguration;
 import dev.tiergate.observation.TiergateObservations;
 import dev.tiergate.ratelimit.ClientKeyResolver;
 import dev.tiergate.ratelimit.ClientKeyResolvers;
+import dev.tiergate.ratelimit.ClientKeySpec;
 import dev.tiergate.ratelimit.RateLimitListener;
 import dev.tiergate.ratelimit.RateLimitTier;
 import dev.tiergate.ratelimit.RateLimiters;
@@ -41,13 +42,18 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.context.expression.BeanFactoryResolver;
+import org.springframework.core.convert.converter.Converter;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 import org.springframework.web.servlet.DispatcherServlet;
@@ -95,7 +101,7 @@ public final class RateLimitAutoConfiguration {
 		// Bound from the environment: binding the properties class this early would make it
 		// ineligible for post-processing.
 		RateLimitProperties properties = bindProperties(environment);
-		Map<String, String> specs = RateLimitSettingsMapper.keyResolverSpecs(properties);
+		Map<String, ClientKeySpec> specs = RateLimitSettingsMapper.keyResolverSpecs(properties);
 		Map<String, ClientKeyResolver> resolvers = new ConcurrentHashMap<>();
 		return new RateLimitOperationSource(rateLimiters::getObject, (tier) -> resolvers.computeIfAbsent(tier, (name) -> {
 			ClientKeyResolvers factory = clientKeyResolvers.getIfAvailable(() -> ClientKeyResolvers.WITHOUT_REQUESTS);
@@ -132,8 +138,18 @@ public final class RateLimitAutoConfiguration {
 		return new RateLimitMethodValidator(beanFactory, operationSource);
 	}
 
+	@Bean
+	@ConfigurationPropertiesBinding
+	static Converter<String, ClientKeySpec> rateLimitClientKeySpecConverter() {
+		return new ClientKeySpecConverter();
+	}
+
 	private static RateLimitProperties bindProperties(Environment environment) {
-		return Binder.get(environment).bindOrCreate("tiergate.rate-limit", RateLimitProperties.class);
+		ApplicationConversionService conversion = new ApplicationConversionService();
+		conversion.addConverter(new ClientKeySpecConverter());
+		Binder binder = new Binder(ConfigurationPropertySources.get(environment),
+				new PropertySourcesPlaceholdersResolver(environment), conversion);
+		return binder.bindOrCreate("tiergate.rate-limit", RateLimitProperties.class);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.tiergate.autoconfigure.cache.TieredCacheProperties;
+import dev.tiergate.ratelimit.ClientKeySpec;
 import dev.tiergate.ratelimit.OnRedisFailure;
 import dev.tiergate.ratelimit.web.ClientAddress;
 import dev.tiergate.ratelimit.web.ForwardedHeader;
@@ -44,7 +45,7 @@ public class RateLimitProperties {
 	 * How a call's client is told apart when its annotation has no key: 'ip', 'user',
 	 * 'header:<name>' or 'global'.
 	 */
-	private String keyResolver = "ip";
+	private ClientKeySpec keyResolver = ClientKeySpec.IP;
 
 	/**
 	 * Addresses or CIDR ranges (IPv4 and IPv6) of the proxies whose forwarding headers
@@ -104,11 +105,11 @@ public class RateLimitProperties {
 		this.order = order;
 	}
 
-	public String getKeyResolver() {
+	public ClientKeySpec getKeyResolver() {
 		return this.keyResolver;
 	}
 
-	public void setKeyResolver(String keyResolver) {
+	public void setKeyResolver(ClientKeySpec keyResolver) {
 		this.keyResolver = keyResolver;
 	}
 
@@ -289,7 +290,7 @@ public class RateLimitProperties {
 		 * How this tier's clients are told apart, overriding
 		 * 'tiergate.rate-limit.key-resolver'.
 		 */
-		private @Nullable String keyResolver;
+		private @Nullable ClientKeySpec keyResolver;
 
 		/**
 		 * What calls do while Redis is unavailable: checked against buckets in this JVM,
@@ -312,11 +313,11 @@ public class RateLimitProperties {
 			this.extraLimits = extraLimits;
 		}
 
-		public @Nullable String getKeyResolver() {
+		public @Nullable ClientKeySpec getKeyResolver() {
 			return this.keyResolver;
 		}
 
-		public void setKeyResolver(@Nullable String keyResolver) {
+		public void setKeyResolver(@Nullable ClientKeySpec keyResolver) {
 			this.keyResolver = keyResolver;
 		}
 

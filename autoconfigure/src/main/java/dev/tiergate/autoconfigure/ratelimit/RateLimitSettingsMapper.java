@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.tiergate.TiergateConfigurationException;
-import dev.tiergate.ratelimit.ClientKeyResolvers;
+import dev.tiergate.ratelimit.ClientKeySpec;
 import dev.tiergate.ratelimit.RateLimitTier;
 
 
@@ -31,11 +31,11 @@ final class RateLimitSettingsMapper {
 	}
 
 	/** The key resolver setting of every tier that has its own, checked. */
-	static Map<String, String> keyResolverSpecs(RateLimitProperties properties) {
+	static Map<String, ClientKeySpec> keyResolverSpecs(RateLimitProperties properties) {
 		checkKeyResolver("key-resolver", properties.getKeyResolver());
-		Map<String, String> specs = new LinkedHashMap<>();
+		Map<String, ClientKeySpec> specs = new LinkedHashMap<>();
 		properties.getTiers().forEach((name, tier) -> {
-			String spec = tier.getKeyResolver();
+			ClientKeySpec spec = tier.getKeyResolver();
 			if (spec != null) {
 				checkKeyResolver("tiers." + name + ".key-resolver", spec);
 				specs.put(name, spec);
@@ -44,9 +44,10 @@ final class RateLimitSettingsMapper {
 		return specs;
 	}
 
-	private static void checkKeyResolver(String property, String spec) {
-		if (!ClientKeyResolvers.isSupported(spec)) {
-			throw invalid(property, "must be 'ip', 'user', 'header:<name>' or 'global' but was '" + spec + "'");
+	private static void checkKeyResolver(String property, ClientKeySpec spec) {
+		if (spec instanceof ClientKeySpec.Unknown) {
+			throw invalid(property,
+					"must be 'ip', 'user', 'header:<name>' or 'global' but was '" + spec.text() + "'");
 		}
 	}
 

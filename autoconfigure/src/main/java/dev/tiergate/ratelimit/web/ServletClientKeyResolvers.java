@@ -4,6 +4,7 @@ import java.security.Principal;
 
 import dev.tiergate.ratelimit.ClientKeyResolver;
 import dev.tiergate.ratelimit.ClientKeyResolvers;
+import dev.tiergate.ratelimit.ClientKeySpec;
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
@@ -27,8 +28,6 @@ public final class ServletClientKeyResolvers implements ClientKeyResolvers {
 
 	/** The longest header value used as a key: a client must not make the server hash megabytes. */
 	public static final int MAX_HEADER_LENGTH = 256;
-
-	private static final String HEADER_PREFIX = "header:";
 
 	private final ClientAddress clientAddress;
 
@@ -58,16 +57,15 @@ public final class ServletClientKeyResolvers implements ClientKeyResolvers {
 	}
 
 	@Override
-	public ClientKeyResolver forSpec(String spec) {
-		if (!ClientKeyResolvers.isSupported(spec)) {
-			throw new IllegalArgumentException("Unknown key resolver '" + spec + "'");
+	public ClientKeyResolver forSpec(ClientKeySpec spec) {
+		if (spec instanceof ClientKeySpec.Header header) {
+			return header(header.name());
 		}
-		return switch (spec) {
-			case "global" -> ClientKeyResolver.GLOBAL;
-			case "ip" -> this.ip;
-			case "user" -> this.user;
-			default -> header(spec.substring(HEADER_PREFIX.length()));
-		};
+		if (spec instanceof ClientKeySpec.Unknown) {
+			throw new IllegalArgumentException("Unknown key resolver '" + spec.text() + "'");
+		}
+		return (spec instanceof ClientKeySpec.Global) ? ClientKeyResolver.GLOBAL
+				: (spec instanceof ClientKeySpec.User) ? this.user : this.ip;
 	}
 
 	private @Nullable String ip() {
