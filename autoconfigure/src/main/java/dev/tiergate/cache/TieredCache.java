@@ -214,6 +214,36 @@ public final class TieredCache {
 	}
 
 	/**
+	 * Looks a key up in L1, then in L2, without loading anything: for callers that load
+	 * and {@link #put} themselves, such as Spring's {@code Cache.get(key)}. An L2 hit fills
+	 * L1. A stale L2 value is a miss here: no load is under way that it could stand in for.
+	 * @param key the cache key
+	 * @param valueType the declared type of values, used to decode L2 bytes
+	 * @return the value, or {@code null} on a miss
+	 */
+	public @Nullable CachedValue find(Object key, Type valueType) {
+		L1Tier.Entry entry = this.l1.getIfPresent(key);
+		if (this.settings.l1Enabled()) {
+			this.statistics.recordL1Get(entry != null);
+		}
+		L2Tier l2 = this.l2;
+		if (entry != null || l2 == null) {
+			return entry;
+		}
+		String redisKey = redisKeyOrNull(key);
+		if (redisKey == null || this.pending.covers(redisKey)) {
+			return null;
+		}
+		L1Tier.Stamp stamp = this.l1.stamp(key, redisKey);
+		if (l2.read(redisKey, valueType) instanceof L2Read.Hit hit) {
+			this.l1.fill(key, hit.value(), redisKey, stamp);
+			Object value = unwrap(hit.value());
+			return () -> value;
+		}
+		return null;
+	}
+
+	/**
 	 * Returns the value for a key, from L1, from L2, or from the loader.
 	 * @param key the cache key
 	 * @param valueType the declared type of values, used to decode L2 bytes
