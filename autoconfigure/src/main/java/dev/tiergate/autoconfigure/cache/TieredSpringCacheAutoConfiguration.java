@@ -1,6 +1,7 @@
 package dev.tiergate.autoconfigure.cache;
 
 import dev.tiergate.cache.TieredCaches;
+import dev.tiergate.cache.spring.CachedCallScopeAdvisor;
 import dev.tiergate.cache.spring.TieredCacheAspectDefaults;
 import dev.tiergate.cache.spring.TieredCacheManager;
 import dev.tiergate.cache.spring.TieredCacheMeterBinderProvider;
@@ -10,6 +11,7 @@ import io.micrometer.core.instrument.Tag;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -19,9 +21,13 @@ import org.springframework.boot.cache.metrics.CacheMeterBinderProvider;
 import org.springframework.boot.cache.metrics.CacheMetricsRegistrar;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cache.CacheManager;
+import org.springframework.cache.interceptor.BeanFactoryCacheOperationSourceAdvisor;
 import org.springframework.cache.interceptor.CacheAspectSupport;
+import org.springframework.cache.interceptor.CacheOperationSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.Ordered;
 
 /**
  * Auto-configuration of Spring's cache abstraction on tiered caches: with
@@ -54,6 +60,16 @@ public final class TieredSpringCacheAutoConfiguration {
 	TieredCacheAspectDefaults tieredCacheAspectDefaults(ObjectProvider<CacheAspectSupport> aspects,
 			TieredCacheManager cacheManager, TieredCacheResolver resolver) {
 		return new TieredCacheAspectDefaults(aspects, cacheManager, resolver);
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static CachedCallScopeAdvisor tieredCachedCallScopeAdvisor(CacheOperationSource cacheOperationSource,
+			ObjectProvider<BeanFactoryCacheOperationSourceAdvisor> springCacheAdvisor) {
+		return new CachedCallScopeAdvisor(cacheOperationSource, () -> {
+			BeanFactoryCacheOperationSourceAdvisor advisor = springCacheAdvisor.getIfAvailable();
+			return (advisor != null) ? advisor.getOrder() : Ordered.LOWEST_PRECEDENCE;
+		});
 	}
 
 	@Configuration(proxyBeanMethods = false)

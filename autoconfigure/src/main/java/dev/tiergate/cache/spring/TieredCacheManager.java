@@ -106,7 +106,7 @@ public final class TieredCacheManager implements CacheManager {
 		return state;
 	}
 
-	/** What every view of one cache shares: the cache, its counters and its asynchronous loads. */
+	/** What every view of one cache shares: the cache, its counters, its loads and its flights. */
 	private static final class Shared {
 
 		private final TieredCache cache;
@@ -115,15 +115,18 @@ public final class TieredCacheManager implements CacheManager {
 
 		private final ConcurrentMap<Object, CompletableFuture<@Nullable Object>> loading = new ConcurrentHashMap<>();
 
+		private final MissFlights flights;
+
 		private final TieredSpringCache untyped;
 
 		Shared(TieredCache cache) {
 			this.cache = cache;
+			this.flights = new MissFlights(cache.settings().lockWait());
 			this.untyped = view(null);
 		}
 
 		TieredSpringCache view(@Nullable Type valueType) {
-			return new TieredSpringCache(this.cache, valueType, this.counters, this.loading);
+			return new TieredSpringCache(this.cache, valueType, this.counters, this.loading, this.flights);
 		}
 
 	}

@@ -28,6 +28,12 @@ import org.springframework.cache.support.SimpleValueWrapper;
  * reads both tiers with the given class; {@link #get(Object, Callable)} reads L1, then
  * loads, and writes the value to both tiers as JSON of its own class.</li>
  * </ul>
+ * A typed view's {@link #get(Object)} misses one key once per JVM at a time, within a
+ * call of a method with Spring's {@code @Cacheable}: concurrent callers wait for the first
+ * one's result (see {@link MissFlights}); {@link #get(Object, Callable)}, which
+ * {@code sync = true} uses, loads through the tiered cache's own single flight and, with
+ * {@code lock}, its cross-instance lock.
+ * <p>
  * Every view of a name writes, evicts and clears the same tiered cache, and so reaches the
  * other instances. {@code null} values are cached when the tiered cache stores nulls
  * ({@code cache-nulls}), which is what {@link #isAllowNullValues()} reports; otherwise a
@@ -45,12 +51,15 @@ public final class TieredSpringCache implements Cache {
 
 	private final ConcurrentMap<Object, CompletableFuture<@Nullable Object>> loading;
 
+	private final MissFlights flights;
+
 	TieredSpringCache(TieredCache cache, @Nullable Type valueType, SpringCacheCounters counters,
-			ConcurrentMap<Object, CompletableFuture<@Nullable Object>> loading) {
+			ConcurrentMap<Object, CompletableFuture<@Nullable Object>> loading, MissFlights flights) {
 		this.cache = cache;
 		this.valueType = valueType;
 		this.counters = counters;
 		this.loading = loading;
+		this.flights = flights;
 	}
 
 	@Override
@@ -91,6 +100,9 @@ public final class TieredSpringCache implements Cache {
 	@Override
 	public @Nullable ValueWrapper get(Object key) {
 		CachedValue found = lookUp(key);
+		if (found == null && this.valueType != null && this.flights.takeOrAwait(key)) {
+			found = lookUp(key);
+		}
 		return (found != null) ? new SimpleValueWrapper(found.get()) : null;
 	}
 
@@ -208,6 +220,7 @@ public final class TieredSpringCache implements Cache {
 					+ value.getClass().getName() + ", which is a promise of a value rather than a value");
 		}
 		this.cache.put(key, type, value);
+		this.flights.land(key);
 		this.counters.recordPut();
 		CacheLookups.record(getName(), CacheLookup.STORED);
 	}

@@ -42,7 +42,7 @@ public class Reviews {
 		this.gate = null;
 	}
 
-	/** Makes the next calls of {@link #summary} wait until the latch opens. */
+	/** Makes the next calls of {@link #summary} and {@link #slowSummary} wait until the latch opens. */
 	public void holdSummaries(CountDownLatch gate) {
 		this.gate = gate;
 	}
@@ -77,6 +77,19 @@ public class Reviews {
 		CountDownLatch latch = this.gate;
 		if (latch != null) {
 			latch.await(10, TimeUnit.SECONDS);
+		}
+		return new Summary(productId, 2, new BigDecimal("4.00"));
+	}
+
+	@Cacheable("slowSummaries")
+	public Summary slowSummary(long productId) throws InterruptedException {
+		int call = count("slowSummary");
+		CountDownLatch latch = this.gate;
+		if (latch != null) {
+			latch.await(10, TimeUnit.SECONDS);
+		}
+		if (productId < 0 && call == 1) {
+			throw new IllegalStateException("the first call fails");
 		}
 		return new Summary(productId, 2, new BigDecimal("4.00"));
 	}
@@ -146,8 +159,8 @@ public class Reviews {
 		return Flux.just(new Review(productId, "fay", 5, "one"), new Review(productId, "gil", 4, "two"));
 	}
 
-	private void count(String method) {
-		this.invocations.computeIfAbsent(method, (name) -> new AtomicInteger()).incrementAndGet();
+	private int count(String method) {
+		return this.invocations.computeIfAbsent(method, (name) -> new AtomicInteger()).incrementAndGet();
 	}
 
 	public record Review(long productId, String author, int stars, String text) {

@@ -8,8 +8,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.tiergate.autoconfigure.cache.spring.Reviews.Review;
@@ -153,6 +155,65 @@ class SpringCacheableIntegrationTests {
 			callers.shutdownNow();
 		}
 		assertThat(reviews(first).invocations("summary")).isOne();
+	}
+
+	@Test
+	void concurrentMissesWithoutSyncInvokeTheMethodOnce() throws Exception {
+		List<Future<Summary>> results = callConcurrently((reviews) -> reviews.slowSummary(16));
+		for (Future<Summary> result : results) {
+			assertThat(result.get().productId()).isEqualTo(16);
+		}
+		assertThat(reviews(first).invocations("slowSummary")).isOne();
+	}
+
+	@Test
+	void whenTheFirstMissFailsTheWaitingCallersInvokeTheMethodThemselves() throws Exception {
+		List<Future<Summary>> results = callConcurrently((reviews) -> reviews.slowSummary(-17));
+		int failures = 0;
+		for (Future<Summary> result : results) {
+			try {
+				assertThat(result.get().productId()).isEqualTo(-17);
+			}
+			catch (ExecutionException ex) {
+				assertThat(ex).hasRootCauseMessage("the first call fails");
+				failures++;
+			}
+		}
+		assertThat(failures).isOne();
+		assertThat(reviews(first).invocations("slowSummary")).isBetween(2, 4);
+	}
+
+	private List<Future<Summary>> callConcurrently(Call call) throws Exception {
+		CountDownLatch gate = new CountDownLatch(1);
+		reviews(first).holdSummaries(gate);
+		ExecutorService callers = Executors.newFixedThreadPool(4);
+		try {
+			List<Future<Summary>> results = new ArrayList<>();
+			for (int i = 0; i < 4; i++) {
+				results.add(callers.submit(() -> call.on(reviews(first))));
+			}
+			await().atMost(Duration.ofSeconds(5)).until(() -> reviews(first).invocations("slowSummary") == 1);
+			gate.countDown();
+			for (Future<Summary> result : results) {
+				try {
+					result.get(5, TimeUnit.SECONDS);
+				}
+				catch (ExecutionException ex) {
+					// Asserted by the caller.
+				}
+			}
+			return results;
+		}
+		finally {
+			callers.shutdownNow();
+		}
+	}
+
+	@FunctionalInterface
+	private interface Call {
+
+		Summary on(Reviews reviews) throws Exception;
+
 	}
 
 	@Test
