@@ -201,14 +201,20 @@ public final class TieredCache {
 	/**
 	 * Returns the value of a key if L1 holds it, without going to L2: the first half of
 	 * {@link #get}, for callers that create the loader only on a miss. Counts hits; a miss
-	 * is counted by the {@code get} that follows it.
+	 * is counted by the {@code get} that follows it. Misses when the current
+	 * {@link CacheLookups} scope bypasses this cache.
 	 * @param key the cache key
 	 * @return the value, or {@code null} when L1 does not hold the key
 	 */
 	public @Nullable CachedValue getIfPresent(Object key) {
+		if (CacheLookups.bypasses(name())) {
+			// The get that follows the miss skips both tiers.
+			return null;
+		}
 		L1Tier.Entry entry = this.l1.getIfPresent(key);
 		if (entry != null) {
 			this.statistics.recordL1Get(true);
+			CacheLookups.record(name(), CacheLookup.L1_HIT);
 		}
 		return entry;
 	}
@@ -255,14 +261,31 @@ public final class TieredCache {
 	 */
 	public @Nullable Object get(Object key, Type valueType, Loader loader, Predicate<@Nullable Object> storable)
 			throws Throwable {
+		if (CacheLookups.bypasses(name())) {
+			return bypass(key, valueType, loader, storable);
+		}
 		L1Tier.Entry entry = this.l1.getIfPresent(key);
 		if (this.settings.l1Enabled()) {
 			this.statistics.recordL1Get(entry != null);
 		}
 		if (entry != null) {
+			CacheLookups.record(name(), CacheLookup.L1_HIT);
 			return entry.get();
 		}
+		// The caller that leads the flight records where it found the value; the others waited for it.
+		CacheLookups.record(name(), CacheLookup.COLLAPSED);
 		return this.singleFlight.load(key, () -> readThrough(key, valueType, loader, storable));
+	}
+
+	/** Skips both tiers, as a request's {@code Cache-Control: no-cache} asks, and stores the fresh value. */
+	private @Nullable Object bypass(Object key, Type valueType, Loader loader, Predicate<@Nullable Object> storable)
+			throws Throwable {
+		Object value = invoke(loader);
+		if ((value != null || this.settings.cacheNulls()) && storable.test(value)) {
+			put(key, valueType, value);
+		}
+		CacheLookups.record(name(), CacheLookup.BYPASS);
+		return value;
 	}
 
 	private @Nullable Object readThrough(Object key, Type valueType, Loader loader,
@@ -270,6 +293,7 @@ public final class TieredCache {
 		// A load that finished between the caller's L1 miss and this flight has filled L1.
 		L1Tier.Entry raced = this.l1.getIfPresent(key);
 		if (raced != null) {
+			CacheLookups.record(name(), CacheLookup.L1_HIT);
 			return raced.get();
 		}
 		String redisKey = (this.l2 != null || this.invalidations != CacheInvalidations.NONE) ? redisKeyOrNull(key)
@@ -314,6 +338,7 @@ public final class TieredCache {
 	private @Nullable Object hit(Object key, String redisKey, Type valueType, Loader loader,
 			Predicate<@Nullable Object> storable, L1Tier.Stamp stamp, L2Read.Hit hit) {
 		this.l1.fill(key, hit.value(), redisKey, stamp);
+		CacheLookups.record(name(), CacheLookup.L2_HIT);
 		if (hit.refreshDue()) {
 			this.refreshAhead.refresh(key, () -> refresh(key, redisKey, valueType, loader, storable));
 		}
@@ -330,11 +355,13 @@ public final class TieredCache {
 		catch (Throwable ex) {
 			if (stale != null) {
 				this.statistics.recordStaleServed();
+				CacheLookups.record(name(), CacheLookup.L2_HIT);
 				this.failures.debug("answers with a stale value because the method failed: " + ex, null);
 				return unwrap(stale.value());
 			}
 			throw ex;
 		}
+		CacheLookups.record(name(), CacheLookup.NOT_STORED);
 		store(key, redisKey, value, valueType, storable, stamp, useL2);
 		return value;
 	}
@@ -366,6 +393,7 @@ public final class TieredCache {
 			}
 		}
 		this.l1.fill(key, (value != null) ? value : L1Tier.NULL, redisKey, stamp);
+		CacheLookups.record(name(), CacheLookup.STORED);
 		return written;
 	}
 

@@ -7,6 +7,8 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
+import dev.tiergate.cache.CacheLookup;
+import dev.tiergate.cache.CacheLookups;
 import dev.tiergate.cache.CachedValue;
 import dev.tiergate.cache.TieredCache;
 import org.jspecify.annotations.Nullable;
@@ -99,6 +101,12 @@ public final class TieredSpringCache implements Cache {
 
 	@Override
 	public @Nullable ValueWrapper get(Object key) {
+		if (CacheLookups.bypasses(getName())) {
+			// A miss: Spring invokes the method and puts the fresh result.
+			this.counters.recordGet(false);
+			CacheLookups.record(getName(), CacheLookup.BYPASS);
+			return null;
+		}
 		CachedValue found = lookUp(key);
 		if (found == null && this.valueType != null && this.flights.takeOrAwait(key)) {
 			found = lookUp(key);
@@ -125,6 +133,11 @@ public final class TieredSpringCache implements Cache {
 	@Override
 	@SuppressWarnings("unchecked")
 	public <T> @Nullable T get(Object key, Callable<T> valueLoader) {
+		if (CacheLookups.bypasses(getName())) {
+			T value = loadAndPut(key, valueLoader);
+			CacheLookups.record(getName(), CacheLookup.BYPASS);
+			return value;
+		}
 		CachedValue inL1 = this.cache.getIfPresent(key);
 		if (inL1 != null) {
 			hit(CacheLookup.L1_HIT);
@@ -132,7 +145,7 @@ public final class TieredSpringCache implements Cache {
 		}
 		Type type = this.valueType;
 		if (type == null) {
-			return loadUntyped(key, valueLoader);
+			return loadAndPut(key, valueLoader);
 		}
 		boolean[] loaded = { false };
 		try {
@@ -153,7 +166,7 @@ public final class TieredSpringCache implements Cache {
 		}
 	}
 
-	private <T> @Nullable T loadUntyped(Object key, Callable<T> valueLoader) {
+	private <T> @Nullable T loadAndPut(Object key, Callable<T> valueLoader) {
 		T value;
 		try {
 			value = valueLoader.call();
@@ -222,7 +235,9 @@ public final class TieredSpringCache implements Cache {
 		this.cache.put(key, type, value);
 		this.flights.land(key);
 		this.counters.recordPut();
-		CacheLookups.record(getName(), CacheLookup.STORED);
+		if (!CacheLookups.bypasses(getName())) {
+			CacheLookups.record(getName(), CacheLookup.STORED);
+		}
 	}
 
 	@Override

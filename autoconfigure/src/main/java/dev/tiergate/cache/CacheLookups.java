@@ -1,11 +1,13 @@
-package dev.tiergate.cache.spring;
+package dev.tiergate.cache;
+
+import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * Records, for the calls made on one thread inside a scope (an HTTP request), where the
- * last value through a tiered cache came from; outside a scope, recording costs one
- * thread-local read.
+ * Where the calls through tiered caches made on one thread inside a scope (an HTTP
+ * request) found their values, and whether the scope asks them to bypass the tiers. Outside
+ * a scope, a call pays one thread-local read.
  */
 public final class CacheLookups {
 
@@ -16,15 +18,22 @@ public final class CacheLookups {
 
 	/**
 	 * Opens a scope on this thread, replacing any open one.
+	 * @param bypass the caches whose tiers calls of this scope skip, storing their fresh
+	 * results
 	 * @return the scope, to read and to close
 	 */
-	public static Scope open() {
-		Scope scope = new Scope();
+	public static Scope open(Predicate<String> bypass) {
+		Scope scope = new Scope(bypass);
 		CURRENT.set(scope);
 		return scope;
 	}
 
-	static void record(String cacheName, CacheLookup lookup) {
+	/**
+	 * Records where a call found its value, if a scope is open.
+	 * @param cacheName the cache
+	 * @param lookup where the value came from
+	 */
+	public static void record(String cacheName, CacheLookup lookup) {
 		Scope scope = CURRENT.get();
 		if (scope != null) {
 			scope.cacheName = cacheName;
@@ -33,11 +42,13 @@ public final class CacheLookups {
 	}
 
 	/**
-	 * Returns the scope open on this thread.
-	 * @return the scope, or {@code null}
+	 * Returns whether calls to a cache skip its tiers, as the open scope asks.
+	 * @param cacheName the cache
+	 * @return whether to bypass the tiers
 	 */
-	public static @Nullable Scope current() {
-		return CURRENT.get();
+	public static boolean bypasses(String cacheName) {
+		Scope scope = CURRENT.get();
+		return scope != null && scope.bypass.test(cacheName);
 	}
 
 	/**
@@ -45,11 +56,14 @@ public final class CacheLookups {
 	 */
 	public static final class Scope implements AutoCloseable {
 
+		private final Predicate<String> bypass;
+
 		private @Nullable String cacheName;
 
 		private @Nullable CacheLookup lookup;
 
-		private Scope() {
+		private Scope(Predicate<String> bypass) {
+			this.bypass = bypass;
 		}
 
 		/**
@@ -66,15 +80,6 @@ public final class CacheLookups {
 		 */
 		public @Nullable CacheLookup lookup() {
 			return this.lookup;
-		}
-
-		/**
-		 * Records that a call bypassed the tiers and stored its fresh result.
-		 * @param cacheName the cache
-		 */
-		public void bypassed(String cacheName) {
-			this.cacheName = cacheName;
-			this.lookup = CacheLookup.BYPASS;
 		}
 
 		@Override
