@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.cache.caffeine.CaffeineCacheManager;
@@ -72,6 +73,7 @@ public class BenchmarkApplication {
 	}
 
 	@Bean
+	@ConditionalOnBooleanProperty(name = "tiergate.cache.spring.enabled", havingValue = false, matchIfMissing = true)
 	CaffeineCacheManager cacheManager() {
 		// What Spring Boot's cache auto-configuration builds for spring.cache.type=caffeine.
 		CaffeineCacheManager manager = new CaffeineCacheManager(SPRING_CACHE);
@@ -86,7 +88,20 @@ public class BenchmarkApplication {
 	 * @return the running context
 	 */
 	public static ConfigurableApplicationContext start(@Nullable RedisEndpoint redis) {
+		return start(redis, new String[0]);
+	}
+
+	/**
+	 * Starts the application with further properties, for example
+	 * {@code tiergate.cache.spring.enabled=true}, which puts Spring's {@code @Cacheable} on
+	 * tiergate's {@code CacheManager} instead of Caffeine's.
+	 * @param redis the Redis to use, or {@code null} for none
+	 * @param extraProperties further properties, {@code name=value}
+	 * @return the running context
+	 */
+	public static ConfigurableApplicationContext start(@Nullable RedisEndpoint redis, String... extraProperties) {
 		List<String> properties = new ArrayList<>(List.of(PROPERTIES));
+		properties.addAll(List.of(extraProperties));
 		if (redis != null) {
 			properties.add("spring.data.redis.url=" + redis.uri());
 		}

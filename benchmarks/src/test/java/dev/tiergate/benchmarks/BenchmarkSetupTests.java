@@ -40,6 +40,25 @@ class BenchmarkSetupTests {
 	}
 
 	@Test
+	void everyCacheHitBenchmarkAnswersTheProduct() {
+		CacheHitBenchmark benchmark = new CacheHitBenchmark();
+		benchmark.start();
+		try {
+			Product expected = Product.load(CacheHitBenchmark.ID);
+			for (int i = 0; i < CALLS; i++) {
+				assertThat(benchmark.tiergateL1Hit()).isEqualTo(expected);
+				assertThat(benchmark.springCacheableCaffeine()).isEqualTo(expected);
+				assertThat(benchmark.springCacheableTiered()).isEqualTo(expected);
+				assertThat(benchmark.rawCaffeine()).isEqualTo(expected);
+				assertThat(benchmark.noCache()).isEqualTo(expected);
+			}
+		}
+		finally {
+			benchmark.stop();
+		}
+	}
+
+	@Test
 	void tiergateSendsOneScriptCallPerCheckAndBucket4jAtLeastTwoCommands() {
 		RateLimitBenchmark benchmark = new RateLimitBenchmark();
 		RateLimitBenchmark.Distributed redis = new RateLimitBenchmark.Distributed();
