@@ -1,8 +1,5 @@
 package dev.tiergate.demo;
 
-import dev.tiergate.cache.JsonL2Codec;
-import dev.tiergate.cache.L2Codec;
-
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
