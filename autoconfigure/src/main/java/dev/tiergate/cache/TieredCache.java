@@ -2,6 +2,11 @@ package dev.tiergate.cache;
 
 import java.lang.reflect.Type;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
@@ -448,6 +453,119 @@ public final class TieredCache {
 			}
 		}
 		announce(redisKey);
+	}
+
+	/**
+	 * Looks several keys up, in L1 and then, for those L1 misses, in L2 with one round
+	 * trip ({@link L2Store#getAll}), without loading anything. L2 hits fill L1.
+	 * @param keys the cache keys
+	 * @param valueType the declared type of values, used to decode L2 bytes
+	 * @return the values found, by key, in the order of the keys; a key that missed is
+	 * absent, a cached {@code null} is present with a {@code null} value
+	 */
+	public Map<Object, @Nullable Object> getAll(Collection<?> keys, Type valueType) {
+		Map<Object, @Nullable Object> found = new LinkedHashMap<>();
+		List<Object> missed = new ArrayList<>();
+		for (Object key : keys) {
+			L1Tier.Entry entry = this.l1.getIfPresent(key);
+			if (this.settings.l1Enabled()) {
+				this.statistics.recordL1Get(entry != null);
+			}
+			if (entry != null) {
+				found.put(key, entry.get());
+			}
+			else {
+				missed.add(key);
+			}
+		}
+		L2Tier l2 = this.l2;
+		if (l2 == null || missed.isEmpty()) {
+			return found;
+		}
+		List<Object> looked = new ArrayList<>(missed.size());
+		List<String> redisKeys = new ArrayList<>(missed.size());
+		List<L1Tier.Stamp> stamps = new ArrayList<>(missed.size());
+		for (Object key : missed) {
+			String redisKey = redisKeyOrNull(key);
+			if (redisKey != null && !this.pending.covers(redisKey)) {
+				looked.add(key);
+				redisKeys.add(redisKey);
+				stamps.add(this.l1.stamp(key, redisKey));
+			}
+		}
+		List<L2Read> reads = redisKeys.isEmpty() ? List.of() : l2.readAll(redisKeys, valueType);
+		for (int i = 0; i < reads.size(); i++) {
+			if (reads.get(i) instanceof L2Read.Hit hit) {
+				this.l1.fill(looked.get(i), hit.value(), redisKeys.get(i), stamps.get(i));
+				found.put(looked.get(i), unwrap(hit.value()));
+			}
+		}
+		// In the order of the keys, L1 and L2 hits mixed.
+		Map<Object, @Nullable Object> ordered = new LinkedHashMap<>();
+		for (Object key : keys) {
+			if (found.containsKey(key)) {
+				ordered.put(key, found.get(key));
+			}
+		}
+		return ordered;
+	}
+
+	/**
+	 * Stores several values in both tiers, as {@link #put} does each, with one round trip
+	 * to L2 for the writes ({@link L2Store#setAll}), and tells the other instances.
+	 * @param values the values by cache key; a {@code null} is stored only when the cache
+	 * stores nulls, otherwise its key is evicted
+	 * @param valueType the declared type of the values
+	 */
+	public void putAll(Map<?, ?> values, Type valueType) {
+		Map<String, byte[]> encoded = new LinkedHashMap<>();
+		List<String> unencodable = new ArrayList<>();
+		L2Tier l2 = this.l2;
+		for (Map.Entry<?, ?> entry : values.entrySet()) {
+			Object key = entry.getKey();
+			Object value = entry.getValue();
+			if (value == null && !this.settings.cacheNulls()) {
+				evict(key);
+				continue;
+			}
+			String redisKey = redisKeyOrNull(key);
+			this.l1.put(key, (value != null) ? value : L1Tier.NULL, redisKey);
+			if (redisKey == null) {
+				continue;
+			}
+			byte[] bytes = (l2 != null) ? l2.encode(value, valueType) : null;
+			if (bytes != null) {
+				encoded.put(redisKey, bytes);
+			}
+			else {
+				unencodable.add(redisKey);
+			}
+		}
+		if (l2 != null) {
+			try {
+				l2.writeAll(encoded);
+				if (!unencodable.isEmpty()) {
+					l2.deleteAll(unencodable);
+				}
+			}
+			catch (RuntimeException ex) {
+				encoded.keySet().forEach((redisKey) -> writeFailed(redisKey, ex));
+				unencodable.forEach((redisKey) -> writeFailed(redisKey, ex));
+				return;
+			}
+		}
+		List<String> written = new ArrayList<>(encoded.keySet());
+		written.addAll(unencodable);
+		written.forEach(this.pending::resolved);
+		if (written.size() > MAX_KEYS_ANNOUNCED) {
+			if (!publish(null)) {
+				written.forEach(this.pending::add);
+				scheduleRetry();
+			}
+		}
+		else {
+			written.forEach(this::announce);
+		}
 	}
 
 	/**

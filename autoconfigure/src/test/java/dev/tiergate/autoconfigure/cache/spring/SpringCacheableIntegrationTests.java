@@ -137,29 +137,16 @@ class SpringCacheableIntegrationTests {
 
 	@Test
 	void concurrentSyncCallsInvokeTheMethodOnce() throws Exception {
-		CountDownLatch gate = new CountDownLatch(1);
-		reviews(first).holdSummaries(gate);
-		ExecutorService callers = Executors.newFixedThreadPool(4);
-		try {
-			List<Future<Summary>> results = new ArrayList<>();
-			for (int i = 0; i < 4; i++) {
-				results.add(callers.submit(() -> reviews(first).summary(5)));
-			}
-			await().atMost(Duration.ofSeconds(5)).until(() -> reviews(first).invocations("summary") == 1);
-			gate.countDown();
-			for (Future<Summary> result : results) {
-				assertThat(result.get().productId()).isEqualTo(5);
-			}
-		}
-		finally {
-			callers.shutdownNow();
+		List<Future<Summary>> results = callConcurrently("summary", (reviews) -> reviews.summary(5));
+		for (Future<Summary> result : results) {
+			assertThat(result.get().productId()).isEqualTo(5);
 		}
 		assertThat(reviews(first).invocations("summary")).isOne();
 	}
 
 	@Test
 	void concurrentMissesWithoutSyncInvokeTheMethodOnce() throws Exception {
-		List<Future<Summary>> results = callConcurrently((reviews) -> reviews.slowSummary(16));
+		List<Future<Summary>> results = callConcurrently("slowSummary", (reviews) -> reviews.slowSummary(16));
 		for (Future<Summary> result : results) {
 			assertThat(result.get().productId()).isEqualTo(16);
 		}
@@ -168,7 +155,7 @@ class SpringCacheableIntegrationTests {
 
 	@Test
 	void whenTheFirstMissFailsTheWaitingCallersInvokeTheMethodThemselves() throws Exception {
-		List<Future<Summary>> results = callConcurrently((reviews) -> reviews.slowSummary(-17));
+		List<Future<Summary>> results = callConcurrently("slowSummary", (reviews) -> reviews.slowSummary(-17));
 		int failures = 0;
 		for (Future<Summary> result : results) {
 			try {
@@ -183,7 +170,8 @@ class SpringCacheableIntegrationTests {
 		assertThat(reviews(first).invocations("slowSummary")).isBetween(2, 4);
 	}
 
-	private List<Future<Summary>> callConcurrently(Call call) throws Exception {
+	/** Calls a method from four threads at once, its first invocation held until all have called. */
+	private List<Future<Summary>> callConcurrently(String method, Call call) throws Exception {
 		CountDownLatch gate = new CountDownLatch(1);
 		reviews(first).holdSummaries(gate);
 		ExecutorService callers = Executors.newFixedThreadPool(4);
@@ -192,7 +180,7 @@ class SpringCacheableIntegrationTests {
 			for (int i = 0; i < 4; i++) {
 				results.add(callers.submit(() -> call.on(reviews(first))));
 			}
-			await().atMost(Duration.ofSeconds(5)).until(() -> reviews(first).invocations("slowSummary") == 1);
+			await().atMost(Duration.ofSeconds(5)).until(() -> reviews(first).invocations(method) == 1);
 			gate.countDown();
 			for (Future<Summary> result : results) {
 				try {

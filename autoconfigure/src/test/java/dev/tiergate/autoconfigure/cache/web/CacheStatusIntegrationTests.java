@@ -54,18 +54,19 @@ class CacheStatusIntegrationTests {
 
 	@Test
 	void aSpringCacheableResultSaysWhereItCameFrom() throws Exception {
-		expectStatus(get("/reviews/1"), "tiergate; fwd=miss; stored");
-		expectStatus(get("/reviews/1"), "tiergate; hit; detail=l1");
-		this.caches.clearL1();
-		expectStatus(get("/reviews/1"), "tiergate; hit; detail=l2");
+		expectStoredThenL1ThenL2("/reviews/1");
 	}
 
 	@Test
 	void aTieredCacheableResultSaysWhereItCameFrom() throws Exception {
-		expectStatus(get("/products/1"), "tiergate; fwd=miss; stored");
-		expectStatus(get("/products/1"), "tiergate; hit; detail=l1");
+		expectStoredThenL1ThenL2("/products/1");
+	}
+
+	private void expectStoredThenL1ThenL2(String path) throws Exception {
+		expectStatus(get(path), "tiergate; fwd=miss; stored");
+		expectStatus(get(path), "tiergate; hit; detail=l1");
 		this.caches.clearL1();
-		expectStatus(get("/products/1"), "tiergate; hit; detail=l2");
+		expectStatus(get(path), "tiergate; hit; detail=l2");
 	}
 
 	@Test
