@@ -1,10 +1,12 @@
 package dev.tiergate.autoconfigure.cache;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tiergate.cache.TieredCacheOperations;
 import dev.tiergate.cache.TieredCaches;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 
@@ -13,6 +15,7 @@ import org.springframework.context.annotation.Bean;
  * cannot use the annotations.
  */
 @AutoConfiguration(after = TieredCacheAutoConfiguration.class)
+@ConditionalOnClass(Caffeine.class)
 @ConditionalOnBean(TieredCaches.class)
 public final class TieredCacheOperationsAutoConfiguration {
 

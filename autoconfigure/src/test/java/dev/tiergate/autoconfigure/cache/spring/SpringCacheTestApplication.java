@@ -4,9 +4,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.tiergate.test.ManualTicker;
+import dev.tiergate.autoconfigure.cache.ManualTickerAndMeters;
 import dev.tiergate.test.RedisTopology;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -20,6 +19,7 @@ import org.springframework.cache.interceptor.CacheErrorHandler;
 import org.springframework.cache.interceptor.KeyGenerator;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 
 /**
  * An application already on Spring's cache annotations that switches to tiergate with
@@ -27,6 +27,7 @@ import org.springframework.context.annotation.Bean;
  */
 @SpringBootConfiguration(proxyBeanMethods = false)
 @EnableAutoConfiguration
+@Import(ManualTickerAndMeters.class)
 @EnableCaching
 public class SpringCacheTestApplication implements CachingConfigurer {
 
@@ -57,16 +58,6 @@ public class SpringCacheTestApplication implements CachingConfigurer {
 	@Bean
 	KeyGenerator authorPageKeys() {
 		return (target, method, params) -> params[0] + "/" + params[1];
-	}
-
-	@Bean
-	ManualTicker ticker() {
-		return new ManualTicker();
-	}
-
-	@Bean
-	SimpleMeterRegistry meterRegistry() {
-		return new SimpleMeterRegistry();
 	}
 
 	@Bean

@@ -91,29 +91,15 @@ class CacheStatusTestApplication {
 			this.lookups = lookups;
 		}
 
-		@GetMapping("/reviews/{id}")
-		String review(@PathVariable long id) {
-			return this.lookups.review(id);
-		}
-
-		@GetMapping("/products/{id}")
-		String product(@PathVariable long id) {
-			return this.lookups.product(id);
-		}
-
-		@GetMapping("/fresh/{id}")
-		String fresh(@PathVariable long id) {
-			return this.lookups.fresh(id);
-		}
-
-		@GetMapping("/fresh-tiered/{id}")
-		String freshTiered(@PathVariable long id) {
-			return this.lookups.freshTiered(id);
-		}
-
-		@GetMapping("/quiet/{id}")
-		String quiet(@PathVariable long id) {
-			return this.lookups.quiet(id);
+		@GetMapping("/{cache}/{id}")
+		String lookUp(@PathVariable String cache, @PathVariable long id) {
+			return switch (cache) {
+				case "reviews" -> this.lookups.review(id);
+				case "products" -> this.lookups.product(id);
+				case "fresh" -> this.lookups.fresh(id);
+				case "fresh-tiered" -> this.lookups.freshTiered(id);
+				default -> this.lookups.quiet(id);
+			};
 		}
 
 		@GetMapping("/plain")
