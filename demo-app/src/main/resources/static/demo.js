@@ -286,11 +286,20 @@
 		}
 	}
 
+	/** L1, L2 or BACKEND from tiergate's Cache-Status (RFC 9211), for the badge's colour. */
+	function cacheSource(status) {
+		if (!status) {
+			return '';
+		}
+		const hit = /;\s*hit\b.*detail=(l1|l2)/.exec(status);
+		return hit ? hit[1].toUpperCase() : 'BACKEND';
+	}
+
 	function showLastResponse(response, millis) {
 		const badge = byId('last-x-cache');
-		const source = response ? response.headers.get('X-Cache') : null;
-		badge.dataset.source = source || '';
-		badge.textContent = source ? 'X-Cache: ' + source : (response ? 'HTTP ' + response.status : 'failed');
+		const status = response ? response.headers.get('Cache-Status') : null;
+		badge.dataset.source = cacheSource(status);
+		badge.textContent = status ? 'Cache-Status: ' + status : (response ? 'HTTP ' + response.status : 'failed');
 		const serverMillis = response ? response.headers.get('X-Response-Time-Ms') : null;
 		setText('last-time', (serverMillis !== null ? 'lookup ' + serverMillis + ' ms, ' : '') + 'round trip ' + millis + ' ms');
 	}
@@ -313,7 +322,7 @@
 		button.disabled = false;
 		logRequest(method + ' ' + url, response ? response.status : 'failed',
 			shown.map((name) => [name, response ? response.headers.get(name) : null]), millis);
-		if (response && shown.includes('X-Cache')) {
+		if (response && shown.includes('Cache-Status')) {
 			showLastResponse(response, millis);
 		}
 		refresh();

@@ -1,7 +1,9 @@
 package dev.tiergate.cache;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
@@ -35,6 +37,28 @@ public interface L2Store {
 	 * @param ttl the time to live, at least one millisecond
 	 */
 	void set(String key, byte[] value, Duration ttl);
+
+	/**
+	 * Returns the bytes stored under several keys in one round trip: for Redis one
+	 * {@code MGET}, on a Cluster one per hash slot, sent together.
+	 * @param keys the full keys
+	 * @return the bytes of each key, in the order of the keys, {@code null} where a key is
+	 * absent
+	 */
+	default List<byte @Nullable []> getAll(List<String> keys) {
+		List<byte @Nullable []> values = new ArrayList<>(keys.size());
+		keys.forEach((key) -> values.add(get(key)));
+		return values;
+	}
+
+	/**
+	 * Stores several values, each with its own time to live, in one round trip
+	 * (pipelined); keys of different hash slots are fine.
+	 * @param writes the values to store
+	 */
+	default void setAll(Collection<Write> writes) {
+		writes.forEach((write) -> set(write.key(), write.value(), write.ttl()));
+	}
 
 	/**
 	 * Removes a key.
@@ -116,6 +140,16 @@ public interface L2Store {
 	 * @param ttlMillis the remaining time to live in milliseconds
 	 */
 	record Expiring(byte[] value, long ttlMillis) {
+	}
+
+	/**
+	 * A value to store.
+	 *
+	 * @param key the full key
+	 * @param value the bytes
+	 * @param ttl the time to live, at least one millisecond
+	 */
+	record Write(String key, byte[] value, Duration ttl) {
 	}
 
 }

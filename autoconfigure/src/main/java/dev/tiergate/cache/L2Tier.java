@@ -3,8 +3,11 @@ package dev.tiergate.cache;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -92,6 +95,34 @@ final class L2Tier {
 			return L2Read.UNAVAILABLE;
 		}
 		this.failures.redisAnswered();
+		return decode(bytes, known, ttlMillis, valueType);
+	}
+
+	/**
+	 * Reads and decodes several values in one round trip ({@link L2Store#getAll}), as
+	 * {@link #read} would each, without their time to live: none is stale or due for a
+	 * refresh.
+	 */
+	List<L2Read> readAll(List<String> redisKeys, Type valueType) {
+		List<byte @Nullable []> values;
+		long known;
+		try {
+			known = knownGeneration();
+			values = this.store.getAll(redisKeys);
+		}
+		catch (RuntimeException ex) {
+			this.failures.redisFailed(ex);
+			return redisKeys.stream().map((key) -> (L2Read) L2Read.UNAVAILABLE).toList();
+		}
+		this.failures.redisAnswered();
+		List<L2Read> reads = new ArrayList<>(values.size());
+		for (byte[] bytes : values) {
+			reads.add(decode(bytes, known, -1, valueType));
+		}
+		return reads;
+	}
+
+	private L2Read decode(byte @Nullable [] bytes, long known, long ttlMillis, Type valueType) {
 		if (bytes == null) {
 			return miss();
 		}
@@ -170,9 +201,20 @@ final class L2Tier {
 	/** Writes encoded bytes with the cache's TTL, under the generation this instance knows. */
 	void write(String redisKey, byte[] encoded) {
 		long known = knownGeneration();
-		byte[] bytes = (known > 0 || (encoded.length > 0 && encoded[0] == HEADER)) ? withHeader(known, encoded)
-				: encoded;
-		this.store.set(redisKey, bytes, ttl());
+		this.store.set(redisKey, withGeneration(known, encoded), ttl());
+		this.failures.redisAnswered();
+	}
+
+	private static byte[] withGeneration(long known, byte[] encoded) {
+		return (known > 0 || (encoded.length > 0 && encoded[0] == HEADER)) ? withHeader(known, encoded) : encoded;
+	}
+
+	/** Writes several encoded values in one round trip, each with its own TTL. */
+	void writeAll(Map<String, byte[]> encoded) {
+		long known = knownGeneration();
+		List<L2Store.Write> writes = new ArrayList<>(encoded.size());
+		encoded.forEach((redisKey, bytes) -> writes.add(new L2Store.Write(redisKey, withGeneration(known, bytes), ttl())));
+		this.store.setAll(writes);
 		this.failures.redisAnswered();
 	}
 

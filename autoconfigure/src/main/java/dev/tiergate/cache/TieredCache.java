@@ -2,6 +2,11 @@ package dev.tiergate.cache;
 
 import java.lang.reflect.Type;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
@@ -201,19 +206,55 @@ public final class TieredCache {
 	/**
 	 * Returns the value of a key if L1 holds it, without going to L2: the first half of
 	 * {@link #get}, for callers that create the loader only on a miss. Counts hits; a miss
-	 * is counted by the {@code get} that follows it.
+	 * is counted by the {@code get} that follows it. Misses when the current
+	 * {@link CacheLookups} scope bypasses this cache.
 	 * @param key the cache key
 	 * @return the value, or {@code null} when L1 does not hold the key
 	 */
 	public @Nullable CachedValue getIfPresent(Object key) {
+		if (CacheLookups.bypasses(name())) {
+			// The get that follows the miss skips both tiers.
+			return null;
+		}
 		L1Tier.Entry entry = this.l1.getIfPresent(key);
 		if (entry != null) {
 			this.statistics.recordL1Get(true);
+			CacheLookups.record(name(), CacheLookup.L1_HIT);
 			if (this.observations.observesL1Hits()) {
 				observeL1Hit();
 			}
 		}
 		return entry;
+	}
+
+	/**
+	 * Looks a key up in L1, then in L2, without loading anything: for callers that load
+	 * and {@link #put} themselves, such as Spring's {@code Cache.get(key)}. An L2 hit fills
+	 * L1. A stale L2 value is a miss here: no load is under way that it could stand in for.
+	 * @param key the cache key
+	 * @param valueType the declared type of values, used to decode L2 bytes
+	 * @return the value, or {@code null} on a miss
+	 */
+	public @Nullable CachedValue find(Object key, Type valueType) {
+		L1Tier.Entry entry = this.l1.getIfPresent(key);
+		if (this.settings.l1Enabled()) {
+			this.statistics.recordL1Get(entry != null);
+		}
+		L2Tier l2 = this.l2;
+		if (entry != null || l2 == null) {
+			return entry;
+		}
+		String redisKey = redisKeyOrNull(key);
+		if (redisKey == null || this.pending.covers(redisKey)) {
+			return null;
+		}
+		L1Tier.Stamp stamp = this.l1.stamp(key, redisKey);
+		if (l2.read(redisKey, valueType) instanceof L2Read.Hit hit) {
+			this.l1.fill(key, hit.value(), redisKey, stamp);
+			Object value = unwrap(hit.value());
+			return () -> value;
+		}
+		return null;
 	}
 
 	/**
@@ -228,16 +269,22 @@ public final class TieredCache {
 	 */
 	public @Nullable Object get(Object key, Type valueType, Loader loader, Predicate<@Nullable Object> storable)
 			throws Throwable {
+		if (CacheLookups.bypasses(name())) {
+			return bypass(key, valueType, loader, storable);
+		}
 		L1Tier.Entry entry = this.l1.getIfPresent(key);
 		if (this.settings.l1Enabled()) {
 			this.statistics.recordL1Get(entry != null);
 		}
 		if (entry != null) {
+			CacheLookups.record(name(), CacheLookup.L1_HIT);
 			if (this.observations.observesL1Hits()) {
 				observeL1Hit();
 			}
 			return entry.get();
 		}
+		// The caller that leads the flight records where it found the value; the others waited for it.
+		CacheLookups.record(name(), CacheLookup.COLLAPSED);
 		if (!this.observations.isEnabled()) {
 			return this.singleFlight.load(key, () -> readThrough(key, valueType, loader, storable, null));
 		}
@@ -274,11 +321,23 @@ public final class TieredCache {
 		}
 	}
 
+	/** Skips both tiers, as a request's {@code Cache-Control: no-cache} asks, and stores the fresh value. */
+	private @Nullable Object bypass(Object key, Type valueType, Loader loader, Predicate<@Nullable Object> storable)
+			throws Throwable {
+		Object value = invoke(loader);
+		if ((value != null || this.settings.cacheNulls()) && storable.test(value)) {
+			put(key, valueType, value);
+		}
+		CacheLookups.record(name(), CacheLookup.BYPASS);
+		return value;
+	}
+
 	private @Nullable Object readThrough(Object key, Type valueType, Loader loader,
 			Predicate<@Nullable Object> storable, @Nullable ReadTrace trace) throws Throwable {
 		// A load that finished between the caller's L1 miss and this flight has filled L1.
 		L1Tier.Entry raced = this.l1.getIfPresent(key);
 		if (raced != null) {
+			CacheLookups.record(name(), CacheLookup.L1_HIT);
 			if (trace != null) {
 				trace.answered("l1", "hit");
 			}
@@ -402,6 +461,7 @@ public final class TieredCache {
 	private @Nullable Object hit(Object key, String redisKey, Type valueType, Loader loader,
 			Predicate<@Nullable Object> storable, L1Tier.Stamp stamp, L2Read.Hit hit) {
 		this.l1.fill(key, hit.value(), redisKey, stamp);
+		CacheLookups.record(name(), CacheLookup.L2_HIT);
 		if (hit.refreshDue()) {
 			this.refreshAhead.refresh(key, () -> refresh(key, redisKey, valueType, loader, storable));
 		}
@@ -420,6 +480,7 @@ public final class TieredCache {
 		catch (Throwable ex) {
 			if (stale != null) {
 				this.statistics.recordStaleServed();
+				CacheLookups.record(name(), CacheLookup.L2_HIT);
 				this.failures.debug("answers with a stale value because the method failed: " + ex, null);
 				if (trace != null) {
 					trace.answered("l2", "stale");
@@ -428,6 +489,7 @@ public final class TieredCache {
 			}
 			throw ex;
 		}
+		CacheLookups.record(name(), CacheLookup.NOT_STORED);
 		if (trace != null) {
 			trace.answered("method", "miss");
 		}
@@ -462,6 +524,7 @@ public final class TieredCache {
 			}
 		}
 		this.l1.fill(key, (value != null) ? value : L1Tier.NULL, redisKey, stamp);
+		CacheLookups.record(name(), CacheLookup.STORED);
 		return written;
 	}
 
@@ -516,6 +579,119 @@ public final class TieredCache {
 			}
 		}
 		announce(redisKey);
+	}
+
+	/**
+	 * Looks several keys up, in L1 and then, for those L1 misses, in L2 with one round
+	 * trip ({@link L2Store#getAll}), without loading anything. L2 hits fill L1.
+	 * @param keys the cache keys
+	 * @param valueType the declared type of values, used to decode L2 bytes
+	 * @return the values found, by key, in the order of the keys; a key that missed is
+	 * absent, a cached {@code null} is present with a {@code null} value
+	 */
+	public Map<Object, @Nullable Object> getAll(Collection<?> keys, Type valueType) {
+		Map<Object, @Nullable Object> found = new LinkedHashMap<>();
+		List<Object> missed = new ArrayList<>();
+		for (Object key : keys) {
+			L1Tier.Entry entry = this.l1.getIfPresent(key);
+			if (this.settings.l1Enabled()) {
+				this.statistics.recordL1Get(entry != null);
+			}
+			if (entry != null) {
+				found.put(key, entry.get());
+			}
+			else {
+				missed.add(key);
+			}
+		}
+		L2Tier l2 = this.l2;
+		if (l2 == null || missed.isEmpty()) {
+			return found;
+		}
+		List<Object> looked = new ArrayList<>(missed.size());
+		List<String> redisKeys = new ArrayList<>(missed.size());
+		List<L1Tier.Stamp> stamps = new ArrayList<>(missed.size());
+		for (Object key : missed) {
+			String redisKey = redisKeyOrNull(key);
+			if (redisKey != null && !this.pending.covers(redisKey)) {
+				looked.add(key);
+				redisKeys.add(redisKey);
+				stamps.add(this.l1.stamp(key, redisKey));
+			}
+		}
+		List<L2Read> reads = redisKeys.isEmpty() ? List.of() : l2.readAll(redisKeys, valueType);
+		for (int i = 0; i < reads.size(); i++) {
+			if (reads.get(i) instanceof L2Read.Hit hit) {
+				this.l1.fill(looked.get(i), hit.value(), redisKeys.get(i), stamps.get(i));
+				found.put(looked.get(i), unwrap(hit.value()));
+			}
+		}
+		// In the order of the keys, L1 and L2 hits mixed.
+		Map<Object, @Nullable Object> ordered = new LinkedHashMap<>();
+		for (Object key : keys) {
+			if (found.containsKey(key)) {
+				ordered.put(key, found.get(key));
+			}
+		}
+		return ordered;
+	}
+
+	/**
+	 * Stores several values in both tiers, as {@link #put} does each, with one round trip
+	 * to L2 for the writes ({@link L2Store#setAll}), and tells the other instances.
+	 * @param values the values by cache key; a {@code null} is stored only when the cache
+	 * stores nulls, otherwise its key is evicted
+	 * @param valueType the declared type of the values
+	 */
+	public void putAll(Map<?, ?> values, Type valueType) {
+		Map<String, byte[]> encoded = new LinkedHashMap<>();
+		List<String> unencodable = new ArrayList<>();
+		L2Tier l2 = this.l2;
+		for (Map.Entry<?, ?> entry : values.entrySet()) {
+			Object key = entry.getKey();
+			Object value = entry.getValue();
+			if (value == null && !this.settings.cacheNulls()) {
+				evict(key);
+				continue;
+			}
+			String redisKey = redisKeyOrNull(key);
+			this.l1.put(key, (value != null) ? value : L1Tier.NULL, redisKey);
+			if (redisKey == null) {
+				continue;
+			}
+			byte[] bytes = (l2 != null) ? l2.encode(value, valueType) : null;
+			if (bytes != null) {
+				encoded.put(redisKey, bytes);
+			}
+			else {
+				unencodable.add(redisKey);
+			}
+		}
+		if (l2 != null) {
+			try {
+				l2.writeAll(encoded);
+				if (!unencodable.isEmpty()) {
+					l2.deleteAll(unencodable);
+				}
+			}
+			catch (RuntimeException ex) {
+				encoded.keySet().forEach((redisKey) -> writeFailed(redisKey, ex));
+				unencodable.forEach((redisKey) -> writeFailed(redisKey, ex));
+				return;
+			}
+		}
+		List<String> written = new ArrayList<>(encoded.keySet());
+		written.addAll(unencodable);
+		written.forEach(this.pending::resolved);
+		if (written.size() > MAX_KEYS_ANNOUNCED) {
+			if (!publish(null)) {
+				written.forEach(this.pending::add);
+				scheduleRetry();
+			}
+		}
+		else {
+			written.forEach(this::announce);
+		}
 	}
 
 	/**

@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.cache.caffeine.CaffeineCacheManager;
@@ -73,6 +74,7 @@ public class BenchmarkApplication {
 	}
 
 	@Bean
+	@ConditionalOnBooleanProperty(name = "tiergate.cache.spring.enabled", havingValue = false, matchIfMissing = true)
 	CaffeineCacheManager cacheManager() {
 		// What Spring Boot's cache auto-configuration builds for spring.cache.type=caffeine.
 		CaffeineCacheManager manager = new CaffeineCacheManager(SPRING_CACHE);
@@ -87,19 +89,33 @@ public class BenchmarkApplication {
 	 * @return the running context
 	 */
 	public static ConfigurableApplicationContext start(@Nullable RedisEndpoint redis) {
-		return start(redis, null);
+		return start(redis, new String[0]);
+	}
+
+	/**
+	 * Starts the application with further properties, for example
+	 * {@code tiergate.cache.spring.enabled=true}, which puts Spring's {@code @Cacheable} on
+	 * tiergate's {@code CacheManager} instead of Caffeine's.
+	 * @param redis the Redis to use, or {@code null} for none
+	 * @param extraProperties further properties, {@code name=value}
+	 * @return the running context
+	 */
+	public static ConfigurableApplicationContext start(@Nullable RedisEndpoint redis, String... extraProperties) {
+		return start(redis, null, extraProperties);
 	}
 
 	/**
 	 * Starts the application with an observation registry, as an application that traces
 	 * has: tiergate then observes what it observes (not L1 hits, by default).
-	 * @param redis the Redis to use
+	 * @param redis the Redis to use, or {@code null} for none
 	 * @param observations the registry, with at least one handler, or {@code null} for none
+	 * @param extraProperties further properties, {@code name=value}
 	 * @return the running context
 	 */
 	public static ConfigurableApplicationContext start(@Nullable RedisEndpoint redis,
-			@Nullable ObservationRegistry observations) {
+			@Nullable ObservationRegistry observations, String... extraProperties) {
 		List<String> properties = new ArrayList<>(List.of(PROPERTIES));
+		properties.addAll(List.of(extraProperties));
 		if (redis != null) {
 			properties.add("spring.data.redis.url=" + redis.uri());
 		}

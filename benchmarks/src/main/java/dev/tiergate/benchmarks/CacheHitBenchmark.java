@@ -25,6 +25,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * (tiergate's advice, the key read from the argument, a Caffeine lookup);</li>
  * <li>{@code springCacheableCaffeine}: the same method with Spring's {@code @Cacheable}
  * on a {@code CaffeineCacheManager}, key in the cache;</li>
+ * <li>{@code springCacheableTiered}: the same {@code @Cacheable} method on tiergate's
+ * {@code CacheManager} ({@code tiergate.cache.spring.enabled=true}, a second application
+ * on the same Redis), key in L1;</li>
  * <li>{@code rawCaffeine}: {@code Cache.getIfPresent} on a Caffeine cache, the floor;</li>
  * <li>{@code noCache}: the method itself, through a plain bean;</li>
  * <li>{@code tiergateL1HitObserved}: {@code tiergateL1Hit} in an application with an
@@ -34,7 +37,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * The application runs with a real Redis (a private {@code redis-server} of the test
  * harness), which an L1 hit never touches. Target: {@code tiergateL1Hit} at most half the
  * time of {@code springCacheableCaffeine}, and fewer bytes allocated per call
- * ({@code gc.alloc.rate.norm} of {@code -prof gc}).
+ * ({@code gc.alloc.rate.norm} of {@code -prof gc}); {@code springCacheableTiered} at most
+ * 1.1 times {@code springCacheableCaffeine}.
  * <p>
  * Run it alone from the project root:
  * <pre>
@@ -53,6 +57,8 @@ public class CacheHitBenchmark {
 
 	private ConfigurableApplicationContext context;
 
+	private ConfigurableApplicationContext springOnTiergate;
+
 	private Catalogs.Tiered tiered;
 
 	private ConfigurableApplicationContext observedContext;
@@ -60,6 +66,8 @@ public class CacheHitBenchmark {
 	private Catalogs.Tiered observed;
 
 	private Catalogs.SpringCached spring;
+
+	private Catalogs.SpringCached springTiered;
 
 	private Catalogs.Plain plain;
 
@@ -79,11 +87,14 @@ public class CacheHitBenchmark {
 		}
 		this.spring = this.context.getBean(Catalogs.SpringCached.class);
 		this.plain = this.context.getBean(Catalogs.Plain.class);
+		this.springOnTiergate = BenchmarkApplication.start(this.redis.endpoint(), "tiergate.cache.spring.enabled=true");
+		this.springTiered = this.springOnTiergate.getBean(Catalogs.SpringCached.class);
 		this.caffeine = Caffeine.newBuilder().maximumSize(10_000).build();
 		this.caffeine.put(ID, Product.load(ID));
 		// The first calls fill the caches; the measured ones are hits.
 		Product first = this.tiered.product(ID);
-		if (this.tiered.product(ID) != first || this.spring.product(ID) != this.spring.product(ID)) {
+		if (this.tiered.product(ID) != first || this.spring.product(ID) != this.spring.product(ID)
+				|| this.springTiered.product(ID) != this.springTiered.product(ID)) {
 			throw new IllegalStateException("The second call was not a cache hit");
 		}
 	}
@@ -91,6 +102,7 @@ public class CacheHitBenchmark {
 	@TearDown
 	public void stop() {
 		this.observedContext.close();
+		this.springOnTiergate.close();
 		this.context.close();
 		this.redis.close();
 	}
@@ -108,6 +120,11 @@ public class CacheHitBenchmark {
 	@Benchmark
 	public Product springCacheableCaffeine() {
 		return this.spring.product(ID);
+	}
+
+	@Benchmark
+	public Product springCacheableTiered() {
+		return this.springTiered.product(ID);
 	}
 
 	@Benchmark

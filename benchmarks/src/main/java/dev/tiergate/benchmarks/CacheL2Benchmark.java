@@ -1,8 +1,12 @@
 package dev.tiergate.benchmarks;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.tiergate.cache.TieredCacheOperations;
 import dev.tiergate.cache.TieredCaches;
 import dev.tiergate.test.RedisProcess;
 import dev.tiergate.test.TestRedis;
@@ -33,12 +37,15 @@ import org.springframework.context.ConfigurableApplicationContext;
  * building, one {@code GET} through its guarded connection (timeout and circuit breaker),
  * and the JSON decode into the method's return type;</li>
  * <li>{@code rawLettuceGet}: a Lettuce synchronous {@code GET} of the same key and bytes
- * and the same JSON decode with a plain Jackson reader, the floor.</li>
+ * and the same JSON decode with a plain Jackson reader, the floor;</li>
+ * <li>{@code tiergateGetAll100}: {@code TieredCacheOperations.getAll} of 100 keys of the
+ * same cache, all in Redis: one {@code MGET} and 100 decodes per call.</li>
  * </ul>
  * Both run against a private {@code redis-server} of the test harness on loopback; the
  * Redis commands each sends per call are counted ({@code INFO commandstats}) and printed
  * after every iteration as a {@code [redis]} line. Target: {@code tiergateL2Hit} at most
- * 1.15 times {@code rawLettuceGet}, with exactly one command per call.
+ * 1.15 times {@code rawLettuceGet}, with exactly one command per call, and so
+ * {@code tiergateGetAll100}.
  * <p>
  * Run it alone from the project root:
  * <pre>
@@ -70,6 +77,10 @@ public class CacheL2Benchmark {
 
 	private RedisCommandCount commandCount;
 
+	private TieredCacheOperations operations;
+
+	private List<Long> hundredKeys;
+
 	@Setup
 	public void start() {
 		this.redis = TestRedis.startPrivate();
@@ -93,6 +104,16 @@ public class CacheL2Benchmark {
 		this.reader = JsonMapper.builder().build().readerFor(Product.class);
 		if (!loaded.equals(rawLettuceGet()) || !loaded.equals(this.tiered.productFromL2(CacheHitBenchmark.ID))) {
 			throw new IllegalStateException("The two benchmarks do not read the same value");
+		}
+		this.operations = this.context.getBean(TieredCacheOperations.class);
+		Map<Long, Product> hundred = new LinkedHashMap<>();
+		for (long id = 1; id <= 100; id++) {
+			hundred.put(id, Product.load(id));
+		}
+		this.operations.putAll(Catalogs.L2_ONLY, hundred, Product.class);
+		this.hundredKeys = List.copyOf(hundred.keySet());
+		if (!tiergateGetAll100().equals(hundred)) {
+			throw new IllegalStateException("getAll did not read the 100 values back");
 		}
 		this.commandCount = new RedisCommandCount(this.redis.endpoint());
 	}
@@ -132,6 +153,16 @@ public class CacheL2Benchmark {
 	public Product rawLettuceGet(Calls calls) {
 		calls.count++;
 		return rawLettuceGet();
+	}
+
+	@Benchmark
+	public Map<Object, Product> tiergateGetAll100(Calls calls) {
+		calls.count++;
+		return tiergateGetAll100();
+	}
+
+	private Map<Object, Product> tiergateGetAll100() {
+		return this.operations.getAll(Catalogs.L2_ONLY, this.hundredKeys, Product.class);
 	}
 
 	private Product rawLettuceGet() {

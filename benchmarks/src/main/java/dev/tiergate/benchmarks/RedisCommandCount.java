@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.State;
 public final class RedisCommandCount implements AutoCloseable {
 
 	/** The commands counted one by one: those the benchmarks send, and those their scripts run. */
-	private static final List<String> COMMANDS = List.of("get", "set", "psetex", "time", "eval", "evalsha", "del",
+	private static final List<String> COMMANDS = List.of("get", "mget", "set", "psetex", "time", "eval", "evalsha", "del",
 			"unlink", "ping");
 
 	/** The probe's own commands, left out of the counts. */

@@ -16,7 +16,7 @@ class BenchmarkSetupTests {
 	private static final int CALLS = 50;
 
 	@Test
-	void l2HitSendsOneGetPerCallLikeTheRawClient() {
+	void l2HitSendsOneGetPerCallLikeTheRawClientAndGetAllOfAHundredKeysOneMget() {
 		CacheL2Benchmark benchmark = new CacheL2Benchmark();
 		benchmark.start();
 		try {
@@ -32,6 +32,33 @@ class BenchmarkSetupTests {
 				RedisCommandCount.Result result = benchmark.count();
 				assertThat(result.sentPerOperation()).as(method).isEqualTo(1.0);
 				assertThat(result.perCommand()).as(method).containsOnlyKeys("GET");
+			}
+			benchmark.resetCount();
+			for (int i = 0; i < CALLS; i++) {
+				assertThat(benchmark.tiergateGetAll100(calls)).hasSize(100)
+					.containsEntry(CacheHitBenchmark.ID, Product.load(CacheHitBenchmark.ID));
+			}
+			RedisCommandCount.Result result = benchmark.count();
+			assertThat(result.sentPerOperation()).as("tiergateGetAll100").isEqualTo(1.0);
+			assertThat(result.perCommand()).as("tiergateGetAll100").containsOnlyKeys("MGET");
+		}
+		finally {
+			benchmark.stop();
+		}
+	}
+
+	@Test
+	void everyCacheHitBenchmarkAnswersTheProduct() {
+		CacheHitBenchmark benchmark = new CacheHitBenchmark();
+		benchmark.start();
+		try {
+			Product expected = Product.load(CacheHitBenchmark.ID);
+			for (int i = 0; i < CALLS; i++) {
+				assertThat(benchmark.tiergateL1Hit()).isEqualTo(expected);
+				assertThat(benchmark.springCacheableCaffeine()).isEqualTo(expected);
+				assertThat(benchmark.springCacheableTiered()).isEqualTo(expected);
+				assertThat(benchmark.rawCaffeine()).isEqualTo(expected);
+				assertThat(benchmark.noCache()).isEqualTo(expected);
 			}
 		}
 		finally {

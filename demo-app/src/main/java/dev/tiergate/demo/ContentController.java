@@ -7,18 +7,15 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * HTTP API of the {@link ContentLibrary}: {@code GET /api/content/{slug}}, cached and
- * rate-limited, with the {@code X-Cache} header of the product lookups.
+ * rate-limited, with tiergate's {@code Cache-Status} header as the product lookups.
  */
 @RestController
 public class ContentController {
 
 	private final ContentLibrary library;
 
-	private final CacheSourceTrace trace;
-
-	public ContentController(ContentLibrary library, CacheSourceTrace trace) {
+	public ContentController(ContentLibrary library) {
 		this.library = library;
-		this.trace = trace;
 	}
 
 	@GetMapping("/api/content/{slug}")
@@ -26,9 +23,7 @@ public class ContentController {
 		if (!ContentLibrary.isValidSlug(slug)) {
 			return ResponseEntity.notFound().build();
 		}
-		CacheSourceTrace.Traced<Article> lookup = this.trace.trace(() -> this.library.find(slug));
-		Article article = lookup.value();
-		return ResponseEntity.ok().header(ProductController.CACHE_HEADER, lookup.source().name()).body(article);
+		return ResponseEntity.ok(this.library.find(slug));
 	}
 
 }

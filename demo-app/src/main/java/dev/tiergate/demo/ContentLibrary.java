@@ -24,13 +24,10 @@ public class ContentLibrary {
 
 	private final DemoProperties properties;
 
-	private final CacheSourceTrace trace;
-
 	private final AtomicLong renders = new AtomicLong();
 
-	public ContentLibrary(DemoProperties properties, CacheSourceTrace trace) {
+	public ContentLibrary(DemoProperties properties) {
 		this.properties = properties;
-		this.trace = trace;
 	}
 
 	/**
@@ -53,7 +50,6 @@ public class ContentLibrary {
 		if (!isValidSlug(slug)) {
 			return null;
 		}
-		this.trace.reached(CacheSource.BACKEND);
 		this.renders.incrementAndGet();
 		Delays.pause(this.properties.backendDelay());
 		String title = Character.toUpperCase(slug.charAt(0)) + slug.substring(1).replace('-', ' ');

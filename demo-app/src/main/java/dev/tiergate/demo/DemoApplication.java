@@ -1,12 +1,8 @@
 package dev.tiergate.demo;
 
-import dev.tiergate.cache.JsonL2Codec;
-import dev.tiergate.cache.L2Codec;
-
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
-import org.springframework.context.annotation.Bean;
 
 /**
  * A small web application whose product lookups are cached by tiergate: in this JVM
@@ -20,16 +16,6 @@ public class DemoApplication {
 
 	public static void main(String[] args) {
 		SpringApplication.run(DemoApplication.class, args);
-	}
-
-	/**
-	 * tiergate's own codec, watched so that a lookup can tell it was answered from L2.
-	 * @param trace where lookups report the sources they reach
-	 * @return the codec of L2 values
-	 */
-	@Bean
-	L2Codec l2Codec(CacheSourceTrace trace) {
-		return new TracingL2Codec(new JsonL2Codec(), trace);
 	}
 
 }

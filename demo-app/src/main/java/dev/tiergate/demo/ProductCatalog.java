@@ -39,11 +39,8 @@ public class ProductCatalog {
 
 	private final DemoProperties properties;
 
-	private final CacheSourceTrace trace;
-
-	public ProductCatalog(DemoProperties properties, CacheSourceTrace trace) {
+	public ProductCatalog(DemoProperties properties) {
 		this.properties = properties;
-		this.trace = trace;
 		add(new Product(1, "Espresso machine", new BigDecimal("349.00")));
 		add(new Product(2, "Burr grinder", new BigDecimal("129.50")));
 		add(new Product(3, "Milk jug", new BigDecimal("14.90")));
@@ -75,7 +72,6 @@ public class ProductCatalog {
 	 */
 	@TieredCacheable("products")
 	public @Nullable Product find(long id) {
-		this.trace.reached(CacheSource.BACKEND);
 		this.backendCalls.incrementAndGet();
 		Delays.pause(this.properties.backendDelay());
 		return this.backend.get(id);

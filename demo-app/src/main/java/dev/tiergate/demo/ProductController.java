@@ -13,15 +13,13 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * HTTP API of the {@link ProductCatalog}. Lookups tell in headers where the product came
- * from ({@code X-Cache}: {@code L1}, {@code L2} or {@code BACKEND}, see
- * {@link CacheSourceTrace} for how it is known), how many calls the backend has had so
+ * from (tiergate's {@code Cache-Status}, RFC 9211: {@code tiergate; hit; detail=l1} or
+ * {@code l2}, {@code tiergate; fwd=miss; stored}), how many calls the backend has had so
  * far and how long the lookup took, to show the cache at work.
  */
 @RestController
 @RequestMapping("/api/products")
 public class ProductController {
-
-	static final String CACHE_HEADER = "X-Cache";
 
 	static final String BACKEND_CALLS_HEADER = "X-Backend-Calls";
 
@@ -29,21 +27,16 @@ public class ProductController {
 
 	private final ProductCatalog catalog;
 
-	private final CacheSourceTrace trace;
-
-	public ProductController(ProductCatalog catalog, CacheSourceTrace trace) {
+	public ProductController(ProductCatalog catalog) {
 		this.catalog = catalog;
-		this.trace = trace;
 	}
 
 	@GetMapping("/{id}")
 	public ResponseEntity<Product> find(@PathVariable long id) {
 		long start = System.nanoTime();
-		CacheSourceTrace.Traced<Product> lookup = this.trace.trace(() -> this.catalog.find(id));
+		Product product = this.catalog.find(id);
 		long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-		Product product = lookup.value();
 		return ResponseEntity.status((product != null) ? HttpStatus.OK : HttpStatus.NOT_FOUND)
-			.header(CACHE_HEADER, lookup.source().name())
 			.header(BACKEND_CALLS_HEADER, Long.toString(this.catalog.backendCalls()))
 			.header(RESPONSE_TIME_HEADER, Long.toString(elapsed))
 			.body(product);

@@ -72,8 +72,16 @@ final class DemoClient {
 		return getJson("/actuator/health");
 	}
 
+	/** L1, L2 or BACKEND, from tiergate's {@code Cache-Status} header (RFC 9211). */
 	static String cacheSource(ResponseEntity<?> response) {
-		return response.getHeaders().getFirst(ProductController.CACHE_HEADER);
+		String status = response.getHeaders().getFirst("Cache-Status");
+		if (status == null) {
+			return null;
+		}
+		if (status.equals("tiergate; hit; detail=l1")) {
+			return "L1";
+		}
+		return status.equals("tiergate; hit; detail=l2") ? "L2" : "BACKEND";
 	}
 
 	/** The status of the {@code tiergate} health component, empty when there is none. */

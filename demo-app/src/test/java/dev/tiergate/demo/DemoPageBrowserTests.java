@@ -85,7 +85,7 @@ class DemoPageBrowserTests {
 
 		click("fetch-product-1");
 		await().atMost(Duration.ofSeconds(5))
-			.untilAsserted(() -> assertThat(text("last-x-cache")).matches("X-Cache: (BACKEND|L1|L2)"));
+			.untilAsserted(() -> assertThat(text("last-x-cache")).matches("Cache-Status: tiergate; (hit; detail=l[12]|fwd=miss; stored)"));
 		await().atMost(Duration.ofSeconds(5))
 			.untilAsserted(() -> assertThat(this.browser.findElements(By.id("cache-products"))).hasSize(1));
 
@@ -95,10 +95,10 @@ class DemoPageBrowserTests {
 		click("fetch-product-1");
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
 			assertThat(this.browser.findElements(By.cssSelector("#request-log tbody tr"))).hasSize(3);
-			assertThat(text("last-x-cache")).isEqualTo("X-Cache: L1");
+			assertThat(text("last-x-cache")).isEqualTo("Cache-Status: tiergate; hit; detail=l1");
 		});
 		WebElement lastRequest = this.browser.findElement(By.cssSelector("#request-log tbody tr"));
-		assertThat(lastRequest.getText()).contains("GET /api/products/1", "200", "X-Cache: L1");
+		assertThat(lastRequest.getText()).contains("GET /api/products/1", "200", "Cache-Status: tiergate; hit; detail=l1");
 
 		click("redis-start");
 		awaitMode("TIERED", "TIERED", SHOWS_TIERED_WITHIN);
@@ -142,7 +142,7 @@ class DemoPageBrowserTests {
 			click("fetch-product-3");
 			await().atMost(Duration.ofSeconds(5))
 				.ignoreException(StaleElementReferenceException.class)
-				.until(() -> text("last-x-cache").startsWith("X-Cache: "));
+				.until(() -> text("last-x-cache").startsWith("Cache-Status: "));
 		}
 		// A point per refresh after the first: a line of the rate is two points or more.
 		await().atMost(Duration.ofSeconds(15))

@@ -345,6 +345,34 @@ public class TieredCacheProperties {
 		 */
 		private @Nullable Duration lockWait;
 
+		/**
+		 * Whether the responses of controller methods whose result came through this
+		 * cache carry a Cache-Status header (RFC 9211). Defaults to true.
+		 */
+		private @Nullable Boolean cacheStatus;
+
+		/**
+		 * Whether a request's 'Cache-Control: no-cache' makes its calls skip both tiers
+		 * of this cache and store their fresh results. Defaults to false.
+		 */
+		private @Nullable Boolean requestNoCache;
+
+		public @Nullable Boolean getCacheStatus() {
+			return this.cacheStatus;
+		}
+
+		public void setCacheStatus(@Nullable Boolean cacheStatus) {
+			this.cacheStatus = cacheStatus;
+		}
+
+		public @Nullable Boolean getRequestNoCache() {
+			return this.requestNoCache;
+		}
+
+		public void setRequestNoCache(@Nullable Boolean requestNoCache) {
+			this.requestNoCache = requestNoCache;
+		}
+
 		public @Nullable Duration getStaleTtl() {
 			return this.staleTtl;
 		}

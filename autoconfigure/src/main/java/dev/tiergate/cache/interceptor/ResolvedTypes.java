@@ -15,16 +15,22 @@ import org.springframework.core.ResolvableType;
  * Turns a {@link ResolvableType} into a {@link Type} with every type variable replaced by
  * what it is bound to in the target class, so that {@code List<T>} declared in a generic
  * base class becomes {@code List<Product>} for its subclass: the type L2 bytes are decoded
- * with.
+ * with. Public for the Spring {@code CacheManager} adapter, which decodes with the same
+ * types.
  */
-final class ResolvedTypes {
+public final class ResolvedTypes {
 
 	private static final int MAX_DEPTH = 16;
 
 	private ResolvedTypes() {
 	}
 
-	static Type of(ResolvableType type) {
+	/**
+	 * Returns a declared type with its type variables resolved.
+	 * @param type the declared type, resolved against the target class
+	 * @return the type; {@code Object} when nothing is known
+	 */
+	public static Type of(ResolvableType type) {
 		return of(type, 0);
 	}
 

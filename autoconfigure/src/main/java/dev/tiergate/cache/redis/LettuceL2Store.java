@@ -2,12 +2,17 @@ package dev.tiergate.cache.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import dev.tiergate.cache.L2Store;
 import dev.tiergate.redis.GuardedRedis;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import org.jspecify.annotations.Nullable;
@@ -65,6 +70,31 @@ public final class LettuceL2Store implements L2Store {
 	@Override
 	public void set(String key, byte[] value, Duration ttl) {
 		this.redis.call((commands) -> commands.psetex(bytes(key), ttl.toMillis(), value));
+	}
+
+	@Override
+	public List<byte @Nullable []> getAll(List<String> keys) {
+		if (keys.isEmpty()) {
+			return List.of();
+		}
+		byte[][] redisKeys = keys.stream().map(LettuceL2Store::bytes).toArray(byte[][]::new);
+		// On a Cluster, Lettuce sends one MGET per hash slot, together, and merges the replies in key order.
+		List<KeyValue<byte[], byte[]>> replies = this.redis.call((commands) -> commands.mget(redisKeys));
+		List<byte @Nullable []> values = new ArrayList<>(replies.size());
+		replies.forEach((reply) -> values.add(reply.hasValue() ? reply.getValue() : null));
+		return values;
+	}
+
+	@Override
+	public void setAll(Collection<Write> writes) {
+		if (writes.isEmpty()) {
+			return;
+		}
+		// All written before any reply is awaited: one round trip, whatever the slots.
+		this.redis.call((commands) -> CompletableFuture.allOf(writes.stream()
+			.map((write) -> commands.psetex(bytes(write.key()), write.ttl().toMillis(), write.value())
+				.toCompletableFuture())
+			.toArray(CompletableFuture[]::new)));
 	}
 
 	@Override

@@ -1,9 +1,7 @@
 package dev.tiergate.autoconfigure.cache;
 
-import dev.tiergate.test.ManualTicker;
 import dev.tiergate.test.RedisEndpoint;
 import dev.tiergate.test.RedisTopology;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
@@ -11,6 +9,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 
 /**
  * An application with a cached {@link Catalog}, as a user would write it: only the
@@ -18,6 +17,7 @@ import org.springframework.context.annotation.Bean;
  */
 @SpringBootConfiguration(proxyBeanMethods = false)
 @EnableAutoConfiguration
+@Import(ManualTickerAndMeters.class)
 public class CacheTestApplication {
 
 	/** Properties every test context shares, so Spring's test context cache can share it too. */
@@ -30,16 +30,6 @@ public class CacheTestApplication {
 	@Bean
 	Catalog catalog() {
 		return new Catalog();
-	}
-
-	@Bean
-	ManualTicker ticker() {
-		return new ManualTicker();
-	}
-
-	@Bean
-	SimpleMeterRegistry meterRegistry() {
-		return new SimpleMeterRegistry();
 	}
 
 	/**

@@ -1,0 +1,100 @@
+package dev.tiergate.autoconfigure.cache;
+
+import dev.tiergate.cache.TieredCaches;
+import dev.tiergate.cache.spring.CachedCallScopeAdvisor;
+import dev.tiergate.cache.spring.TieredCacheAspectDefaults;
+import dev.tiergate.cache.spring.TieredCacheManager;
+import dev.tiergate.cache.spring.TieredCacheMeterBinderProvider;
+import dev.tiergate.cache.spring.TieredCacheResolver;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.cache.metrics.CacheMeterBinderProvider;
+import org.springframework.boot.cache.metrics.CacheMetricsRegistrar;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cache.CacheManager;
+import org.springframework.cache.interceptor.BeanFactoryCacheOperationSourceAdvisor;
+import org.springframework.cache.interceptor.CacheAspectSupport;
+import org.springframework.cache.interceptor.CacheOperationSource;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.Ordered;
+
+/**
+ * Auto-configuration of Spring's cache abstraction on tiered caches: with
+ * {@code @EnableCaching} and {@code tiergate.cache.spring.enabled=true}, the application's
+ * {@link CacheManager} is a {@link TieredCacheManager}, unless the application defines its
+ * own, and Spring's cache aspect resolves caches with a {@link TieredCacheResolver}.
+ * Before Boot's cache auto-configuration, which then backs off.
+ */
+@AutoConfiguration(after = TieredCacheAutoConfiguration.class,
+		beforeName = "org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration")
+@ConditionalOnClass(CacheManager.class)
+@ConditionalOnBooleanProperty(name = "tiergate.cache.spring.enabled")
+@ConditionalOnBean({ CacheAspectSupport.class, TieredCaches.class })
+@ConditionalOnMissingBean(value = CacheManager.class, name = "cacheResolver")
+@EnableConfigurationProperties(TieredSpringCacheProperties.class)
+public final class TieredSpringCacheAutoConfiguration {
+
+	@Bean
+	TieredCacheManager cacheManager(TieredCaches caches, TieredCacheProperties properties) {
+		return new TieredCacheManager(caches, properties.getCaches().keySet());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TieredCacheResolver tieredCacheResolver(TieredCacheManager cacheManager) {
+		return new TieredCacheResolver(cacheManager);
+	}
+
+	@Bean
+	TieredCacheAspectDefaults tieredCacheAspectDefaults(ObjectProvider<CacheAspectSupport> aspects,
+			TieredCacheManager cacheManager, TieredCacheResolver resolver) {
+		return new TieredCacheAspectDefaults(aspects, cacheManager, resolver);
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static CachedCallScopeAdvisor tieredCachedCallScopeAdvisor(CacheOperationSource cacheOperationSource,
+			ObjectProvider<BeanFactoryCacheOperationSourceAdvisor> springCacheAdvisor) {
+		return new CachedCallScopeAdvisor(cacheOperationSource, () -> {
+			BeanFactoryCacheOperationSourceAdvisor advisor = springCacheAdvisor.getIfAvailable();
+			return (advisor != null) ? advisor.getOrder() : Ordered.LOWEST_PRECEDENCE;
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ CacheMeterBinderProvider.class, MeterRegistry.class })
+	static class MetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		TieredCacheMeterBinderProvider tieredCacheMeterBinderProvider() {
+			return new TieredCacheMeterBinderProvider();
+		}
+
+		@Bean
+		SmartInitializingSingleton tieredCacheMeterBinding(TieredCacheManager cacheManager,
+				ObjectProvider<CacheMetricsRegistrar> registrar) {
+			// Boot binds the caches listed at startup; the others are bound once created, from
+			// when the registrar (whose configuration binds at startup) exists.
+			return () -> registrar.ifAvailable((metrics) -> {
+				Tag manager = Tag.of("cache.manager", "cacheManager");
+				cacheManager.onCacheCreated((cache) -> metrics.bindCacheToRegistry(cache, manager));
+				cacheManager.getCacheNames()
+					.forEach((name) -> metrics.bindCacheToRegistry(cacheManager.getCache(name), manager));
+			});
+		}
+
+	}
+
+}

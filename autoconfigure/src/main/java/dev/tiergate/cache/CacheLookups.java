@@ -1,0 +1,94 @@
+package dev.tiergate.cache;
+
+import java.util.function.Predicate;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where the calls through tiered caches made on one thread inside a scope (an HTTP
+ * request) found their values, and whether the scope asks them to bypass the tiers. Outside
+ * a scope, a call pays one thread-local read.
+ */
+public final class CacheLookups {
+
+	private static final ThreadLocal<@Nullable Scope> CURRENT = new ThreadLocal<>();
+
+	private CacheLookups() {
+	}
+
+	/**
+	 * Opens a scope on this thread, replacing any open one.
+	 * @param bypass the caches whose tiers calls of this scope skip, storing their fresh
+	 * results
+	 * @return the scope, to read and to close
+	 */
+	public static Scope open(Predicate<String> bypass) {
+		Scope scope = new Scope(bypass);
+		CURRENT.set(scope);
+		return scope;
+	}
+
+	/**
+	 * Records where a call found its value, if a scope is open.
+	 * @param cacheName the cache
+	 * @param lookup where the value came from
+	 */
+	public static void record(String cacheName, CacheLookup lookup) {
+		Scope scope = CURRENT.get();
+		if (scope != null) {
+			scope.cacheName = cacheName;
+			scope.lookup = lookup;
+		}
+	}
+
+	/**
+	 * Returns whether calls to a cache skip its tiers, as the open scope asks.
+	 * @param cacheName the cache
+	 * @return whether to bypass the tiers
+	 */
+	public static boolean bypasses(String cacheName) {
+		Scope scope = CURRENT.get();
+		return scope != null && scope.bypass.test(cacheName);
+	}
+
+	/**
+	 * The lookups of one scope.
+	 */
+	public static final class Scope implements AutoCloseable {
+
+		private final Predicate<String> bypass;
+
+		private @Nullable String cacheName;
+
+		private @Nullable CacheLookup lookup;
+
+		private Scope(Predicate<String> bypass) {
+			this.bypass = bypass;
+		}
+
+		/**
+		 * Returns the cache of the last lookup.
+		 * @return the cache name, or {@code null} before any lookup
+		 */
+		public @Nullable String cacheName() {
+			return this.cacheName;
+		}
+
+		/**
+		 * Returns the outcome of the last lookup.
+		 * @return the outcome, or {@code null} before any lookup
+		 */
+		public @Nullable CacheLookup lookup() {
+			return this.lookup;
+		}
+
+		@Override
+		public void close() {
+			if (CURRENT.get() == this) {
+				CURRENT.remove();
+			}
+		}
+
+	}
+
+}

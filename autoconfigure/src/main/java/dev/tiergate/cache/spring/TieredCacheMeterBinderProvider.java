@@ -1,0 +1,63 @@
+package dev.tiergate.cache.spring;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.cache.CacheMeterBinder;
+
+import org.springframework.boot.cache.metrics.CacheMeterBinderProvider;
+
+/**
+ * Binds Boot's cache meters ({@code cache.gets}, {@code cache.puts},
+ * {@code cache.evictions}, {@code cache.size}) to a tiered cache, counting what Spring's
+ * cache abstraction did with it; {@code cache.size} is the size of this instance's L1.
+ */
+public final class TieredCacheMeterBinderProvider implements CacheMeterBinderProvider<TieredSpringCache> {
+
+	@Override
+	public MeterBinder getMeterBinder(TieredSpringCache cache, Iterable<Tag> tags) {
+		return new Binder(cache, tags);
+	}
+
+	private static final class Binder extends CacheMeterBinder<TieredSpringCache> {
+
+		private final SpringCacheCounters counters;
+
+		Binder(TieredSpringCache cache, Iterable<Tag> tags) {
+			super(cache, cache.getName(), tags);
+			this.counters = cache.counters();
+		}
+
+		@Override
+		protected Long size() {
+			return getCache().getNativeCache().l1Size();
+		}
+
+		@Override
+		protected long hitCount() {
+			return this.counters.hits();
+		}
+
+		@Override
+		protected Long missCount() {
+			return this.counters.misses();
+		}
+
+		@Override
+		protected Long evictionCount() {
+			return this.counters.evictions();
+		}
+
+		@Override
+		protected long putCount() {
+			return this.counters.puts();
+		}
+
+		@Override
+		protected void bindImplementationSpecificMetrics(MeterRegistry registry) {
+			// Tiergate's per-tier meters (tiergate.cache.*) are bound with the tiered cache.
+		}
+
+	}
+
+}
