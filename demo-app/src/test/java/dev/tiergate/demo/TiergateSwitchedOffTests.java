@@ -17,7 +17,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * tiergate does not connect to Redis.
  */
 @SpringBootTest(properties = { "tiergate.cache.enabled=false", "tiergate.rate-limit.enabled=false",
-		"spring.autoconfigure.exclude=dev.tiergate.autoconfigure.redis.TiergateRedisAutoConfiguration",
 		// The demo only: nothing listens there, instead of the embedded Redis it starts when none is set.
 		"spring.data.redis.url=redis://127.0.0.1:1", "demo.backend-delay=0ms", "demo.llm-delay=0ms" })
 class TiergateSwitchedOffTests {

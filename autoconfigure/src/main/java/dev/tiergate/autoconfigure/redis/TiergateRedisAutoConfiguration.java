@@ -9,11 +9,14 @@ import dev.tiergate.redis.RedisUnavailableException;
 import io.lettuce.core.RedisClient;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
@@ -25,8 +28,28 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @AutoConfiguration(afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
 @ConditionalOnClass({ LettuceConnectionFactory.class, RedisClient.class })
 @ConditionalOnBean(LettuceConnectionFactory.class)
+@Conditional(TiergateRedisAutoConfiguration.OnAnyFeatureEnabled.class)
 @EnableConfigurationProperties(TiergateRedisProperties.class)
 public final class TiergateRedisAutoConfiguration {
+
+	/** Connects only for a feature that uses Redis: with caching and rate limiting both off, nothing does. */
+	static final class OnAnyFeatureEnabled extends AnyNestedCondition {
+
+		OnAnyFeatureEnabled() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnBooleanProperty(name = "tiergate.cache.enabled", matchIfMissing = true)
+		static final class CacheEnabled {
+
+		}
+
+		@ConditionalOnBooleanProperty(name = "tiergate.rate-limit.enabled", matchIfMissing = true)
+		static final class RateLimitEnabled {
+
+		}
+
+	}
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean

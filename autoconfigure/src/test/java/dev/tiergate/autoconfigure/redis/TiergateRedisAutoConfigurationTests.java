@@ -35,6 +35,17 @@ class TiergateRedisAutoConfigurationTests {
 	}
 
 	@Test
+	void withCachingAndRateLimitingBothOffThenTiergateDoesNotConnect() {
+		this.contextRunner.withPropertyValues("tiergate.cache.enabled=false", "tiergate.rate-limit.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(GuardedRedis.class)
+				.doesNotHaveBean(RedisConnector.class));
+		this.contextRunner.withPropertyValues("tiergate.cache.enabled=false")
+			.run((context) -> assertThat(context).hasSingleBean(GuardedRedis.class));
+		this.contextRunner.withPropertyValues("tiergate.rate-limit.enabled=false")
+			.run((context) -> assertThat(context).hasSingleBean(GuardedRedis.class));
+	}
+
+	@Test
 	void whenLettuceIsMissingThenNoRedisBeansAreDefined() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(RedisClient.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(RedisConnector.class)
