@@ -1,7 +1,5 @@
 package dev.tiergate.cache;
 
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -30,11 +28,12 @@ public final class CacheStatistics {
 
 	private final LongAdder invalidationsReceived = new LongAdder();
 
-	private final Map<CacheErrorKind, LongAdder> errors = new EnumMap<>(CacheErrorKind.class);
+	/** By {@link CacheErrorKind#ordinal()}: an array, so that no lookup can miss. */
+	private final LongAdder[] errors = new LongAdder[CacheErrorKind.values().length];
 
 	CacheStatistics() {
 		for (CacheErrorKind kind : CacheErrorKind.values()) {
-			this.errors.put(kind, new LongAdder());
+			this.errors[kind.ordinal()] = new LongAdder();
 		}
 	}
 
@@ -59,7 +58,7 @@ public final class CacheStatistics {
 	}
 
 	void recordError(CacheErrorKind kind) {
-		this.errors.get(kind).increment();
+		this.errors[kind.ordinal()].increment();
 	}
 
 	public long l1Hits() {
@@ -104,7 +103,7 @@ public final class CacheStatistics {
 	 * @return the count
 	 */
 	public long errors(CacheErrorKind kind) {
-		return this.errors.get(kind).sum();
+		return this.errors[kind.ordinal()].sum();
 	}
 
 	/**

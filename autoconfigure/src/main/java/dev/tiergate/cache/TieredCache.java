@@ -417,6 +417,24 @@ public final class TieredCache {
 		}
 	}
 
+	private @Nullable Object observedLoad(Loader loader) throws Throwable {
+		Observation observation = this.observations.start(TiergateObservations.CACHE_LOAD,
+				this.observedAs.and("by", "this-instance"));
+		try (Observation.Scope scope = observation.openScope()) {
+			Object value = invoke(loader);
+			observation.lowCardinalityKeyValue("result", "loaded");
+			return value;
+		}
+		catch (Throwable ex) {
+			observation.lowCardinalityKeyValue("result", "error");
+			observation.error(ex);
+			throw ex;
+		}
+		finally {
+			observation.stop();
+		}
+	}
+
 	private static String readResult(L2Read read) {
 		if (read instanceof L2Read.Hit) {
 			return "hit";
@@ -473,9 +491,7 @@ public final class TieredCache {
 			@Nullable ReadTrace trace) throws Throwable {
 		Object value;
 		try {
-			value = (trace == null) ? invoke(loader)
-					: this.observations.observe(TiergateObservations.CACHE_LOAD,
-							this.observedAs.and("by", "this-instance"), () -> invoke(loader), (loaded) -> "loaded");
+			value = (trace == null) ? invoke(loader) : observedLoad(loader);
 		}
 		catch (Throwable ex) {
 			if (stale != null) {

@@ -85,10 +85,7 @@ public record RateLimitTier(String name, List<Limit> limits, OnRedisFailure onRe
 			if (refillPeriod.compareTo(Duration.ofMillis(1)) < 0) {
 				throw new IllegalArgumentException("refill period must be at least 1ms but was " + refillPeriod);
 			}
-			try {
-				refillPeriod.toNanos();
-			}
-			catch (ArithmeticException ex) {
+			if (refillPeriod.compareTo(Duration.ofNanos(Long.MAX_VALUE)) > 0) {
 				throw new IllegalArgumentException(
 						"refill period must be shorter than 292 years (a long of nanoseconds) but was " + refillPeriod);
 			}

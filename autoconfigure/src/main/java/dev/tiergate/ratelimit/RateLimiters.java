@@ -5,8 +5,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.github.bucket4j.TimeMeter;
 import dev.tiergate.observation.TiergateObservations;
+import io.github.bucket4j.TimeMeter;
 import org.jspecify.annotations.Nullable;
 
 /**

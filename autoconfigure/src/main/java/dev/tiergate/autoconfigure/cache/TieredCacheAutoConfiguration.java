@@ -2,7 +2,6 @@ package dev.tiergate.autoconfigure.cache;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.tiergate.TiergateConfigurationException;
 import dev.tiergate.autoconfigure.TiergateAutoProxyRegistrar;
 import dev.tiergate.autoconfigure.TiergateNamespace;
 import dev.tiergate.autoconfigure.TiergateNamespaceConfiguration;

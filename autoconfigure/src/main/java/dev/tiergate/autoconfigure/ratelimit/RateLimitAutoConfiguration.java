@@ -180,7 +180,7 @@ public final class RateLimitAutoConfiguration {
 				trustedProxies = TrustedProxies.of(properties.getTrustedProxies());
 			}
 			catch (IllegalArgumentException ex) {
-				throw RateLimitSettingsMapper.invalid("trusted-proxies", ex.getMessage());
+				throw RateLimitSettingsMapper.invalid("trusted-proxies", String.valueOf(ex.getMessage()));
 			}
 			RateLimitSettingsMapper.checkClientAddressProperties(properties);
 			return new ServletClientKeyResolvers(new ClientAddress(trustedProxies, properties.getForwardedHeaders(),

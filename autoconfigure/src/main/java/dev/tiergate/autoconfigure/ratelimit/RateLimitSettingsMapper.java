@@ -97,7 +97,7 @@ final class RateLimitSettingsMapper {
 			return new RateLimitTier.Limit(limit.getCapacity(), limit.getRefillTokens(), period);
 		}
 		catch (IllegalArgumentException ex) {
-			throw invalid(prefix + "refill-period", ex.getMessage());
+			throw invalid(prefix + "refill-period", String.valueOf(ex.getMessage()));
 		}
 	}
 

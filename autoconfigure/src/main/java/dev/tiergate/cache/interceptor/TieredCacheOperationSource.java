@@ -95,11 +95,8 @@ public final class TieredCacheOperationSource extends AnnotatedOperationSource<C
 		CacheOperation.Cacheable cacheableOperation = (cacheable != null) ? cacheable(method, cacheable) : null;
 		CacheOperation.Put putOperation = (put != null) ? put(method, put) : null;
 		CacheOperation.Storing storing = (cacheableOperation != null) ? cacheableOperation : putOperation;
-		String valueTypeProblem = (storing != null) ? storing.cache().valueTypeProblem(valueType) : null;
-		if (valueTypeProblem != null) {
-			throw method.invalid("returns values that cannot be cached in Redis: " + valueTypeProblem,
-					"Let Jackson see the type's state as described, or keep the cache in L1 only with"
-							+ " tiergate.cache.caches." + storing.cache().name() + ".l2.enabled=false.");
+		if (storing != null) {
+			checkValueType(method, storing.cache(), valueType);
 		}
 		List<CacheOperation.Evict> evicts = declared.get(TieredCacheEvict.class)
 			.stream()
@@ -165,6 +162,15 @@ public final class TieredCacheOperationSource extends AnnotatedOperationSource<C
 			throw method.invalid("returns " + declaredReturnType + ", whose values cannot be read back from"
 					+ " Redis as what the method returned: " + unresolved,
 					"Declare the full type, for example List<Product>, or bind the type variable in the class.");
+		}
+	}
+
+	private static void checkValueType(AnnotatedMethod method, TieredCache cache, Type valueType) {
+		String problem = cache.valueTypeProblem(valueType);
+		if (problem != null) {
+			throw method.invalid("returns values that cannot be cached in Redis: " + problem,
+					"Let Jackson see the type's state as described, or keep the cache in L1 only with"
+							+ " tiergate.cache.caches." + cache.name() + ".l2.enabled=false.");
 		}
 	}
 

@@ -9,10 +9,7 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.tiergate.cache.L2Store;
 import dev.tiergate.redis.GuardedRedis;
-import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import org.jspecify.annotations.Nullable;

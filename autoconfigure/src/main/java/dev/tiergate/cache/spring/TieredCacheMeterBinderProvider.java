@@ -1,5 +1,6 @@
 package dev.tiergate.cache.spring;
 
+import dev.tiergate.cache.TieredCache;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -23,14 +24,18 @@ public final class TieredCacheMeterBinderProvider implements CacheMeterBinderPro
 
 		private final SpringCacheCounters counters;
 
+		// Held here: the binder's own reference is weak, and may be gone.
+		private final TieredCache tieredCache;
+
 		Binder(TieredSpringCache cache, Iterable<Tag> tags) {
 			super(cache, cache.getName(), tags);
 			this.counters = cache.counters();
+			this.tieredCache = cache.getNativeCache();
 		}
 
 		@Override
 		protected Long size() {
-			return getCache().getNativeCache().l1Size();
+			return this.tieredCache.l1Size();
 		}
 
 		@Override

@@ -228,7 +228,7 @@ public final class TieredSpringCache implements Cache {
 	@Override
 	public void put(Object key, @Nullable Object value) {
 		Type type = (this.valueType != null) ? this.valueType : (value != null) ? value.getClass() : Object.class;
-		if (value instanceof CompletableFuture || isPublisher(value)) {
+		if (value != null && (value instanceof CompletableFuture || isPublisher(value))) {
 			throw new IllegalArgumentException("Cache '" + getName() + "' was asked to store a "
 					+ value.getClass().getName() + ", which is a promise of a value rather than a value");
 		}

@@ -10,8 +10,8 @@ import java.util.stream.LongStream;
 import dev.tiergate.cache.TieredCache;
 import dev.tiergate.cache.TieredCaches;
 import dev.tiergate.test.RedisCluster;
-import dev.tiergate.test.RedisProcess;
 import dev.tiergate.test.RedisProbe;
+import dev.tiergate.test.RedisProcess;
 import dev.tiergate.test.RedisTopology;
 import org.junit.jupiter.api.Test;
 

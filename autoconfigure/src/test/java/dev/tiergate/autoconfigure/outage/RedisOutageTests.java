@@ -18,20 +18,19 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import dev.tiergate.autoconfigure.cache.CacheTestApplication;
 import dev.tiergate.autoconfigure.cache.Catalog;
-import dev.tiergate.cache.TieredCache;
 import dev.tiergate.cache.TieredCaches;
 import dev.tiergate.health.TiergateHealthIndicator;
 import dev.tiergate.redis.GuardedRedis;
 import dev.tiergate.test.RedisProcess;
 import dev.tiergate.test.TestRedis;
 import io.micrometer.core.instrument.MeterRegistry;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.health.contributor.Status;
