@@ -13,6 +13,9 @@ public final class CacheLookups {
 
 	private static final ThreadLocal<@Nullable Scope> CURRENT = new ThreadLocal<>();
 
+	/** Whether any scope was ever opened: until then an L1 hit pays no thread-local lookup. */
+	private static volatile boolean used;
+
 	private CacheLookups() {
 	}
 
@@ -24,6 +27,7 @@ public final class CacheLookups {
 	 */
 	public static Scope open(Predicate<String> bypass) {
 		Scope scope = new Scope(bypass);
+		used = true;
 		CURRENT.set(scope);
 		return scope;
 	}
@@ -34,6 +38,9 @@ public final class CacheLookups {
 	 * @param lookup where the value came from
 	 */
 	public static void record(String cacheName, CacheLookup lookup) {
+		if (!used) {
+			return;
+		}
 		Scope scope = CURRENT.get();
 		if (scope != null) {
 			scope.cacheName = cacheName;
@@ -47,6 +54,9 @@ public final class CacheLookups {
 	 * @return whether to bypass the tiers
 	 */
 	public static boolean bypasses(String cacheName) {
+		if (!used) {
+			return false;
+		}
 		Scope scope = CURRENT.get();
 		return scope != null && scope.bypass.test(cacheName);
 	}
