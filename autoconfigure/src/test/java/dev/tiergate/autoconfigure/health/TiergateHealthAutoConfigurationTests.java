@@ -1,7 +1,6 @@
 package dev.tiergate.autoconfigure.health;
 
 import java.time.Duration;
-import java.util.Map;
 
 import dev.tiergate.actuate.TiergateEndpoint;
 import dev.tiergate.actuate.TiergateEndpoint.InvalidationsDescriptor;
@@ -18,7 +17,6 @@ import dev.tiergate.test.RedisProcess;
 import dev.tiergate.test.TestRedis;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -26,8 +24,6 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.env.MapPropertySource;
-import org.springframework.core.env.StandardEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -129,19 +125,6 @@ class TiergateHealthAutoConfigurationTests {
 	void isAbsentWithoutRedis() {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(TiergateHealthAutoConfiguration.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(TiergateHealthIndicator.class));
-	}
-
-	@Test
-	void defaultsKeepAFallbackAt200AndYieldToTheApplicationsOwnSettings() {
-		StandardEnvironment environment = new StandardEnvironment();
-		environment.getPropertySources()
-			.addFirst(new MapPropertySource("application", Map.of("management.health.redis.enabled", "true")));
-		new TiergateHealthDefaults().postProcessEnvironment(environment, new SpringApplication());
-		assertThat(environment.getProperty("management.endpoint.health.status.order"))
-			.isEqualTo("DOWN,OUT_OF_SERVICE,DEGRADED,UP,UNKNOWN");
-		assertThat(environment.getProperty("management.endpoint.health.status.http-mapping.degraded"))
-			.isEqualTo("200");
-		assertThat(environment.getProperty("management.health.redis.enabled")).isEqualTo("true");
 	}
 
 }
