@@ -39,7 +39,7 @@ import org.springframework.expression.Expression;
  */
 final class TieredCacheOperationSource extends AnnotatedOperationSource<CacheOperations> {
 
-	static final Set<Class<? extends Annotation>> ANNOTATION_TYPES = Set.of(TieredCacheable.class,
+	private static final Set<Class<? extends Annotation>> ANNOTATION_TYPES = Set.of(TieredCacheable.class,
 			TieredCachePut.class, TieredCacheEvict.class);
 
 	private static final ResultVariable BEFORE_INVOCATION = ResultVariable.unavailable("Use #result only in"

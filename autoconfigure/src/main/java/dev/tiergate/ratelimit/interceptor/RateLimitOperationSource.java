@@ -32,7 +32,7 @@ import org.springframework.expression.Expression;
  */
 final class RateLimitOperationSource extends AnnotatedOperationSource<RateLimitOperation> {
 
-	static final Set<Class<? extends Annotation>> ANNOTATION_TYPES = Set.of(RateLimited.class);
+	private static final Set<Class<? extends Annotation>> ANNOTATION_TYPES = Set.of(RateLimited.class);
 
 	private static final ResultVariable BEFORE_INVOCATION = ResultVariable
 		.unavailable("Use the arguments: the limit is checked before the method is invoked.");
