@@ -10,7 +10,6 @@ import dev.tiergate.autoconfigure.cache.TieredCacheAutoConfiguration;
 import dev.tiergate.autoconfigure.ratelimit.RateLimitAutoConfiguration;
 import dev.tiergate.autoconfigure.redis.TiergateRedisAutoConfiguration;
 import dev.tiergate.cache.TieredCaches;
-import dev.tiergate.health.TiergateHealthDefaults;
 import dev.tiergate.health.TiergateHealthIndicator;
 import dev.tiergate.test.RedisEndpoint;
 import dev.tiergate.test.RedisProcess;
