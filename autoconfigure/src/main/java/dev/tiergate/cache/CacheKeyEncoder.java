@@ -75,7 +75,7 @@ import org.jspecify.annotations.Nullable;
  * than {@value #MAX_PLAIN_LENGTH} characters are replaced by {@code #} and their SHA-256
  * in hex.
  */
-public final class CacheKeyEncoder {
+final class CacheKeyEncoder {
 
 	/** Longest encoding kept readable in Redis; longer ones are hashed. */
 	public static final int MAX_PLAIN_LENGTH = 200;

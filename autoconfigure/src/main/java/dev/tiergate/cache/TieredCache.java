@@ -126,6 +126,17 @@ public final class TieredCache {
 	}
 
 	/**
+	 * Returns why arguments of a declared type can never be part of a key, for a check at
+	 * startup. Types that may hold an accepted value at run time (an interface,
+	 * {@code Object}, {@code Number}) pass: their values are checked when they are encoded.
+	 * @param type the declared type of a key or of a method parameter that is part of one
+	 * @return the reason, or {@code null} when values of the type may be accepted
+	 */
+	public static @Nullable String keyRefusal(Type type) {
+		return CacheKeyEncoder.refusal(type);
+	}
+
+	/**
 	 * Returns the name of this cache.
 	 * @return the name
 	 */
@@ -1036,12 +1047,8 @@ public final class TieredCache {
 			return this;
 		}
 
-		/**
-		 * Sets the encoder of L2 keys.
-		 * @param keyEncoder the encoder
-		 * @return this builder
-		 */
-		public Builder keyEncoder(CacheKeyEncoder keyEncoder) {
+		/** Sets the encoder of L2 keys: the caches of one {@link TieredCaches} share theirs. */
+		Builder keyEncoder(CacheKeyEncoder keyEncoder) {
 			this.keyEncoder = keyEncoder;
 			return this;
 		}

@@ -18,7 +18,7 @@ import org.springframework.core.env.MapPropertySource;
  * tiergate absorbs; the {@code tiergate} component reports Redis instead.</li>
  * </ul>
  */
-public final class TiergateHealthDefaults implements EnvironmentPostProcessor {
+final class TiergateHealthDefaults implements EnvironmentPostProcessor {
 
 	static final String PROPERTY_SOURCE_NAME = "tiergateHealthDefaults";
 

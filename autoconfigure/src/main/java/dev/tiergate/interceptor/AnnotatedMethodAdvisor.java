@@ -11,11 +11,15 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.aop.Pointcut;
 import org.springframework.aop.support.AbstractPointcutAdvisor;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 
 /**
  * Applies an advice to the methods that carry its annotations, at an order among the
  * application's other advice. Each kind of advice has its own subclass, so that the
- * application can replace one of them by declaring a bean of its type.
+ * application can replace one of them by declaring a bean of its type. The advisor is the
+ * one public entry of its advice: it creates the interceptor and the operation source, and
+ * the {@linkplain #methodValidator validator} that parses their annotations at startup.
  * <p>
  * The pointcut is a value: the pointcuts of two advisors of one type are equal and print
  * alike, because which methods they match depends on the type alone. Spring AOP keys its
@@ -27,26 +31,41 @@ public abstract class AnnotatedMethodAdvisor extends AbstractPointcutAdvisor {
 
 	private final transient Advice advice;
 
+	private final transient AnnotatedOperationSource<?> operationSource;
+
 	private final transient Set<Class<? extends Annotation>> annotationTypes;
 
 	private final transient Pointcut pointcut;
 
 	/**
 	 * Creates an advisor.
-	 * @param advice the advice to apply
+	 * @param interceptor the interceptor to apply; the annotations of its operation source
+	 * are the same for every advisor of one type, since the pointcuts of all advisors of one
+	 * type are equal
 	 * @param order the order of this advisor among others
-	 * @param annotationTypes the annotations of the advice; the same for every advisor of
-	 * one type, since the pointcuts of all advisors of one type are equal
 	 */
-	protected AnnotatedMethodAdvisor(Advice advice, int order, Set<Class<? extends Annotation>> annotationTypes) {
-		this.advice = advice;
-		this.annotationTypes = annotationTypes;
+	protected AnnotatedMethodAdvisor(AnnotatedMethodInterceptor<?> interceptor, int order) {
+		this.advice = interceptor;
+		this.operationSource = interceptor.operationSource();
+		this.annotationTypes = this.operationSource.annotationTypes();
 		this.pointcut = new AnnotatedMethodPointcut(this);
 		setOrder(order);
 	}
 
 	private boolean matches(Method method, Class<?> targetClass) {
 		return !DeclaredAnnotations.find(method, targetClass, this.annotationTypes).isEmpty();
+	}
+
+	/**
+	 * Returns a validator that parses this advisor's annotations on every singleton bean of
+	 * a bean factory once all of them exist, so that an annotation that cannot work fails
+	 * the application at startup, naming the method, instead of failing its first call.
+	 * Register it as a bean.
+	 * @param beanFactory the bean factory whose beans to check
+	 * @return the validator
+	 */
+	public final SmartInitializingSingleton methodValidator(ConfigurableListableBeanFactory beanFactory) {
+		return new AnnotatedMethodValidator(beanFactory, this.operationSource);
 	}
 
 	@Override

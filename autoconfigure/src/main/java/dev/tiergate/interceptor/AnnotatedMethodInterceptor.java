@@ -30,6 +30,14 @@ public abstract class AnnotatedMethodInterceptor<T extends MethodOperation> impl
 		this.beanResolver = beanResolver;
 	}
 
+	/**
+	 * Returns the source of the operation of each method.
+	 * @return the operation source
+	 */
+	public final AnnotatedOperationSource<T> operationSource() {
+		return this.operationSource;
+	}
+
 	@Override
 	public final @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
 		Object target = invocation.getThis();

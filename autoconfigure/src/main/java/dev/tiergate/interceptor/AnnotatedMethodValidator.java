@@ -10,9 +10,10 @@ import org.springframework.util.ReflectionUtils;
 /**
  * Parses the annotations of an advice on every singleton bean once all of them exist, so
  * that an annotation that cannot work fails the application at startup, naming the method,
- * instead of failing its first call.
+ * instead of failing its first call. Created by
+ * {@link AnnotatedMethodAdvisor#methodValidator}.
  */
-public abstract class AnnotatedMethodValidator implements SmartInitializingSingleton {
+final class AnnotatedMethodValidator implements SmartInitializingSingleton {
 
 	private final ConfigurableListableBeanFactory beanFactory;
 
@@ -23,7 +24,7 @@ public abstract class AnnotatedMethodValidator implements SmartInitializingSingl
 	 * @param beanFactory the bean factory whose beans to check
 	 * @param operationSource parses the annotations, throwing if they cannot work
 	 */
-	protected AnnotatedMethodValidator(ConfigurableListableBeanFactory beanFactory,
+	AnnotatedMethodValidator(ConfigurableListableBeanFactory beanFactory,
 			AnnotatedOperationSource<?> operationSource) {
 		this.beanFactory = beanFactory;
 		this.operationSource = operationSource;

@@ -17,7 +17,7 @@ import org.springframework.core.MethodClassKey;
  *
  * @param <T> the type of the parsed operation
  */
-public final class MethodOperationCache<T> {
+final class MethodOperationCache<T> {
 
 	private static final Object NONE = new Object();
 
@@ -32,7 +32,7 @@ public final class MethodOperationCache<T> {
 	 * @param parser parses the operation of a method on a target class, {@code null} when
 	 * the method carries none; it may throw to refuse an annotation that cannot work
 	 */
-	public MethodOperationCache(BiFunction<Method, Class<?>, @Nullable T> parser) {
+	MethodOperationCache(BiFunction<Method, Class<?>, @Nullable T> parser) {
 		this.parser = parser;
 	}
 
@@ -43,7 +43,7 @@ public final class MethodOperationCache<T> {
 	 * @return the operation, or {@code null} if the method has none
 	 */
 	@SuppressWarnings("unchecked")
-	public @Nullable T get(Method method, @Nullable Object target) {
+	@Nullable T get(Method method, @Nullable Object target) {
 		Class<?> runtimeClass = (target != null) ? target.getClass() : method.getDeclaringClass();
 		FirstTarget first = this.firstTargets.get(method);
 		if (first != null && first.runtimeClass == runtimeClass) {
@@ -61,7 +61,7 @@ public final class MethodOperationCache<T> {
 	 * @return the operation, or {@code null} if the method has none
 	 */
 	@SuppressWarnings("unchecked")
-	public @Nullable T get(Method method, Class<?> targetClass) {
+	@Nullable T get(Method method, Class<?> targetClass) {
 		Object parsed = this.operations.computeIfAbsent(new MethodClassKey(method, targetClass), (key) -> {
 			T operation = this.parser.apply(method, targetClass);
 			return (operation != null) ? operation : NONE;

@@ -76,18 +76,6 @@ class AnnotatedMethodAdvisorTests {
 		}));
 	}
 
-	@Test
-	void anAdvisorIsEqualToAnotherWithTheSameAdviceAndOrder() {
-		this.contextRunner.run((context) -> {
-			TieredCacheAdvisor advisor = context.getBean(TieredCacheAdvisor.class);
-			TieredCacheAdvisor same = new TieredCacheAdvisor(
-					(dev.tiergate.cache.interceptor.TieredCacheInterceptor) advisor.getAdvice(), advisor.getOrder());
-			assertThat(same).isEqualTo(advisor).hasSameHashCodeAs(advisor).hasToString(advisor.toString());
-			assertThat(new TieredCacheAdvisor((dev.tiergate.cache.interceptor.TieredCacheInterceptor) advisor
-				.getAdvice(), advisor.getOrder() + 1)).isNotEqualTo(advisor);
-		});
-	}
-
 	public static class CachedService {
 
 		@TieredCacheable("greetings")

@@ -3,10 +3,7 @@ package dev.tiergate.ratelimit;
 import java.time.Duration;
 import java.util.List;
 
-import dev.tiergate.ratelimit.RateLimitDecision.Enforcement;
-import dev.tiergate.ratelimit.RateLimitDecision.Outcome;
 import io.github.bucket4j.TimeMeter;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,13 +25,7 @@ class RateLimitersTests {
 
 	private final ManualTimeMeter time = new ManualTimeMeter();
 
-	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-
 	private final RateLimiters limiters = new RateLimiters(List.of(CHAT, BURST_AND_HOUR), null, this.time, 1000);
-
-	RateLimitersTests() {
-		new MicrometerRateLimitMetrics(this.limiters).bindTo(this.meters);
-	}
 
 	@Test
 	void resetRefillsEveryBucketOfEveryTierKeptInThisJvm() {
@@ -105,21 +96,6 @@ class RateLimitersTests {
 	}
 
 	@Test
-	void checksAreCountedByTierResultAndModeNeverByClient() {
-		TierRateLimiter chat = this.limiters.get("chat");
-		for (int i = 0; i < 7; i++) {
-			chat.check("ip:198.51.100.7", 1);
-		}
-		assertThat(count("chat", "allowed")).isEqualTo(5);
-		assertThat(count("chat", "rejected")).isEqualTo(2);
-		assertThat(chat.statistics().allowed()).isEqualTo(5);
-		assertThat(chat.statistics().rejected()).isEqualTo(2);
-		assertThat(chat.statistics().checks(Outcome.ALLOWED, Enforcement.DISTRIBUTED)).isZero();
-		assertThat(this.meters.getMeters()).allSatisfy((meter) -> assertThat(meter.getId().getTags().toString())
-			.doesNotContain("198.51.100.7"));
-	}
-
-	@Test
 	void idleBucketsAreForgottenOnceTheyWouldBeFullAndTheMapIsBounded() {
 		RateLimiters small = new RateLimiters(List.of(CHAT), null, this.time, 100);
 		TierRateLimiter chat = small.get("chat");
@@ -148,15 +124,6 @@ class RateLimitersTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> new RateLimitTier.Limit(1, 1, Duration.ZERO));
 		assertThat(new RateLimitTier.Limit(10, 10, Duration.ofSeconds(1)).scale()).isEqualTo(100_000);
 		assertThat(new RateLimitTier.Limit(10, 10, Duration.ofSeconds(1)).unitsPerMicro()).isEqualTo(1);
-	}
-
-	private double count(String tier, String result) {
-		return this.meters.get("tiergate.ratelimit.checks")
-			.tag("tier", tier)
-			.tag("result", result)
-			.tag("mode", "local")
-			.functionCounter()
-			.count();
 	}
 
 	@Test

@@ -12,9 +12,6 @@ import dev.tiergate.cache.JsonL2Codec;
 import dev.tiergate.cache.L2Codec;
 import dev.tiergate.cache.TieredCaches;
 import dev.tiergate.cache.interceptor.TieredCacheAdvisor;
-import dev.tiergate.cache.interceptor.TieredCacheInterceptor;
-import dev.tiergate.cache.interceptor.TieredCacheMethodValidator;
-import dev.tiergate.cache.interceptor.TieredCacheOperationSource;
 import dev.tiergate.cache.redis.LettuceL2Store;
 import dev.tiergate.cache.redis.RedisCacheInvalidations;
 import dev.tiergate.observation.TiergateObservations;
@@ -23,6 +20,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -97,32 +95,19 @@ public final class TieredCacheAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	static TieredCacheOperationSource tieredCacheOperationSource(ObjectProvider<TieredCaches> caches) {
-		return new TieredCacheOperationSource(caches::getObject, ClassUtils.getDefaultClassLoader());
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	static TieredCacheInterceptor tieredCacheInterceptor(TieredCacheOperationSource operationSource,
-			ConfigurableListableBeanFactory beanFactory) {
-		return new TieredCacheInterceptor(operationSource, new BeanFactoryResolver(beanFactory));
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	static TieredCacheAdvisor tieredCacheAdvisor(TieredCacheInterceptor interceptor, Environment environment) {
+	static TieredCacheAdvisor tieredCacheAdvisor(ObjectProvider<TieredCaches> caches,
+			ConfigurableListableBeanFactory beanFactory, Environment environment) {
 		// Read from the environment: binding the properties class this early would make it
 		// ineligible for post-processing.
 		int order = environment.getProperty("tiergate.cache.order", Integer.class, TieredCacheProperties.DEFAULT_ORDER);
-		return new TieredCacheAdvisor(interceptor, order);
+		return new TieredCacheAdvisor(caches::getObject, new BeanFactoryResolver(beanFactory),
+				ClassUtils.getDefaultClassLoader(), order);
 	}
 
 	@Bean
-	static TieredCacheMethodValidator tieredCacheMethodValidator(ConfigurableListableBeanFactory beanFactory,
-			TieredCacheOperationSource operationSource) {
-		return new TieredCacheMethodValidator(beanFactory, operationSource);
+	static SmartInitializingSingleton tieredCacheMethodValidator(ConfigurableListableBeanFactory beanFactory,
+			TieredCacheAdvisor advisor) {
+		return advisor.methodValidator(beanFactory);
 	}
 
 }

@@ -1,7 +1,6 @@
 package dev.tiergate.autoconfigure.cache;
 
 import dev.tiergate.cache.TieredCaches;
-import dev.tiergate.cache.web.CacheStatusInterceptor;
 import dev.tiergate.cache.web.CacheStatusPolicy;
 import dev.tiergate.cache.web.CacheStatusResponseAdvice;
 
@@ -11,6 +10,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.web.servlet.AsyncHandlerInterceptor;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
@@ -52,8 +52,8 @@ public final class TieredCacheWebAutoConfiguration {
 	}
 
 	@Bean
-	WebMvcConfigurer tieredCacheStatusWebMvcConfigurer(CacheStatusPolicy policy) {
-		CacheStatusInterceptor interceptor = new CacheStatusInterceptor(policy);
+	WebMvcConfigurer tieredCacheStatusWebMvcConfigurer(CacheStatusResponseAdvice advice) {
+		AsyncHandlerInterceptor interceptor = advice.interceptor();
 		return new WebMvcConfigurer() {
 
 			@Override

@@ -14,7 +14,7 @@ import org.springframework.core.env.MapPropertySource;
  * annotation families, so the default of {@code tiergate.cache.defaults.cache-nulls}
  * becomes true; it has the lowest precedence, so any value the application sets wins.
  */
-public final class TieredSpringCacheDefaults implements EnvironmentPostProcessor {
+final class TieredSpringCacheDefaults implements EnvironmentPostProcessor {
 
 	static final String PROPERTY_SOURCE_NAME = "tiergateSpringCacheDefaults";
 

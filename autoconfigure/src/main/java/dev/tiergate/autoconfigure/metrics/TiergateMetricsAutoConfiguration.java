@@ -4,12 +4,9 @@ import dev.tiergate.autoconfigure.cache.TieredCacheAutoConfiguration;
 import dev.tiergate.autoconfigure.ratelimit.RateLimitAutoConfiguration;
 import dev.tiergate.autoconfigure.redis.TiergateRedisAutoConfiguration;
 import dev.tiergate.cache.CacheMetrics;
-import dev.tiergate.cache.MicrometerCacheMetrics;
 import dev.tiergate.cache.TieredCaches;
-import dev.tiergate.ratelimit.MicrometerRateLimitMetrics;
 import dev.tiergate.ratelimit.RateLimiters;
 import dev.tiergate.redis.GuardedRedis;
-import dev.tiergate.redis.RedisFallbackMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;

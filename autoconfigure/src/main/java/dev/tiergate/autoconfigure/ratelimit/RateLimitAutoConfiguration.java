@@ -3,6 +3,8 @@ package dev.tiergate.autoconfigure.ratelimit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import dev.tiergate.autoconfigure.TiergateAutoProxyRegistrar;
 import dev.tiergate.autoconfigure.TiergateNamespace;
@@ -17,15 +19,10 @@ import dev.tiergate.ratelimit.RateLimitTier;
 import dev.tiergate.ratelimit.RateLimiters;
 import dev.tiergate.ratelimit.TokenBuckets;
 import dev.tiergate.ratelimit.interceptor.RateLimitAdvisor;
-import dev.tiergate.ratelimit.interceptor.RateLimitInterceptor;
-import dev.tiergate.ratelimit.interceptor.RateLimitMethodValidator;
-import dev.tiergate.ratelimit.interceptor.RateLimitOperationSource;
 import dev.tiergate.ratelimit.redis.RedisTokenBuckets;
-import dev.tiergate.ratelimit.web.ClientAddress;
 import dev.tiergate.ratelimit.web.RateLimitExceptionHandler;
 import dev.tiergate.ratelimit.web.RateLimitResponseHeaders;
 import dev.tiergate.ratelimit.web.ServletClientKeyResolvers;
-import dev.tiergate.ratelimit.web.TrustedProxies;
 import dev.tiergate.redis.GuardedRedis;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.TimeMeter;
@@ -34,6 +31,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -96,46 +94,42 @@ public final class RateLimitAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	static RateLimitOperationSource rateLimitOperationSource(ObjectProvider<RateLimiters> rateLimiters,
+	static RateLimitAdvisor rateLimitAdvisor(ObjectProvider<RateLimiters> rateLimiters,
+			ObjectProvider<ClientKeyResolvers> clientKeyResolvers, ObjectProvider<RateLimitListener> listeners,
+			ConfigurableListableBeanFactory beanFactory, Environment environment) {
+		int order = environment.getProperty(PREFIX + "order", Integer.class, RateLimitProperties.DEFAULT_ORDER);
+		return new RateLimitAdvisor(rateLimiters::getObject, keyResolvers(clientKeyResolvers, environment),
+				listener(listeners), new BeanFactoryResolver(beanFactory), ClassUtils.getDefaultClassLoader(), order);
+	}
+
+	@Bean
+	static SmartInitializingSingleton rateLimitMethodValidator(ConfigurableListableBeanFactory beanFactory,
+			RateLimitAdvisor advisor) {
+		return advisor.methodValidator(beanFactory);
+	}
+
+	private static Function<String, ClientKeyResolver> keyResolvers(
 			ObjectProvider<ClientKeyResolvers> clientKeyResolvers, Environment environment) {
 		// Bound from the environment: binding the properties class this early would make it
 		// ineligible for post-processing.
 		RateLimitProperties properties = bindProperties(environment);
 		Map<String, ClientKeySpec> specs = RateLimitSettingsMapper.keyResolverSpecs(properties);
 		Map<String, ClientKeyResolver> resolvers = new ConcurrentHashMap<>();
-		return new RateLimitOperationSource(rateLimiters::getObject, (tier) -> resolvers.computeIfAbsent(tier, (name) -> {
+		return (tier) -> resolvers.computeIfAbsent(tier, (name) -> {
 			ClientKeyResolvers factory = clientKeyResolvers.getIfAvailable(() -> ClientKeyResolvers.WITHOUT_REQUESTS);
 			return factory.forSpec(specs.getOrDefault(name, properties.getKeyResolver()));
-		}), ClassUtils.getDefaultClassLoader());
+		});
 	}
 
-	@Bean
-	@ConditionalOnMissingBean
-	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	static RateLimitInterceptor rateLimitInterceptor(RateLimitOperationSource operationSource,
-			ObjectProvider<RateLimitListener> listeners, ConfigurableListableBeanFactory beanFactory) {
-		return new RateLimitInterceptor(operationSource, () -> {
+	private static Supplier<RateLimitListener> listener(ObjectProvider<RateLimitListener> listeners) {
+		return () -> {
 			List<RateLimitListener> all = listeners.orderedStream().toList();
 			return switch (all.size()) {
 				case 0 -> RateLimitListener.NONE;
 				case 1 -> all.get(0);
 				default -> (decision) -> all.forEach((listener) -> listener.onDecision(decision));
 			};
-		}, new BeanFactoryResolver(beanFactory));
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	static RateLimitAdvisor rateLimitAdvisor(RateLimitInterceptor interceptor, Environment environment) {
-		int order = environment.getProperty(PREFIX + "order", Integer.class, RateLimitProperties.DEFAULT_ORDER);
-		return new RateLimitAdvisor(interceptor, order);
-	}
-
-	@Bean
-	static RateLimitMethodValidator rateLimitMethodValidator(ConfigurableListableBeanFactory beanFactory,
-			RateLimitOperationSource operationSource) {
-		return new RateLimitMethodValidator(beanFactory, operationSource);
+		};
 	}
 
 	@Bean
@@ -175,16 +169,14 @@ public final class RateLimitAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		ClientKeyResolvers rateLimitClientKeyResolvers(RateLimitProperties properties) {
-			TrustedProxies trustedProxies;
+			RateLimitSettingsMapper.checkClientAddressProperties(properties);
 			try {
-				trustedProxies = TrustedProxies.of(properties.getTrustedProxies());
+				return ServletClientKeyResolvers.of(properties.getTrustedProxies(), properties.getForwardedHeaders(),
+						properties.getIpv6PrefixLength());
 			}
 			catch (IllegalArgumentException ex) {
 				throw RateLimitSettingsMapper.invalid("trusted-proxies", String.valueOf(ex.getMessage()));
 			}
-			RateLimitSettingsMapper.checkClientAddressProperties(properties);
-			return new ServletClientKeyResolvers(new ClientAddress(trustedProxies, properties.getForwardedHeaders(),
-					properties.getIpv6PrefixLength()));
 		}
 
 		@Bean

@@ -9,8 +9,8 @@ import java.util.Map;
 import dev.tiergate.autoconfigure.cache.TieredCacheProperties;
 import dev.tiergate.ratelimit.ClientKeySpec;
 import dev.tiergate.ratelimit.OnRedisFailure;
-import dev.tiergate.ratelimit.web.ClientAddress;
 import dev.tiergate.ratelimit.web.ForwardedHeader;
+import dev.tiergate.ratelimit.web.ServletClientKeyResolvers;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -64,7 +64,7 @@ public class RateLimitProperties {
 	 * Length of the network prefix that identifies an IPv6 client, from 1 to 128: every
 	 * address of the network shares one bucket.
 	 */
-	private int ipv6PrefixLength = ClientAddress.DEFAULT_IPV6_PREFIX_LENGTH;
+	private int ipv6PrefixLength = ServletClientKeyResolvers.DEFAULT_IPV6_PREFIX_LENGTH;
 
 	/**
 	 * Rate-limit headers of HTTP responses.

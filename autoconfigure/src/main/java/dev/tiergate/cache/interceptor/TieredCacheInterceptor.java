@@ -17,14 +17,14 @@ import org.springframework.expression.BeanResolver;
  * here: the operations are looked up by method, the key is read from the arguments, and
  * the loader is created only on a miss.
  */
-public final class TieredCacheInterceptor extends AnnotatedMethodInterceptor<CacheOperations> {
+final class TieredCacheInterceptor extends AnnotatedMethodInterceptor<CacheOperations> {
 
 	/**
 	 * Creates an interceptor.
 	 * @param operationSource the source of the operations of each method
 	 * @param beanResolver resolves {@code @beanName} references in expressions, if any
 	 */
-	public TieredCacheInterceptor(TieredCacheOperationSource operationSource, @Nullable BeanResolver beanResolver) {
+	TieredCacheInterceptor(TieredCacheOperationSource operationSource, @Nullable BeanResolver beanResolver) {
 		super(operationSource, beanResolver);
 	}
 

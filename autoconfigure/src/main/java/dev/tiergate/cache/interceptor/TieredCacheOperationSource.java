@@ -14,7 +14,6 @@ import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
 import dev.tiergate.TiergateConfigurationException;
-import dev.tiergate.cache.CacheKeyEncoder;
 import dev.tiergate.cache.TieredCache;
 import dev.tiergate.cache.TieredCacheEvict;
 import dev.tiergate.cache.TieredCachePut;
@@ -38,9 +37,9 @@ import org.springframework.expression.Expression;
  * work. Annotations that cannot work are reported with a
  * {@link TiergateConfigurationException} naming the method.
  */
-public final class TieredCacheOperationSource extends AnnotatedOperationSource<CacheOperations> {
+final class TieredCacheOperationSource extends AnnotatedOperationSource<CacheOperations> {
 
-	static final Set<Class<? extends Annotation>> ANNOTATION_TYPES = Set.of(TieredCacheable.class,
+	private static final Set<Class<? extends Annotation>> ANNOTATION_TYPES = Set.of(TieredCacheable.class,
 			TieredCachePut.class, TieredCacheEvict.class);
 
 	private static final ResultVariable BEFORE_INVOCATION = ResultVariable.unavailable("Use #result only in"
@@ -54,7 +53,7 @@ public final class TieredCacheOperationSource extends AnnotatedOperationSource<C
 	 * not connect to Redis
 	 * @param classLoader the class loader for compiled expressions
 	 */
-	public TieredCacheOperationSource(Supplier<TieredCaches> caches, @Nullable ClassLoader classLoader) {
+	TieredCacheOperationSource(Supplier<TieredCaches> caches, @Nullable ClassLoader classLoader) {
 		super(ANNOTATION_TYPES, classLoader);
 		this.caches = caches;
 	}
@@ -235,7 +234,7 @@ public final class TieredCacheOperationSource extends AnnotatedOperationSource<C
 				: (keySource instanceof KeySource.AllArguments) ? count : 0;
 		for (int i = first; i < last; i++) {
 			ResolvableType parameter = ResolvableType.forMethodParameter(method.method(), i, method.targetClass());
-			String refusal = CacheKeyEncoder.refusal(ResolvedTypes.of(parameter));
+			String refusal = TieredCache.keyRefusal(ResolvedTypes.of(parameter));
 			if (refusal != null) {
 				String name = method.parameterName(i);
 				String type = parameter.toClass().getSimpleName();

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code cache.puts} and {@code cache.evictions} meters. Tiergate's own per-tier meters
  * count the tiers.
  */
-public final class SpringCacheCounters {
+final class SpringCacheCounters {
 
 	private final LongAdder hits = new LongAdder();
 

@@ -15,7 +15,7 @@ import org.springframework.cache.interceptor.SimpleKeyGenerator;
  * which tiergate can write into a Redis key; Spring's {@code SimpleKey} hides its
  * arguments, so calls keyed by one are served without L2.
  */
-public final class TieredCacheKeyGenerator implements KeyGenerator {
+final class TieredCacheKeyGenerator implements KeyGenerator {
 
 	@Override
 	public Object generate(Object target, Method method, @Nullable Object... params) {

@@ -82,11 +82,8 @@ public final class TieredSpringCache implements Cache {
 		return this.valueType;
 	}
 
-	/**
-	 * Returns what Spring's cache abstraction did with this cache, for all its views.
-	 * @return the counters
-	 */
-	public SpringCacheCounters counters() {
+	/** What Spring's cache abstraction did with this cache, for all its views. */
+	SpringCacheCounters counters() {
 		return this.counters;
 	}
 

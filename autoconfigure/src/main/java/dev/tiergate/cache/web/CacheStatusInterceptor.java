@@ -15,7 +15,7 @@ import org.springframework.web.servlet.AsyncHandlerInterceptor;
  * {@code Cache-Control: no-cache} on the request, the scope asks the caches that honour it
  * to skip their tiers.
  */
-public final class CacheStatusInterceptor implements AsyncHandlerInterceptor {
+final class CacheStatusInterceptor implements AsyncHandlerInterceptor {
 
 	static final String SCOPE_ATTRIBUTE = CacheStatusInterceptor.class.getName() + ".scope";
 
@@ -25,7 +25,7 @@ public final class CacheStatusInterceptor implements AsyncHandlerInterceptor {
 	 * Creates the interceptor.
 	 * @param policy which caches report and which honour no-cache
 	 */
-	public CacheStatusInterceptor(CacheStatusPolicy policy) {
+	CacheStatusInterceptor(CacheStatusPolicy policy) {
 		this.policy = policy;
 	}
 

@@ -11,6 +11,7 @@ import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.servlet.AsyncHandlerInterceptor;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyAdvice;
 
 /**
@@ -38,6 +39,15 @@ public final class CacheStatusResponseAdvice implements ResponseBodyAdvice<Objec
 	 */
 	public CacheStatusResponseAdvice(CacheStatusPolicy policy) {
 		this.policy = policy;
+	}
+
+	/**
+	 * Returns the interceptor that opens, per request, the scope this advice reads the
+	 * lookups of; register it with Spring MVC.
+	 * @return a new interceptor with this advice's policy
+	 */
+	public AsyncHandlerInterceptor interceptor() {
+		return new CacheStatusInterceptor(this.policy);
 	}
 
 	@Override

@@ -19,7 +19,7 @@ import org.springframework.util.function.SingletonSupplier;
  * bucket is empty. A call whose key needs no SpEL evaluates none: the operation is looked
  * up by method and the key comes from an argument or the key resolver.
  */
-public final class RateLimitInterceptor extends AnnotatedMethodInterceptor<RateLimitOperation> {
+final class RateLimitInterceptor extends AnnotatedMethodInterceptor<RateLimitOperation> {
 
 	private final Supplier<RateLimitListener> listener;
 
@@ -29,7 +29,7 @@ public final class RateLimitInterceptor extends AnnotatedMethodInterceptor<RateL
 	 * @param listener told about every decision, resolved on first use
 	 * @param beanResolver resolves {@code @beanName} references in expressions, if any
 	 */
-	public RateLimitInterceptor(RateLimitOperationSource operationSource, Supplier<RateLimitListener> listener,
+	RateLimitInterceptor(RateLimitOperationSource operationSource, Supplier<RateLimitListener> listener,
 			@Nullable BeanResolver beanResolver) {
 		super(operationSource, beanResolver);
 		this.listener = SingletonSupplier.of(listener);

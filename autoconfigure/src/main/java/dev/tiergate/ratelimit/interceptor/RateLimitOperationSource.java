@@ -30,9 +30,9 @@ import org.springframework.expression.Expression;
  * (directly, on a method it overrides or implements, or as a meta-annotation), or when
  * it is public and its class or an interface carries it.
  */
-public final class RateLimitOperationSource extends AnnotatedOperationSource<RateLimitOperation> {
+final class RateLimitOperationSource extends AnnotatedOperationSource<RateLimitOperation> {
 
-	static final Set<Class<? extends Annotation>> ANNOTATION_TYPES = Set.of(RateLimited.class);
+	private static final Set<Class<? extends Annotation>> ANNOTATION_TYPES = Set.of(RateLimited.class);
 
 	private static final ResultVariable BEFORE_INVOCATION = ResultVariable
 		.unavailable("Use the arguments: the limit is checked before the method is invoked.");
@@ -48,7 +48,7 @@ public final class RateLimitOperationSource extends AnnotatedOperationSource<Rat
 	 * @param keyResolvers the key resolver of each tier, by tier name
 	 * @param classLoader the class loader for compiled expressions
 	 */
-	public RateLimitOperationSource(Supplier<RateLimiters> rateLimiters,
+	RateLimitOperationSource(Supplier<RateLimiters> rateLimiters,
 			Function<String, ClientKeyResolver> keyResolvers, @Nullable ClassLoader classLoader) {
 		super(ANNOTATION_TYPES, classLoader);
 		this.rateLimiters = rateLimiters;

@@ -23,7 +23,7 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
  * {@code NOSCRIPT}; the check is then sent again as {@code EVAL}, which also caches it
  * there.
  */
-public final class TokenBucketScript {
+final class TokenBucketScript {
 
 	private static final String RESOURCE = "token-bucket.lua";
 
@@ -40,7 +40,7 @@ public final class TokenBucketScript {
 	 * Loads the script from the class path.
 	 * @return the script
 	 */
-	public static TokenBucketScript load() {
+	static TokenBucketScript load() {
 		try (InputStream in = TokenBucketScript.class.getResourceAsStream(RESOURCE)) {
 			if (in == null) {
 				throw new IllegalStateException(RESOURCE + " is missing beside " + TokenBucketScript.class.getName());
@@ -56,7 +56,7 @@ public final class TokenBucketScript {
 	 * Returns the SHA-1 digest that {@code EVALSHA} names the script by.
 	 * @return the digest, in lower-case hex
 	 */
-	public String sha1() {
+	String sha1() {
 		return this.sha1;
 	}
 
@@ -67,7 +67,7 @@ public final class TokenBucketScript {
 	 * @param arguments the arguments, as the script documents them
 	 * @return the reply: integers, as the script documents them
 	 */
-	public CompletionStage<List<Long>> run(RedisClusterAsyncCommands<byte[], byte[]> commands, byte[] key,
+	CompletionStage<List<Long>> run(RedisClusterAsyncCommands<byte[], byte[]> commands, byte[] key,
 			byte[][] arguments) {
 		byte[][] keys = { key };
 		CompletionStage<List<Long>> reply = commands.evalsha(this.sha1, ScriptOutputType.MULTI, keys, arguments);

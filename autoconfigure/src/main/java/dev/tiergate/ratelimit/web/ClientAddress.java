@@ -24,10 +24,10 @@ import org.jspecify.annotations.Nullable;
  * and can send each request from another address of it); an IPv4-mapped IPv6 address is
  * its IPv4 address. Addresses are parsed as literals, never looked up in a name service.
  */
-public final class ClientAddress {
+final class ClientAddress {
 
 	/** The prefix length an IPv6 client is keyed by unless configured otherwise. */
-	public static final int DEFAULT_IPV6_PREFIX_LENGTH = 64;
+	static final int DEFAULT_IPV6_PREFIX_LENGTH = 64;
 
 	private static final int MAX_HOPS = 32;
 
@@ -48,7 +48,7 @@ public final class ClientAddress {
 	 * clients by their /64.
 	 * @param trustedProxies the proxies whose forwarding headers are believed
 	 */
-	public ClientAddress(TrustedProxies trustedProxies) {
+	ClientAddress(TrustedProxies trustedProxies) {
 		this(trustedProxies, List.of(ForwardedHeader.X_FORWARDED_FOR), DEFAULT_IPV6_PREFIX_LENGTH);
 	}
 
@@ -61,7 +61,7 @@ public final class ClientAddress {
 	 * 128
 	 * @throws IllegalArgumentException if there is no header or the length is out of range
 	 */
-	public ClientAddress(TrustedProxies trustedProxies, List<ForwardedHeader> forwardedHeaders,
+	ClientAddress(TrustedProxies trustedProxies, List<ForwardedHeader> forwardedHeaders,
 			int ipv6PrefixLength) {
 		if (forwardedHeaders.isEmpty()) {
 			throw new IllegalArgumentException("At least one forwarded header is needed: one of "
@@ -85,7 +85,7 @@ public final class ClientAddress {
 	 * or, when a trusted proxy recorded something that is not an address
 	 * ({@code unknown}), that text
 	 */
-	public String of(HttpServletRequest request) {
+	String of(HttpServletRequest request) {
 		String peer = request.getRemoteAddr();
 		byte[] peerAddress = IpAddresses.bytes(peer);
 		if (this.trustedProxies.isEmpty() || !this.trustedProxies.contains(peerAddress)) {

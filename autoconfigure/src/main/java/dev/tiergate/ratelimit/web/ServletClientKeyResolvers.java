@@ -1,6 +1,7 @@
 package dev.tiergate.ratelimit.web;
 
 import java.security.Principal;
+import java.util.List;
 
 import dev.tiergate.ratelimit.ClientKeyResolver;
 import dev.tiergate.ratelimit.ClientKeyResolvers;
@@ -29,6 +30,9 @@ public final class ServletClientKeyResolvers implements ClientKeyResolvers {
 	/** The longest header value used as a key: a client must not make the server hash megabytes. */
 	public static final int MAX_HEADER_LENGTH = 256;
 
+	/** The prefix length an IPv6 client is keyed by unless configured otherwise. */
+	public static final int DEFAULT_IPV6_PREFIX_LENGTH = ClientAddress.DEFAULT_IPV6_PREFIX_LENGTH;
+
 	private final ClientAddress clientAddress;
 
 	private final boolean springSecurity;
@@ -38,11 +42,30 @@ public final class ServletClientKeyResolvers implements ClientKeyResolvers {
 	private final ClientKeyResolver user = this::user;
 
 	/**
+	 * Creates the resolvers, with a client address read from the forwarding headers of
+	 * trusted proxies.
+	 * @param trustedProxies the proxies whose forwarding headers are believed, each
+	 * {@code address/prefix-length} or a single address
+	 * @param forwardedHeaders the headers the trusted proxies write, at least one; when a
+	 * request has several of them, the first of this list that it has is read
+	 * @param ipv6PrefixLength the length of the prefix that identifies an IPv6 client, 1 to
+	 * 128
+	 * @return the resolvers
+	 * @throws IllegalArgumentException naming the first range that cannot be parsed, or if
+	 * there is no header or the length is out of range
+	 */
+	public static ServletClientKeyResolvers of(List<String> trustedProxies, List<ForwardedHeader> forwardedHeaders,
+			int ipv6PrefixLength) {
+		return new ServletClientKeyResolvers(
+				new ClientAddress(TrustedProxies.of(trustedProxies), forwardedHeaders, ipv6PrefixLength));
+	}
+
+	/**
 	 * Creates the resolvers, with a client address read from {@code X-Forwarded-For} of
 	 * trusted proxies and IPv6 clients keyed by their /64.
 	 * @param trustedProxies the proxies whose forwarding headers are believed
 	 */
-	public ServletClientKeyResolvers(TrustedProxies trustedProxies) {
+	ServletClientKeyResolvers(TrustedProxies trustedProxies) {
 		this(new ClientAddress(trustedProxies));
 	}
 
@@ -50,7 +73,7 @@ public final class ServletClientKeyResolvers implements ClientKeyResolvers {
 	 * Creates the resolvers.
 	 * @param clientAddress finds the client address of a request
 	 */
-	public ServletClientKeyResolvers(ClientAddress clientAddress) {
+	ServletClientKeyResolvers(ClientAddress clientAddress) {
 		this.clientAddress = clientAddress;
 		this.springSecurity = ClassUtils.isPresent("org.springframework.security.core.context.SecurityContextHolder",
 				ServletClientKeyResolvers.class.getClassLoader());

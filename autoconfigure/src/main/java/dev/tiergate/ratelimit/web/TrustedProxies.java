@@ -12,10 +12,10 @@ import org.jspecify.annotations.Nullable;
  * what these proxies write in the forwarding headers they are configured to write (see
  * {@link ForwardedHeader}) is believed.
  */
-public final class TrustedProxies {
+final class TrustedProxies {
 
 	/** No proxy is trusted: the client is always the peer address. */
-	public static final TrustedProxies NONE = new TrustedProxies(List.of());
+	static final TrustedProxies NONE = new TrustedProxies(List.of());
 
 	private final List<Range> ranges;
 
@@ -29,7 +29,7 @@ public final class TrustedProxies {
 	 * @return the trusted proxies
 	 * @throws IllegalArgumentException naming the first range that cannot be parsed
 	 */
-	public static TrustedProxies of(List<String> cidrs) {
+	static TrustedProxies of(List<String> cidrs) {
 		List<Range> ranges = new ArrayList<>();
 		for (String cidr : cidrs) {
 			ranges.add(Range.parse(cidr));
@@ -41,7 +41,7 @@ public final class TrustedProxies {
 	 * Returns whether no proxy is trusted.
 	 * @return whether empty
 	 */
-	public boolean isEmpty() {
+	boolean isEmpty() {
 		return this.ranges.isEmpty();
 	}
 
@@ -50,7 +50,7 @@ public final class TrustedProxies {
 	 * @param address the address
 	 * @return whether it is trusted
 	 */
-	public boolean contains(@Nullable InetAddress address) {
+	boolean contains(@Nullable InetAddress address) {
 		return address != null && contains(address.getAddress());
 	}
 

@@ -1,7 +1,6 @@
 package dev.tiergate.autoconfigure.health;
 
 import java.time.Duration;
-import java.util.Map;
 
 import dev.tiergate.actuate.TiergateEndpoint;
 import dev.tiergate.actuate.TiergateEndpoint.InvalidationsDescriptor;
@@ -11,14 +10,12 @@ import dev.tiergate.autoconfigure.cache.TieredCacheAutoConfiguration;
 import dev.tiergate.autoconfigure.ratelimit.RateLimitAutoConfiguration;
 import dev.tiergate.autoconfigure.redis.TiergateRedisAutoConfiguration;
 import dev.tiergate.cache.TieredCaches;
-import dev.tiergate.health.TiergateHealthDefaults;
 import dev.tiergate.health.TiergateHealthIndicator;
 import dev.tiergate.test.RedisEndpoint;
 import dev.tiergate.test.RedisProcess;
 import dev.tiergate.test.TestRedis;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -26,8 +23,6 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.env.MapPropertySource;
-import org.springframework.core.env.StandardEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -129,19 +124,6 @@ class TiergateHealthAutoConfigurationTests {
 	void isAbsentWithoutRedis() {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(TiergateHealthAutoConfiguration.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(TiergateHealthIndicator.class));
-	}
-
-	@Test
-	void defaultsKeepAFallbackAt200AndYieldToTheApplicationsOwnSettings() {
-		StandardEnvironment environment = new StandardEnvironment();
-		environment.getPropertySources()
-			.addFirst(new MapPropertySource("application", Map.of("management.health.redis.enabled", "true")));
-		new TiergateHealthDefaults().postProcessEnvironment(environment, new SpringApplication());
-		assertThat(environment.getProperty("management.endpoint.health.status.order"))
-			.isEqualTo("DOWN,OUT_OF_SERVICE,DEGRADED,UP,UNKNOWN");
-		assertThat(environment.getProperty("management.endpoint.health.status.http-mapping.degraded"))
-			.isEqualTo("200");
-		assertThat(environment.getProperty("management.health.redis.enabled")).isEqualTo("true");
 	}
 
 }

@@ -8,8 +8,6 @@ import dev.tiergate.autoconfigure.redis.TiergateRedisAutoConfiguration;
 import dev.tiergate.cache.CacheMetrics;
 import dev.tiergate.cache.TieredCache;
 import dev.tiergate.cache.TieredCaches;
-import dev.tiergate.ratelimit.MicrometerRateLimitMetrics;
-import dev.tiergate.redis.RedisFallbackMetrics;
 import dev.tiergate.test.TestRedis;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,11 +1,12 @@
 package dev.tiergate.autoconfigure.ratelimit;
 
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import dev.tiergate.ratelimit.RateLimiters;
-import dev.tiergate.ratelimit.redis.TokenBucketScript;
 import dev.tiergate.test.RedisCluster;
 import dev.tiergate.test.RedisProbe;
 import dev.tiergate.test.RedisTopology;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -43,12 +45,15 @@ class RateLimitedClusterIntegrationTests extends AbstractRateLimitedIntegrationT
 	}
 
 	@Test
-	void bucketsOfManyClientsSpreadOverEveryMasterAndANodeWithoutTheScriptLoadsItInTheSameCheck() {
+	void bucketsOfManyClientsSpreadOverEveryMasterAndANodeWithoutTheScriptLoadsItInTheSameCheck() throws Exception {
 		try (RedisProbe probe = topology().probe()) {
 			// SCRIPT FLUSH on a cluster connection reaches every master.
 			probe.commands().scriptFlush();
 			IntStream.range(0, 30).forEach((i) -> this.service.askAs("spread-" + i, "a"));
-			String sha1 = TokenBucketScript.load().sha1();
+			// The digest EVALSHA names the script by, of the script as RedisTokenBuckets reads it.
+			String sha1 = HexFormat.of()
+				.formatHex(MessageDigest.getInstance("SHA-1")
+					.digest(new ClassPathResource("dev/tiergate/ratelimit/redis/token-bucket.lua").getContentAsByteArray()));
 			assertThat(RedisCluster.shared().masters())
 				.allSatisfy((master) -> assertThat(master.send("SCRIPT", "EXISTS", sha1)).isEqualTo("*1\r\n:1"));
 			Set<Integer> owners = probe.scanKeys("{" + NAMESPACE + ":rl:chat:*")

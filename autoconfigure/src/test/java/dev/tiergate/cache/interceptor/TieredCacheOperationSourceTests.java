@@ -151,11 +151,11 @@ class TieredCacheOperationSourceTests {
 	void aKeyThatNamesAParameterIsReadWithoutSpel() {
 		this.contextRunner.withBean(Shop.class, Shop::new).run((context) -> {
 			Shop shop = context.getBean(Shop.class);
-			CacheOperations operations = context.getBean(TieredCacheOperationSource.class)
+			CacheOperations operations = context.getBean(TieredCacheAdvisor.class).operationSource()
 				.get(Shop.class.getMethod("product", String.class), shop);
 			assertThat(operations.cacheable().key()).isEqualTo(new KeySource.Argument(0));
 			assertThat(operations.needsEvaluation()).isFalse();
-			CacheOperations evicts = context.getBean(TieredCacheOperationSource.class)
+			CacheOperations evicts = context.getBean(TieredCacheAdvisor.class).operationSource()
 				.get(Shop.class.getMethod("updateThroughRepeatedAnnotations", String.class), shop);
 			assertThat(evicts.evictsAfter()).extracting(CacheOperation::key)
 				.containsExactly(new KeySource.Argument(0), new KeySource.Argument(0));

@@ -1,7 +1,10 @@
-package dev.tiergate.ratelimit;
+package dev.tiergate.autoconfigure.metrics;
 
 import dev.tiergate.ratelimit.RateLimitDecision.Enforcement;
 import dev.tiergate.ratelimit.RateLimitDecision.Outcome;
+import dev.tiergate.ratelimit.RateLimitStatistics;
+import dev.tiergate.ratelimit.RateLimiters;
+import dev.tiergate.ratelimit.TierRateLimiter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -13,7 +16,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * whatever the number of clients, reading the tier's statistics so nothing is counted
  * twice.
  */
-public final class MicrometerRateLimitMetrics implements MeterBinder {
+final class MicrometerRateLimitMetrics implements MeterBinder {
 
 	private final RateLimiters rateLimiters;
 
@@ -21,7 +24,7 @@ public final class MicrometerRateLimitMetrics implements MeterBinder {
 	 * Creates a binder of the meters of some rate limiters.
 	 * @param rateLimiters the rate limiters
 	 */
-	public MicrometerRateLimitMetrics(RateLimiters rateLimiters) {
+	MicrometerRateLimitMetrics(RateLimiters rateLimiters) {
 		this.rateLimiters = rateLimiters;
 	}
 

@@ -1,9 +1,12 @@
-package dev.tiergate.cache;
+package dev.tiergate.autoconfigure.metrics;
 
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 
 import com.github.benmanes.caffeine.cache.Cache;
+import dev.tiergate.cache.CacheErrorKind;
+import dev.tiergate.cache.CacheMetrics;
+import dev.tiergate.cache.CacheStatistics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -27,7 +30,7 @@ import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
  * tags {@code cache}, {@code direction}=sent|received)</li>
  * </ul>
  */
-public final class MicrometerCacheMetrics implements CacheMetrics {
+final class MicrometerCacheMetrics implements CacheMetrics {
 
 	/** The {@code cache.manager} tag of the L1 meters. */
 	public static final String CACHE_MANAGER = "tiergate";
@@ -46,7 +49,7 @@ public final class MicrometerCacheMetrics implements CacheMetrics {
 	 * @param cacheName the cache name
 	 * @param statistics the counters of the cache
 	 */
-	public MicrometerCacheMetrics(MeterRegistry registry, String cacheName, CacheStatistics statistics) {
+	MicrometerCacheMetrics(MeterRegistry registry, String cacheName, CacheStatistics statistics) {
 		this.registry = registry;
 		this.cacheName = cacheName;
 		gets(registry, cacheName, statistics, "l1", "hit", CacheStatistics::l1Hits);

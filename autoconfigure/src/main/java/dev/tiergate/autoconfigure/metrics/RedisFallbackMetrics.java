@@ -1,5 +1,7 @@
-package dev.tiergate.redis;
+package dev.tiergate.autoconfigure.metrics;
 
+import dev.tiergate.redis.GuardedRedis;
+import dev.tiergate.redis.RedisHealthState;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -16,7 +18,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
  * 3 other)</li>
  * </ul>
  */
-public final class RedisFallbackMetrics implements MeterBinder {
+final class RedisFallbackMetrics implements MeterBinder {
 
 	private final GuardedRedis redis;
 
@@ -24,7 +26,7 @@ public final class RedisFallbackMetrics implements MeterBinder {
 	 * Creates the metrics of a guarded Redis.
 	 * @param redis the guarded Redis
 	 */
-	public RedisFallbackMetrics(GuardedRedis redis) {
+	RedisFallbackMetrics(GuardedRedis redis) {
 		this.redis = redis;
 	}
 
