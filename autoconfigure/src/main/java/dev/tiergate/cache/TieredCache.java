@@ -429,21 +429,12 @@ public final class TieredCache {
 	}
 
 	private @Nullable Object observedLoad(Loader loader) throws Throwable {
-		Observation observation = this.observations.start(TiergateObservations.CACHE_LOAD,
-				this.observedAs.and("by", "this-instance"));
-		try (Observation.Scope scope = observation.openScope()) {
-			Object value = invoke(loader);
-			observation.lowCardinalityKeyValue("result", "loaded");
-			return value;
-		}
-		catch (Throwable ex) {
-			observation.lowCardinalityKeyValue("result", "error");
-			observation.error(ex);
-			throw ex;
-		}
-		finally {
-			observation.stop();
-		}
+		return this.observations.observe(TiergateObservations.CACHE_LOAD, this.observedAs.and("by", "this-instance"),
+				() -> new Loaded(invoke(loader)), (loaded) -> "loaded").value();
+	}
+
+	/** A loaded value, possibly {@code null}, as an observed step's non-null result. */
+	private record Loaded(@Nullable Object value) {
 	}
 
 	private static String readResult(L2Read read) {
