@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The evictions, puts and clears of one cache that could not reach Redis, kept until they
  * can: each is applied to L2 as a delete (the safe form of any write in a cache-aside
@@ -20,6 +22,9 @@ final class PendingWrites {
 	private final Set<String> keys = ConcurrentHashMap.newKeySet();
 
 	private volatile boolean wholeCache;
+
+	/** The batch being applied: still pending until applied, so reads keep avoiding its keys. */
+	private volatile @Nullable Batch applying;
 
 	PendingWrites(int capacity) {
 		this.capacity = capacity;
@@ -50,30 +55,54 @@ final class PendingWrites {
 
 	/** Whether L2 may still hold a value of this key that should have been removed. */
 	boolean covers(String redisKey) {
-		return this.wholeCache || (!this.keys.isEmpty() && this.keys.contains(redisKey));
+		Batch inFlight = this.applying;
+		return this.wholeCache || (!this.keys.isEmpty() && this.keys.contains(redisKey))
+				|| (inFlight != null && inFlight.covers(redisKey));
 	}
 
 	boolean isEmpty() {
-		return !this.wholeCache && this.keys.isEmpty();
+		return !this.wholeCache && this.keys.isEmpty() && this.applying == null;
 	}
 
-	/** Returns the number of keys waiting, or -1 when the whole cache is to be invalidated. */
+	/**
+	 * Returns the number of keys waiting, those being applied included, or -1 when the
+	 * whole cache is to be invalidated.
+	 */
 	long size() {
-		return this.wholeCache ? -1 : this.keys.size();
+		Batch inFlight = this.applying;
+		if (this.wholeCache || (inFlight != null && inFlight.wholeCache())) {
+			return -1;
+		}
+		return this.keys.size() + ((inFlight != null) ? inFlight.keys().size() : 0);
 	}
 
-	/** Takes what is pending; {@link #restore} puts it back if applying it failed. */
+	/**
+	 * Takes what is pending to apply it; it still counts as pending until
+	 * {@link #applied} (or {@link #restore} if applying it failed).
+	 */
 	Batch take() {
+		Batch batch;
 		if (this.wholeCache) {
+			batch = new Batch(true, List.of());
+			this.applying = batch;
 			this.wholeCache = false;
 			this.keys.clear();
-			return new Batch(true, List.of());
+			return batch;
 		}
-		List<String> taken = List.copyOf(this.keys);
-		taken.forEach(this.keys::remove);
-		return new Batch(false, taken);
+		batch = new Batch(false, List.copyOf(this.keys));
+		this.applying = batch;
+		batch.keys().forEach(this.keys::remove);
+		return batch;
 	}
 
+	/** Forgets a batch that has reached Redis and the other instances. */
+	void applied(Batch batch) {
+		if (this.applying == batch) {
+			this.applying = null;
+		}
+	}
+
+	/** Puts back a batch that could not be applied, before it stops counting as in flight. */
 	void restore(Batch batch) {
 		if (batch.wholeCache()) {
 			addWholeCache();
@@ -81,6 +110,7 @@ final class PendingWrites {
 		else {
 			batch.keys().forEach(this::add);
 		}
+		applied(batch);
 	}
 
 	/**

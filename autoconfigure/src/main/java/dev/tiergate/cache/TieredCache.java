@@ -879,6 +879,7 @@ public final class TieredCache {
 					}
 				}
 			}
+			this.pending.applied(batch);
 			return this.pending.isEmpty();
 		}
 		catch (RuntimeException ex) {
