@@ -96,7 +96,8 @@ public final class TieredCache {
 		this.settings = settings;
 		this.keyPrefix = namespace + ":" + settings.name() + ":";
 		this.failures = new FailureLog(settings.name(), this.statistics);
-		this.l1 = new L1Tier(settings, ticker, this.statistics);
+		Ticker l1Ticker = builder.l1Ticker;
+		this.l1 = new L1Tier(settings, (l1Ticker != null) ? l1Ticker : ticker, this.statistics);
 		L2Store store = settings.l2Enabled() ? builder.l2 : null;
 		this.l2 = (store != null) ? new L2Tier(settings, this.keyPrefix, store, builder.codec, this.failures,
 				this.statistics, this.l1::clear) : null;
@@ -1008,6 +1009,8 @@ public final class TieredCache {
 
 		private Ticker ticker = Ticker.systemTicker();
 
+		private @Nullable Ticker l1Ticker;
+
 		private CacheInvalidations invalidations = CacheInvalidations.NONE;
 
 		private Executor refresher = Runnable::run;
@@ -1062,6 +1065,12 @@ public final class TieredCache {
 		 */
 		public Builder ticker(Ticker ticker) {
 			this.ticker = ticker;
+			return this;
+		}
+
+		/** Sets the time source of L1 expiry alone: the caches of one {@link TieredCaches} share a coarse one. */
+		Builder l1Ticker(Ticker l1Ticker) {
+			this.l1Ticker = l1Ticker;
 			return this;
 		}
 

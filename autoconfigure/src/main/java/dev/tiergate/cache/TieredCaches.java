@@ -1,5 +1,6 @@
 package dev.tiergate.cache;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -36,6 +37,9 @@ public final class TieredCaches implements AutoCloseable {
 
 	private final TiergateObservations observations;
 
+	/** How often the default L1 clock is read: an entry outlives its L1 time to live by about this. */
+	static final Duration L1_CLOCK_RESOLUTION = Duration.ofMillis(1);
+
 	private final CacheKeyEncoder keyEncoder = new CacheKeyEncoder();
 
 	/** Runs refresh-ahead reloads; bounded, because a refresh is an optimisation that may be dropped. */
@@ -46,57 +50,31 @@ public final class TieredCaches implements AutoCloseable {
 				return thread;
 			}, new ThreadPoolExecutor.AbortPolicy());
 
-	/**
-	 * Creates the registry of caches that tell no other instance about their writes.
-	 * @param settings the settings of a cache, by name
-	 * @param namespace the namespace of all Redis keys of the application
-	 * @param l2 the shared store, or {@code null} to run on L1 only
-	 * @param codec the codec of L2 values
-	 * @param metrics creates the metrics of each cache
-	 * @param ticker the time source of L1 expiry
-	 */
-	public TieredCaches(Function<String, TieredCacheSettings> settings, String namespace, @Nullable L2Store l2,
-			L2Codec codec, CacheMetrics.Factory metrics, Ticker ticker) {
-		this(settings, namespace, l2, codec, metrics, ticker, CacheInvalidations.NONE);
+	/** Samples the clock for L1 expiry when no ticker is given; closed with the caches. */
+	private final @Nullable CoarseTicker l1Clock;
+
+	private TieredCaches(Builder builder) {
+		this.settings = builder.settings;
+		this.namespace = builder.namespace;
+		this.l2 = builder.l2;
+		this.codec = builder.codec;
+		this.metrics = builder.metrics;
+		Ticker ticker = builder.ticker;
+		this.ticker = (ticker != null) ? ticker : Ticker.systemTicker();
+		this.l1Clock = (ticker != null) ? null : new CoarseTicker(L1_CLOCK_RESOLUTION);
+		this.invalidations = builder.invalidations;
+		this.observations = builder.observations;
 	}
 
 	/**
-	 * Creates the registry.
+	 * Starts a registry of caches that run on L1 only, tell no other instance about their
+	 * writes and are not observed, until the builder says otherwise.
 	 * @param settings the settings of a cache, by name
 	 * @param namespace the namespace of all Redis keys of the application
-	 * @param l2 the shared store, or {@code null} to run on L1 only
-	 * @param codec the codec of L2 values
-	 * @param metrics creates the metrics of each cache
-	 * @param ticker the time source of L1 expiry
-	 * @param invalidations tells other instances about writes and evictions
+	 * @return the builder
 	 */
-	public TieredCaches(Function<String, TieredCacheSettings> settings, String namespace, @Nullable L2Store l2,
-			L2Codec codec, CacheMetrics.Factory metrics, Ticker ticker, CacheInvalidations invalidations) {
-		this(settings, namespace, l2, codec, metrics, ticker, invalidations, TiergateObservations.NONE);
-	}
-
-	/**
-	 * Creates the registry of caches whose reads are observed.
-	 * @param settings the settings of a cache, by name
-	 * @param namespace the namespace of all Redis keys of the application
-	 * @param l2 the shared store, or {@code null} to run on L1 only
-	 * @param codec the codec of L2 values
-	 * @param metrics creates the metrics of each cache
-	 * @param ticker the time source of L1 expiry
-	 * @param invalidations tells other instances about writes and evictions
-	 * @param observations observes reads that miss L1
-	 */
-	public TieredCaches(Function<String, TieredCacheSettings> settings, String namespace, @Nullable L2Store l2,
-			L2Codec codec, CacheMetrics.Factory metrics, Ticker ticker, CacheInvalidations invalidations,
-			TiergateObservations observations) {
-		this.observations = observations;
-		this.settings = settings;
-		this.namespace = namespace;
-		this.l2 = l2;
-		this.codec = codec;
-		this.metrics = metrics;
-		this.ticker = ticker;
-		this.invalidations = invalidations;
+	public static Builder builder(Function<String, TieredCacheSettings> settings, String namespace) {
+		return new Builder(settings, namespace);
 	}
 
 	/**
@@ -186,6 +164,14 @@ public final class TieredCaches implements AutoCloseable {
 	@Override
 	public void close() {
 		this.refresher.shutdownNow();
+		if (this.l1Clock != null) {
+			this.l1Clock.close();
+		}
+	}
+
+	/** Returns the clock of L1 expiry this registry samples, if it samples one. */
+	@Nullable CoarseTicker l1Clock() {
+		return this.l1Clock;
 	}
 
 	private TieredCache create(String name) {
@@ -195,10 +181,110 @@ public final class TieredCaches implements AutoCloseable {
 			.keyEncoder(this.keyEncoder)
 			.metrics(this.metrics)
 			.ticker(this.ticker)
+			.l1Ticker((this.l1Clock != null) ? this.l1Clock : this.ticker)
 			.invalidations(this.invalidations)
 			.refresher(this.refresher)
 			.observations(this.observations)
 			.build();
+	}
+
+	/**
+	 * Builds a {@link TieredCaches}.
+	 */
+	public static final class Builder {
+
+		private final Function<String, TieredCacheSettings> settings;
+
+		private final String namespace;
+
+		private @Nullable L2Store l2;
+
+		private L2Codec codec = new JsonL2Codec();
+
+		private CacheMetrics.Factory metrics = CacheMetrics.Factory.NONE;
+
+		private @Nullable Ticker ticker;
+
+		private CacheInvalidations invalidations = CacheInvalidations.NONE;
+
+		private TiergateObservations observations = TiergateObservations.NONE;
+
+		private Builder(Function<String, TieredCacheSettings> settings, String namespace) {
+			this.settings = settings;
+			this.namespace = namespace;
+		}
+
+		/**
+		 * Sets the shared store.
+		 * @param l2 the store, or {@code null} to run on L1 only
+		 * @return this builder
+		 */
+		public Builder l2(@Nullable L2Store l2) {
+			this.l2 = l2;
+			return this;
+		}
+
+		/**
+		 * Sets the codec of L2 values.
+		 * @param codec the codec
+		 * @return this builder
+		 */
+		public Builder codec(L2Codec codec) {
+			this.codec = codec;
+			return this;
+		}
+
+		/**
+		 * Sets what creates the metrics of each cache from its statistics.
+		 * @param metrics the factory
+		 * @return this builder
+		 */
+		public Builder metrics(CacheMetrics.Factory metrics) {
+			this.metrics = metrics;
+			return this;
+		}
+
+		/**
+		 * Sets the time source of L1 expiry, lock waits and load timing. Without one, L1
+		 * expiry reads the system clock as sampled every millisecond by a daemon thread
+		 * (reading the clock on every hit would cost about a quarter of the hit) and the
+		 * rest reads {@link Ticker#systemTicker()}.
+		 * @param ticker the ticker
+		 * @return this builder
+		 */
+		public Builder ticker(Ticker ticker) {
+			this.ticker = ticker;
+			return this;
+		}
+
+		/**
+		 * Sets what tells other instances about writes and evictions.
+		 * @param invalidations the invalidations
+		 * @return this builder
+		 */
+		public Builder invalidations(CacheInvalidations invalidations) {
+			this.invalidations = invalidations;
+			return this;
+		}
+
+		/**
+		 * Sets what observes the reads that miss L1.
+		 * @param observations the observations
+		 * @return this builder
+		 */
+		public Builder observations(TiergateObservations observations) {
+			this.observations = observations;
+			return this;
+		}
+
+		/**
+		 * Builds the registry.
+		 * @return the registry of caches
+		 */
+		public TieredCaches build() {
+			return new TieredCaches(this);
+		}
+
 	}
 
 }

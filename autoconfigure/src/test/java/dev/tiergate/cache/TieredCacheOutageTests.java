@@ -6,7 +6,6 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import dev.tiergate.cache.redis.LettuceL2Store;
 import dev.tiergate.cache.redis.RedisCacheInvalidations;
 import dev.tiergate.redis.GuardedRedis;
@@ -59,9 +58,11 @@ class TieredCacheOutageTests {
 			this.connector.awaitConnection(Duration.ofSeconds(5));
 			this.invalidations = new RedisCacheInvalidations(this.guarded, TieredCacheOutageTests.this.namespace);
 			L2Store store = wrapper.wrap(new LettuceL2Store(this.guarded));
-			this.caches = new TieredCaches((name) -> settings(name.equals("locked")),
-					TieredCacheOutageTests.this.namespace, store, new JsonL2Codec(), CacheMetrics.Factory.NONE,
-					Ticker.systemTicker(), this.invalidations);
+			this.caches = TieredCaches
+				.builder((name) -> settings(name.equals("locked")), TieredCacheOutageTests.this.namespace)
+				.l2(store)
+				.invalidations(this.invalidations)
+				.build();
 			this.invalidations.subscribe(this.caches::invalidateLocal);
 			this.state.onRecovery(this.caches::clearL1);
 			await().atMost(Duration.ofSeconds(5)).until(this.invalidations::isSubscribed);

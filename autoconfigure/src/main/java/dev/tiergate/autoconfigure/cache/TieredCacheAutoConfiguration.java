@@ -6,7 +6,6 @@ import dev.tiergate.autoconfigure.TiergateAutoProxyRegistrar;
 import dev.tiergate.autoconfigure.TiergateNamespace;
 import dev.tiergate.autoconfigure.TiergateNamespaceConfiguration;
 import dev.tiergate.autoconfigure.redis.TiergateRedisAutoConfiguration;
-import dev.tiergate.cache.CacheInvalidations;
 import dev.tiergate.cache.CacheMetrics;
 import dev.tiergate.cache.JsonL2Codec;
 import dev.tiergate.cache.L2Codec;
@@ -65,18 +64,18 @@ public final class TieredCacheAutoConfiguration {
 			ObjectProvider<TiergateObservations> observations) {
 		TieredCacheSettingsResolver settings = new TieredCacheSettingsResolver(properties);
 		settings.validateAll();
-		String namespace = tiergateNamespace.caches();
-		CacheMetrics.Factory cacheMetrics = metrics.getIfAvailable(() -> CacheMetrics.Factory.NONE);
-		Ticker l1Ticker = ticker.getIfAvailable(Ticker::systemTicker);
+		TieredCaches.Builder builder = TieredCaches.builder(settings, tiergateNamespace.caches())
+			.codec(codec)
+			.metrics(metrics.getIfAvailable(() -> CacheMetrics.Factory.NONE))
+			.observations(observations.getIfAvailable(() -> TiergateObservations.NONE));
+		ticker.ifAvailable(builder::ticker);
 		GuardedRedis redis = guardedRedis.getIfAvailable();
 		RedisCacheInvalidations invalidations = redisInvalidations.getIfAvailable();
 		if (redis == null || invalidations == null) {
 			logger.info("No Lettuce connection to Redis is configured: tiered caches run on L1 only");
-			return new TieredCaches(settings, namespace, null, codec, cacheMetrics, l1Ticker,
-					CacheInvalidations.NONE, observations.getIfAvailable(() -> TiergateObservations.NONE));
+			return builder.build();
 		}
-		TieredCaches caches = new TieredCaches(settings, namespace, new LettuceL2Store(redis), codec, cacheMetrics,
-				l1Ticker, invalidations, observations.getIfAvailable(() -> TiergateObservations.NONE));
+		TieredCaches caches = builder.l2(new LettuceL2Store(redis)).invalidations(invalidations).build();
 		// While Redis or the subscription was away, writes may not have reached Redis and invalidations
 		// may have been missed: pending writes are applied and L1 starts over before either is used again.
 		redis.state().onRecovery(caches::resynchronize);

@@ -238,10 +238,9 @@ class TieredCacheAutoConfigurationTests {
 
 		@Bean
 		TieredCaches userCaches() {
-			return new TieredCaches((name) -> {
+			return TieredCaches.builder((name) -> {
 				throw new UnsupportedOperationException();
-			}, "user", null, this.codec, dev.tiergate.cache.CacheMetrics.Factory.NONE,
-					com.github.benmanes.caffeine.cache.Ticker.systemTicker());
+			}, "user").codec(this.codec).build();
 		}
 
 	}
