@@ -10,7 +10,7 @@ import org.springframework.core.type.AnnotationMetadata;
  * is switched off ({@code spring.aop.auto=false}), so tiergate's annotations never
  * silently stop working. Imported by every auto-configuration that adds an advisor.
  */
-public final class TiergateAutoProxyRegistrar implements ImportBeanDefinitionRegistrar {
+final class TiergateAutoProxyRegistrar implements ImportBeanDefinitionRegistrar {
 
 	@Override
 	public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {

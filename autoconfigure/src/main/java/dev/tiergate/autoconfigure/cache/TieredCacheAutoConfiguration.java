@@ -2,9 +2,8 @@ package dev.tiergate.autoconfigure.cache;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.tiergate.autoconfigure.TiergateAutoProxyRegistrar;
+import dev.tiergate.autoconfigure.TiergateInfrastructureConfiguration;
 import dev.tiergate.autoconfigure.TiergateNamespace;
-import dev.tiergate.autoconfigure.TiergateNamespaceConfiguration;
 import dev.tiergate.autoconfigure.redis.TiergateRedisAutoConfiguration;
 import dev.tiergate.cache.CacheMetrics;
 import dev.tiergate.cache.JsonL2Codec;
@@ -45,7 +44,7 @@ import org.springframework.util.ClassUtils;
 @ConditionalOnClass(Caffeine.class)
 @ConditionalOnBooleanProperty(name = "tiergate.cache.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(TieredCacheProperties.class)
-@Import({ TiergateAutoProxyRegistrar.class, TiergateNamespaceConfiguration.class })
+@Import(TiergateInfrastructureConfiguration.class)
 public final class TieredCacheAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(TieredCacheAutoConfiguration.class);

@@ -6,9 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-import dev.tiergate.autoconfigure.TiergateAutoProxyRegistrar;
+import dev.tiergate.autoconfigure.TiergateInfrastructureConfiguration;
 import dev.tiergate.autoconfigure.TiergateNamespace;
-import dev.tiergate.autoconfigure.TiergateNamespaceConfiguration;
 import dev.tiergate.autoconfigure.redis.TiergateRedisAutoConfiguration;
 import dev.tiergate.observation.TiergateObservations;
 import dev.tiergate.ratelimit.ClientKeyResolver;
@@ -20,7 +19,6 @@ import dev.tiergate.ratelimit.RateLimiters;
 import dev.tiergate.ratelimit.TokenBuckets;
 import dev.tiergate.ratelimit.interceptor.RateLimitAdvisor;
 import dev.tiergate.ratelimit.redis.RedisTokenBuckets;
-import dev.tiergate.ratelimit.web.RateLimitExceptionHandler;
 import dev.tiergate.ratelimit.web.RateLimitResponseHeaders;
 import dev.tiergate.ratelimit.web.ServletClientKeyResolvers;
 import dev.tiergate.redis.GuardedRedis;
@@ -69,7 +67,7 @@ import org.springframework.web.servlet.DispatcherServlet;
 @ConditionalOnClass(Bucket.class)
 @ConditionalOnBooleanProperty(name = "tiergate.rate-limit.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(RateLimitProperties.class)
-@Import({ TiergateAutoProxyRegistrar.class, TiergateNamespaceConfiguration.class })
+@Import(TiergateInfrastructureConfiguration.class)
 public final class RateLimitAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(RateLimitAutoConfiguration.class);

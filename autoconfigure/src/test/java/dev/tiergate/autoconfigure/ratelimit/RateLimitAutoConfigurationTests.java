@@ -8,7 +8,6 @@ import dev.tiergate.ratelimit.RateLimited;
 import dev.tiergate.ratelimit.RateLimiters;
 import dev.tiergate.ratelimit.interceptor.RateLimitAdvisor;
 import dev.tiergate.ratelimit.web.ForwardedHeader;
-import dev.tiergate.ratelimit.web.RateLimitExceptionHandler;
 import io.github.bucket4j.Bucket;
 import org.junit.jupiter.api.Test;
 

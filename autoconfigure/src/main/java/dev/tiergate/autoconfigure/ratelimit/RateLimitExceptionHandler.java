@@ -1,6 +1,7 @@
-package dev.tiergate.ratelimit.web;
+package dev.tiergate.autoconfigure.ratelimit;
 
 import dev.tiergate.ratelimit.RateLimitExceededException;
+import dev.tiergate.ratelimit.web.RateLimitResponseHeaders;
 
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -21,7 +22,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
  */
 @ControllerAdvice
 @Order(Ordered.LOWEST_PRECEDENCE)
-public final class RateLimitExceptionHandler {
+final class RateLimitExceptionHandler {
 
 	/**
 	 * Answers a rejected call.
