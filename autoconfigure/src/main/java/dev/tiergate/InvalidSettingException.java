@@ -9,16 +9,20 @@ public class InvalidSettingException extends IllegalArgumentException {
 
 	private final String setting;
 
+	private final Object value;
+
 	private final String problem;
 
 	/**
 	 * Creates an exception.
 	 * @param setting the setting that is invalid
+	 * @param value the value it was given
 	 * @param problem what is wrong with its value
 	 */
-	public InvalidSettingException(String setting, String problem) {
+	public InvalidSettingException(String setting, Object value, String problem) {
 		super(setting + " " + problem);
 		this.setting = setting;
+		this.value = value;
 		this.problem = problem;
 	}
 
@@ -28,6 +32,14 @@ public class InvalidSettingException extends IllegalArgumentException {
 	 */
 	public String getSetting() {
 		return this.setting;
+	}
+
+	/**
+	 * Returns the value the setting was given.
+	 * @return the value
+	 */
+	public Object getValue() {
+		return this.value;
 	}
 
 	/**

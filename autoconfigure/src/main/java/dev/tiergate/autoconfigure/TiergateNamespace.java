@@ -1,8 +1,8 @@
 package dev.tiergate.autoconfigure;
 
-import dev.tiergate.TiergateConfigurationException;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
@@ -32,7 +32,7 @@ public record TiergateNamespace(String caches, String rateLimits) {
 	 * Resolves the namespaces from the environment.
 	 * @param environment the application's environment
 	 * @return the namespaces
-	 * @throws TiergateConfigurationException naming the property when a configured prefix
+	 * @throws InvalidConfigurationPropertyValueException naming the property when a configured prefix
 	 * breaks the rule
 	 */
 	public static TiergateNamespace resolve(Environment environment) {
@@ -51,9 +51,9 @@ public record TiergateNamespace(String caches, String rateLimits) {
 		String configured = environment.getProperty(property);
 		if (configured != null && (!StringUtils.hasText(configured) || configured.contains(" ")
 				|| configured.contains("{") || configured.contains("}"))) {
-			throw TiergateConfigurationException.forProperty(property,
-					"must be a non-empty namespace without spaces or braces but was '" + configured + "'",
-					"Set " + property + " to a short name such as your application's.");
+			throw new InvalidConfigurationPropertyValueException(property, configured,
+					"It must be a non-empty namespace without spaces or braces. Set " + property
+							+ " to a short name such as your application's.");
 		}
 		return configured;
 	}

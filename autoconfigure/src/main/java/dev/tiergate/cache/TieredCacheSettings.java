@@ -95,22 +95,22 @@ public record TieredCacheSettings(String name, boolean l1Enabled, Duration l1Ttl
 		Objects.requireNonNull(l1Ttl, "l1Ttl must not be null");
 		Objects.requireNonNull(l2Ttl, "l2Ttl must not be null");
 		String nameProblem = nameProblem(name);
-		check(nameProblem == null, "name", "'" + name + "' " + nameProblem);
-		check(positive(l1Ttl), "l1.ttl", "must be positive but was " + l1Ttl);
-		check(l1MaxSize > 0, "l1.max-size", "must be positive but was " + l1MaxSize);
-		check(positive(l2Ttl) && l2Ttl.toMillis() > 0, "l2.ttl", "must be at least 1ms but was " + l2Ttl);
-		check(l2TtlJitter >= 0 && l2TtlJitter < 1, "l2.ttl-jitter",
+		check(nameProblem == null, "name", name, "'" + name + "' " + nameProblem);
+		check(positive(l1Ttl), "l1.ttl", l1Ttl, "must be positive but was " + l1Ttl);
+		check(l1MaxSize > 0, "l1.max-size", l1MaxSize, "must be positive but was " + l1MaxSize);
+		check(positive(l2Ttl) && l2Ttl.toMillis() > 0, "l2.ttl", l2Ttl, "must be at least 1ms but was " + l2Ttl);
+		check(l2TtlJitter >= 0 && l2TtlJitter < 1, "l2.ttl-jitter", l2TtlJitter,
 				"must be at least 0 and less than 1 but was " + l2TtlJitter);
 		Objects.requireNonNull(staleTtl, "staleTtl must not be null");
 		Objects.requireNonNull(refreshAhead, "refreshAhead must not be null");
 		Objects.requireNonNull(lockLease, "lockLease must not be null");
 		Objects.requireNonNull(lockWait, "lockWait must not be null");
-		check(!staleTtl.isNegative(), "stale-ttl", "must not be negative but was " + staleTtl);
-		check(!refreshAhead.isNegative() && refreshAhead.compareTo(l2Ttl) < 0, "refresh-ahead",
+		check(!staleTtl.isNegative(), "stale-ttl", staleTtl, "must not be negative but was " + staleTtl);
+		check(!refreshAhead.isNegative() && refreshAhead.compareTo(l2Ttl) < 0, "refresh-ahead", refreshAhead,
 				"must be at least 0 and shorter than l2.ttl (" + l2Ttl + ") but was " + refreshAhead);
-		check(positive(lockLease), "lock-lease", "must be positive but was " + lockLease);
-		check(!lockWait.isNegative(), "lock-wait", "must not be negative but was " + lockWait);
-		check(maxValueBytes > 0, "max-value-size", "must be positive but was " + maxValueBytes + "B");
+		check(positive(lockLease), "lock-lease", lockLease, "must be positive but was " + lockLease);
+		check(!lockWait.isNegative(), "lock-wait", lockWait, "must not be negative but was " + lockWait);
+		check(maxValueBytes > 0, "max-value-size", maxValueBytes + "B", "must be positive but was " + maxValueBytes + "B");
 	}
 
 	/**
@@ -187,9 +187,9 @@ public record TieredCacheSettings(String name, boolean l1Enabled, Duration l1Ttl
 		return !duration.isNegative() && !duration.isZero();
 	}
 
-	private static void check(boolean valid, String setting, String problem) {
+	private static void check(boolean valid, String setting, Object value, String problem) {
 		if (!valid) {
-			throw new InvalidCacheSettingException(setting, problem);
+			throw new InvalidCacheSettingException(setting, value, problem);
 		}
 	}
 
@@ -391,8 +391,8 @@ public record TieredCacheSettings(String name, boolean l1Enabled, Duration l1Ttl
 	 */
 	public static final class InvalidCacheSettingException extends InvalidSettingException {
 
-		InvalidCacheSettingException(String setting, String problem) {
-			super(setting, problem);
+		InvalidCacheSettingException(String setting, Object value, String problem) {
+			super(setting, value, problem);
 		}
 
 	}

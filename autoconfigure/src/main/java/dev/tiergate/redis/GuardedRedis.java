@@ -345,20 +345,20 @@ public final class GuardedRedis implements AutoCloseable {
 
 		private static void checkPercentage(String setting, float value) {
 			if (value <= 0 || value > 100) {
-				throw new InvalidSettingException(setting,
+				throw new InvalidSettingException(setting, value,
 						"must be a percentage above 0 and at most 100 but was " + value);
 			}
 		}
 
 		private static void checkAtLeastOneMillisecond(String setting, Duration value) {
 			if (value.toMillis() <= 0) {
-				throw new InvalidSettingException(setting, "must be at least 1ms but was " + value);
+				throw new InvalidSettingException(setting, value, "must be at least 1ms but was " + value);
 			}
 		}
 
 		private static void checkAtLeastOne(String setting, int value) {
 			if (value < 1) {
-				throw new InvalidSettingException(setting, "must be at least 1 but was " + value);
+				throw new InvalidSettingException(setting, value, "must be at least 1 but was " + value);
 			}
 		}
 

@@ -1,8 +1,8 @@
 package dev.tiergate.autoconfigure;
 
-import dev.tiergate.TiergateConfigurationException;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,9 +40,9 @@ class TiergateNamespaceTests {
 		for (String property : new String[] { "tiergate.cache.key-prefix", "tiergate.rate-limit.key-prefix" }) {
 			for (String invalid : new String[] { "{shop}", "my shop", " " }) {
 				MockEnvironment environment = new MockEnvironment().withProperty(property, invalid);
-				assertThatExceptionOfType(TiergateConfigurationException.class)
+				assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
 					.isThrownBy(() -> TiergateNamespace.resolve(environment))
-					.withMessageStartingWith("property '" + property + "': must be a non-empty namespace without"
+					.withMessageStartingWith("Property " + property + " with value ").withMessageContaining("is invalid: It must be a non-empty namespace without"
 							+ " spaces or braces");
 			}
 		}

@@ -2,12 +2,13 @@ package dev.tiergate.autoconfigure.cache;
 
 import java.util.function.Function;
 
-import dev.tiergate.TiergateConfigurationException;
 import dev.tiergate.autoconfigure.cache.TieredCacheProperties.Cache;
 import dev.tiergate.autoconfigure.cache.TieredCacheProperties.Defaults;
 import dev.tiergate.cache.TieredCacheSettings;
 import dev.tiergate.cache.TieredCacheSettings.InvalidCacheSettingException;
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
  * Resolves the {@link TieredCacheSettings} of a cache name from the properties: the
@@ -33,9 +34,8 @@ final class TieredCacheSettingsResolver implements Function<String, TieredCacheS
 		for (String name : this.properties.getCaches().keySet()) {
 			String problem = TieredCacheSettings.nameProblem(name);
 			if (problem != null) {
-				throw TiergateConfigurationException.forProperty(PREFIX + "caches." + name,
-						"the cache name '" + name + "' " + problem,
-						"Rename the cache, for example with '-' or '.' instead of ':'.");
+				throw new InvalidConfigurationPropertyValueException(PREFIX + "caches", name, "The cache name '"
+						+ name + "' " + problem + ". Rename the cache, for example with '-' or '.' instead of ':'.");
 			}
 			apply(name);
 		}
@@ -66,8 +66,8 @@ final class TieredCacheSettingsResolver implements Function<String, TieredCacheS
 			String property = ex.getSetting().equals("max-value-size") ? PREFIX + "max-value-size"
 					: (cache != null && isSet(cache, ex.getSetting())) ? PREFIX + "caches." + name + "." + ex.getSetting()
 							: PREFIX + "defaults." + ex.getSetting();
-			throw TiergateConfigurationException.forProperty(property, ex.getProblem(),
-					"Set " + property + " to a valid value (see docs/configuration.md).");
+			throw new InvalidConfigurationPropertyValueException(property, ex.getValue(),
+					"It " + ex.getProblem() + ". Set " + property + " to a valid value (see docs/configuration.md).");
 		}
 	}
 

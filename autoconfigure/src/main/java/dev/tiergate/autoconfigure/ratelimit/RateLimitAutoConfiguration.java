@@ -173,7 +173,8 @@ public final class RateLimitAutoConfiguration {
 						properties.getIpv6PrefixLength());
 			}
 			catch (IllegalArgumentException ex) {
-				throw RateLimitSettingsMapper.invalid("trusted-proxies", String.valueOf(ex.getMessage()));
+				throw RateLimitSettingsMapper.invalid("trusted-proxies", properties.getTrustedProxies(),
+						String.valueOf(ex.getMessage()));
 			}
 		}
 

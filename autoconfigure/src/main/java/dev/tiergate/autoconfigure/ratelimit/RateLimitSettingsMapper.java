@@ -6,9 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.tiergate.TiergateConfigurationException;
 import dev.tiergate.ratelimit.ClientKeySpec;
 import dev.tiergate.ratelimit.RateLimitTier;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 
 /**
@@ -25,7 +27,7 @@ final class RateLimitSettingsMapper {
 	static long maxLocalBuckets(RateLimitProperties properties) {
 		long maxBuckets = properties.getLocal().getMaxBuckets();
 		if (maxBuckets < 1) {
-			throw invalid("local.max-buckets", "must be at least 1 but was " + maxBuckets);
+			throw invalid("local.max-buckets", maxBuckets, "must be at least 1 but was " + maxBuckets);
 		}
 		return maxBuckets;
 	}
@@ -46,7 +48,7 @@ final class RateLimitSettingsMapper {
 
 	private static void checkKeyResolver(String property, ClientKeySpec spec) {
 		if (spec instanceof ClientKeySpec.Unknown) {
-			throw invalid(property,
+			throw invalid(property, spec.text(),
 					"must be 'ip', 'user', 'header:<name>' or 'global' but was '" + spec.text() + "'");
 		}
 	}
@@ -55,10 +57,10 @@ final class RateLimitSettingsMapper {
 	static void checkClientAddressProperties(RateLimitProperties properties) {
 		int prefixLength = properties.getIpv6PrefixLength();
 		if (prefixLength < 1 || prefixLength > 128) {
-			throw invalid("ipv6-prefix-length", "must be between 1 and 128 but was " + prefixLength);
+			throw invalid("ipv6-prefix-length", prefixLength, "must be between 1 and 128 but was " + prefixLength);
 		}
 		if (properties.getForwardedHeaders().isEmpty()) {
-			throw invalid("forwarded-headers", "must name at least one of x-forwarded-for, forwarded, x-real-ip:"
+			throw invalid("forwarded-headers", properties.getForwardedHeaders(), "must name at least one of x-forwarded-for, forwarded, x-real-ip:"
 					+ " the headers the trusted proxies write");
 		}
 	}
@@ -70,7 +72,7 @@ final class RateLimitSettingsMapper {
 		properties.getTiers().forEach((name, tier) -> {
 			String prefix = "tiers." + name + ".";
 			if (!name.matches("[A-Za-z0-9._-]+")) {
-				throw invalid("tiers." + name, "is not a valid tier name: use letters, digits, '.', '_' and '-'");
+				throw invalid("tiers." + name, name, "is not a valid tier name: use letters, digits, '.', '_' and '-'");
 			}
 			List<RateLimitTier.Limit> limits = new ArrayList<>();
 			limits.add(limit(prefix, tier));
@@ -84,27 +86,32 @@ final class RateLimitSettingsMapper {
 
 	private static RateLimitTier.Limit limit(String prefix, RateLimitProperties.Limit limit) {
 		if (limit.getCapacity() <= 0) {
-			throw invalid(prefix + "capacity", "must be positive but was " + limit.getCapacity());
+			throw invalid(prefix + "capacity", limit.getCapacity(), "must be positive but was " + limit.getCapacity());
 		}
 		if (limit.getRefillTokens() <= 0) {
-			throw invalid(prefix + "refill-tokens", "must be positive but was " + limit.getRefillTokens());
+			throw invalid(prefix + "refill-tokens", limit.getRefillTokens(), "must be positive but was " + limit.getRefillTokens());
 		}
 		Duration period = limit.getRefillPeriod();
 		if (period == null || period.compareTo(Duration.ofMillis(1)) < 0) {
-			throw invalid(prefix + "refill-period", "must be at least 1ms but was " + period);
+			throw invalid(prefix + "refill-period", period, "must be at least 1ms but was " + period);
 		}
 		try {
 			return new RateLimitTier.Limit(limit.getCapacity(), limit.getRefillTokens(), period);
 		}
 		catch (IllegalArgumentException ex) {
-			throw invalid(prefix + "refill-period", String.valueOf(ex.getMessage()));
+			throw invalid(prefix + "refill-period", period, String.valueOf(ex.getMessage()));
 		}
 	}
 
-	static TiergateConfigurationException invalid(String property, String problem) {
+	/**
+	 * Returns Boot's exception for an invalid property, whose failure analysis shows the
+	 * file and line the value came from.
+	 */
+	static InvalidConfigurationPropertyValueException invalid(String property, @Nullable Object value,
+			String problem) {
 		String name = PREFIX + property;
-		return TiergateConfigurationException.forProperty(name, problem,
-				"Set " + name + " to a valid value (see docs/rate-limiting.md).");
+		return new InvalidConfigurationPropertyValueException(name, value,
+				"It " + problem + ". Set " + name + " to a valid value (see docs/rate-limiting.md).");
 	}
 
 }

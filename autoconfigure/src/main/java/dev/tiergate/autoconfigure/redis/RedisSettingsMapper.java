@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.util.Locale;
 
 import dev.tiergate.InvalidSettingException;
-import dev.tiergate.TiergateConfigurationException;
 import dev.tiergate.redis.GuardedRedis.BreakerSettings;
+
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
  * Maps the {@code tiergate.redis.*} properties to the settings of the Redis guard, and an
@@ -39,7 +40,7 @@ final class RedisSettingsMapper {
 				.build();
 		}
 		catch (InvalidSettingException ex) {
-			throw invalid(CIRCUIT_BREAKER + kebabCase(ex.getSetting()), ex.getProblem());
+			throw invalid(CIRCUIT_BREAKER + kebabCase(ex.getSetting()), ex.getValue(), ex.getProblem());
 		}
 	}
 
@@ -50,14 +51,14 @@ final class RedisSettingsMapper {
 
 	private static Duration atLeastOneMillisecond(String property, Duration value) {
 		if (value.toMillis() <= 0) {
-			throw invalid(property, "must be at least 1ms but was " + value);
+			throw invalid(property, value, "must be at least 1ms but was " + value);
 		}
 		return value;
 	}
 
-	private static TiergateConfigurationException invalid(String property, String problem) {
-		return TiergateConfigurationException.forProperty(property, problem,
-				"Set " + property + " to a valid value (see docs/configuration.md).");
+	private static InvalidConfigurationPropertyValueException invalid(String property, Object value, String problem) {
+		return new InvalidConfigurationPropertyValueException(property, value,
+				"It " + problem + ". Set " + property + " to a valid value (see docs/configuration.md).");
 	}
 
 }

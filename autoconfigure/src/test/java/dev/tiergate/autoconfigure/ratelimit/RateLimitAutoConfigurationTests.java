@@ -12,6 +12,7 @@ import io.github.bucket4j.Bucket;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -84,8 +85,8 @@ class RateLimitAutoConfigurationTests {
 		this.runner.withPropertyValues("tiergate.rate-limit.tiers.chat.capacity=0")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
-				.isInstanceOf(TiergateConfigurationException.class)
-				.hasMessageContaining("property 'tiergate.rate-limit.tiers.chat.capacity'")
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageStartingWith("Property tiergate.rate-limit.tiers.chat.capacity with value ")
 				.hasMessageContaining("must be positive"));
 	}
 
@@ -96,8 +97,8 @@ class RateLimitAutoConfigurationTests {
 				"tiergate.rate-limit.tiers.slow.refill-tokens=1", "tiergate.rate-limit.tiers.slow.refill-period=100000000d")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
-				.isInstanceOf(TiergateConfigurationException.class)
-				.hasMessageContaining("property 'tiergate.rate-limit.tiers.slow.refill-period'"));
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageStartingWith("Property tiergate.rate-limit.tiers.slow.refill-period with value "));
 	}
 
 	@Test

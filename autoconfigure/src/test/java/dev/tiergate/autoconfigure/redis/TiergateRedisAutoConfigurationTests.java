@@ -1,6 +1,5 @@
 package dev.tiergate.autoconfigure.redis;
 
-import dev.tiergate.TiergateConfigurationException;
 import dev.tiergate.redis.GuardedRedis;
 import dev.tiergate.redis.GuardedRedis.BreakerSettings;
 import dev.tiergate.redis.RedisConnector;
@@ -10,6 +9,7 @@ import io.lettuce.core.RedisClient;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -66,8 +66,8 @@ class TiergateRedisAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("tiergate.redis.circuit-breaker.failure-rate-threshold=0")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
-				.isInstanceOf(TiergateConfigurationException.class)
-				.hasMessage("property 'tiergate.redis.circuit-breaker.failure-rate-threshold': must be a percentage"
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageStartingWith("Property tiergate.redis.circuit-breaker.failure-rate-threshold with value ").hasMessageContaining("is invalid: It must be a percentage"
 						+ " above 0 and at most 100 but was 0.0"));
 	}
 
@@ -79,8 +79,9 @@ class TiergateRedisAutoConfigurationTests {
 			this.contextRunner.withPropertyValues("tiergate.redis.circuit-breaker." + property)
 				.run((context) -> assertThat(context).getFailure()
 					.rootCause()
-					.hasMessageStartingWith("property 'tiergate.redis.circuit-breaker."
-							+ property.substring(0, property.indexOf('=')) + "'"));
+					.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+					.hasMessageStartingWith("Property tiergate.redis.circuit-breaker."
+							+ property.substring(0, property.indexOf('=')) + " with value "));
 		}
 	}
 
@@ -89,8 +90,8 @@ class TiergateRedisAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("tiergate.redis.timeout=0")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
-				.isInstanceOf(TiergateConfigurationException.class)
-				.hasMessageContaining("property 'tiergate.redis.timeout'"));
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageStartingWith("Property tiergate.redis.timeout with value "));
 	}
 
 	@Test
