@@ -9,7 +9,6 @@ import dev.tiergate.cache.CacheStatistics;
 import dev.tiergate.cache.TieredCache;
 import dev.tiergate.cache.TieredCacheSettings;
 import dev.tiergate.cache.TieredCaches;
-import dev.tiergate.cache.redis.InvalidationSubscription;
 import dev.tiergate.cache.redis.RedisCacheInvalidations;
 import dev.tiergate.ratelimit.RateLimitDecision.Enforcement;
 import dev.tiergate.ratelimit.RateLimitStatistics;
@@ -124,7 +123,7 @@ public class TiergateEndpoint {
 		RedisHealthState state = this.redis.state();
 		InvalidationsDescriptor invalidations = null;
 		if (this.invalidations != null) {
-			InvalidationSubscription subscription = this.invalidations.subscription();
+			RedisCacheInvalidations.Subscription subscription = this.invalidations.subscription();
 			invalidations = new InvalidationsDescriptor(subscription.state().name(), this.invalidations.channel(),
 					subscription.since().toString(), subscription.reason());
 		}

@@ -3,7 +3,7 @@ package dev.tiergate.health;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-import dev.tiergate.cache.redis.InvalidationSubscription;
+import dev.tiergate.cache.redis.RedisCacheInvalidations;
 import dev.tiergate.redis.GuardedRedis;
 import dev.tiergate.redis.RedisHealthState;
 import org.jspecify.annotations.Nullable;
@@ -32,7 +32,7 @@ public final class TiergateHealthIndicator extends AbstractHealthIndicator {
 
 	private final @Nullable BooleanSupplier rateLimitDistributed;
 
-	private final @Nullable Supplier<InvalidationSubscription> invalidations;
+	private final @Nullable Supplier<RedisCacheInvalidations.Subscription> invalidations;
 
 	/**
 	 * Creates an indicator without cache invalidations to report.
@@ -53,7 +53,7 @@ public final class TiergateHealthIndicator extends AbstractHealthIndicator {
 	 * {@code null} when caching does not use Redis
 	 */
 	public TiergateHealthIndicator(GuardedRedis redis, @Nullable BooleanSupplier rateLimitDistributed,
-			@Nullable Supplier<InvalidationSubscription> invalidations) {
+			@Nullable Supplier<RedisCacheInvalidations.Subscription> invalidations) {
 		super("tiergate health check failed");
 		this.redis = redis;
 		this.rateLimitDistributed = rateLimitDistributed;
@@ -71,14 +71,14 @@ public final class TiergateHealthIndicator extends AbstractHealthIndicator {
 			builder.withDetail("rateLimitMode", this.rateLimitDistributed.getAsBoolean() ? "DISTRIBUTED" : "LOCAL");
 		}
 		if (this.invalidations != null) {
-			InvalidationSubscription subscription = this.invalidations.get();
+			RedisCacheInvalidations.Subscription subscription = this.invalidations.get();
 			builder.withDetail("invalidations", subscription.state().name())
 				.withDetail("invalidationsSince", subscription.since().toString());
 			if (subscription.reason() != null) {
 				builder.withDetail("invalidationsError", subscription.reason());
 			}
 			// In fallback L1 is cleared on recovery anyway; with Redis in use, a deaf instance keeps stale L1.
-			if (!fallback && subscription.state() == InvalidationSubscription.State.NOT_SUBSCRIBED) {
+			if (!fallback && subscription.state() == RedisCacheInvalidations.Subscription.State.NOT_SUBSCRIBED) {
 				builder.status(new Status(DEGRADED.getCode(),
 						"This instance receives no cache invalidations: " + subscription.reason()));
 			}

@@ -8,6 +8,7 @@ import dev.tiergate.autoconfigure.redis.TiergateRedisAutoConfiguration;
 import dev.tiergate.cache.CacheMetrics;
 import dev.tiergate.cache.JsonL2Codec;
 import dev.tiergate.cache.L2Codec;
+import dev.tiergate.cache.TieredCacheOperations;
 import dev.tiergate.cache.TieredCaches;
 import dev.tiergate.cache.interceptor.TieredCacheAdvisor;
 import dev.tiergate.cache.redis.LettuceL2Store;
@@ -81,6 +82,13 @@ public final class TieredCacheAutoConfiguration {
 		invalidations.onResubscribed(caches::resynchronize);
 		invalidations.subscribe(caches::invalidateLocal);
 		return caches;
+	}
+
+	/** The programmatic API over the caches, whichever bean they are. */
+	@Bean
+	@ConditionalOnMissingBean
+	TieredCacheOperations tieredCacheOperations(TieredCaches caches) {
+		return new TieredCacheOperations(caches);
 	}
 
 	@Bean(destroyMethod = "close")

@@ -54,6 +54,11 @@ public class TieredCacheProperties {
 	 */
 	private Map<String, Cache> caches = new LinkedHashMap<>();
 
+	/**
+	 * Spring's cache abstraction (@Cacheable and friends) on tiered caches.
+	 */
+	private final Spring spring = new Spring();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -96,6 +101,48 @@ public class TieredCacheProperties {
 
 	public void setCaches(Map<String, Cache> caches) {
 		this.caches = caches;
+	}
+
+	public Spring getSpring() {
+		return this.spring;
+	}
+
+	/**
+	 * Configuration of Spring's cache abstraction ({@code @Cacheable} and friends) on
+	 * tiered caches, read before the properties are bound (see
+	 * {@code TieredSpringCacheDefaults}).
+	 */
+	public static class Spring {
+
+		/**
+		 * Whether the application's CacheManager is tiergate's, so that Spring's cache
+		 * annotations use L1 and L2, unless the application defines its own CacheManager.
+		 */
+		private boolean enabled = false;
+
+		/**
+		 * Whether caches store null results by default, as Spring's cache managers do: sets
+		 * the default of 'tiergate.cache.defaults.cache-nulls' to true, for both annotation
+		 * families.
+		 */
+		private boolean allowNullValues = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public boolean isAllowNullValues() {
+			return this.allowNullValues;
+		}
+
+		public void setAllowNullValues(boolean allowNullValues) {
+			this.allowNullValues = allowNullValues;
+		}
+
 	}
 
 	/**

@@ -2,7 +2,6 @@ package dev.tiergate.autoconfigure.cache;
 
 import dev.tiergate.cache.TieredCaches;
 import dev.tiergate.cache.spring.CachedCallScopeAdvisor;
-import dev.tiergate.cache.spring.TieredCacheAspectDefaults;
 import dev.tiergate.cache.spring.TieredCacheManager;
 import dev.tiergate.cache.spring.TieredCacheMeterBinderProvider;
 import dev.tiergate.cache.spring.TieredCacheResolver;
@@ -19,7 +18,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.cache.metrics.CacheMeterBinderProvider;
 import org.springframework.boot.cache.metrics.CacheMetricsRegistrar;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.interceptor.BeanFactoryCacheOperationSourceAdvisor;
 import org.springframework.cache.interceptor.CacheAspectSupport;
@@ -42,7 +40,6 @@ import org.springframework.core.Ordered;
 @ConditionalOnBooleanProperty(name = "tiergate.cache.spring.enabled")
 @ConditionalOnBean({ CacheAspectSupport.class, TieredCaches.class })
 @ConditionalOnMissingBean(value = CacheManager.class, name = "cacheResolver")
-@EnableConfigurationProperties(TieredSpringCacheProperties.class)
 public final class TieredSpringCacheAutoConfiguration {
 
 	@Bean
@@ -57,9 +54,9 @@ public final class TieredSpringCacheAutoConfiguration {
 	}
 
 	@Bean
-	TieredCacheAspectDefaults tieredCacheAspectDefaults(ObjectProvider<CacheAspectSupport> aspects,
+	SmartInitializingSingleton tieredCacheAspectDefaults(ObjectProvider<CacheAspectSupport> aspects,
 			TieredCacheManager cacheManager, TieredCacheResolver resolver) {
-		return new TieredCacheAspectDefaults(aspects, cacheManager, resolver);
+		return TieredCacheResolver.defaultOfSpringsAspects(aspects, cacheManager, resolver);
 	}
 
 	@Bean

@@ -3,6 +3,7 @@ package dev.tiergate.cache.redis;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -17,7 +18,7 @@ import java.util.function.BiConsumer;
 import java.util.function.DoubleSupplier;
 
 import dev.tiergate.cache.CacheInvalidations;
-import dev.tiergate.cache.redis.InvalidationSubscription.State;
+import dev.tiergate.cache.redis.RedisCacheInvalidations.Subscription.State;
 import dev.tiergate.redis.GuardedRedis;
 import dev.tiergate.redis.RedisUnavailableException;
 import io.lettuce.core.RedisChannelHandler;
@@ -84,7 +85,7 @@ public final class RedisCacheInvalidations implements CacheInvalidations, AutoCl
 
 	private volatile @Nullable StatefulRedisPubSubConnection<byte[], byte[]> connection;
 
-	private volatile InvalidationSubscription subscription;
+	private volatile Subscription subscription;
 
 	/** Counts confirmed subscriptions, so a self-check message sent before a resubscription is not awaited. */
 	private volatile long subscriptionEpoch;
@@ -132,7 +133,7 @@ public final class RedisCacheInvalidations implements CacheInvalidations, AutoCl
 		this.clock = clock;
 		this.scheduler = scheduler;
 		this.jitter = jitter;
-		this.subscription = new InvalidationSubscription(State.SUBSCRIBING, clock.instant(), null);
+		this.subscription = new Subscription(State.SUBSCRIBING, clock.instant(), null);
 		// Redis is back: so may be the subscription, without waiting out the backoff.
 		redis.state().onRecovery(this::retrySoon);
 	}
@@ -183,7 +184,7 @@ public final class RedisCacheInvalidations implements CacheInvalidations, AutoCl
 	 * Returns whether invalidations reach this instance, since when, and why not.
 	 * @return the state of the subscription
 	 */
-	public InvalidationSubscription subscription() {
+	public Subscription subscription() {
 		return this.subscription;
 	}
 
@@ -308,7 +309,7 @@ public final class RedisCacheInvalidations implements CacheInvalidations, AutoCl
 				return;
 			}
 			previous = this.subscription.state();
-			this.subscription = new InvalidationSubscription(State.SUBSCRIBED, this.clock.instant(), null);
+			this.subscription = new Subscription(State.SUBSCRIBED, this.clock.instant(), null);
 			this.subscriptionEpoch++;
 			this.failedAttempts = 0;
 			missed = this.missedInvalidations;
@@ -335,14 +336,14 @@ public final class RedisCacheInvalidations implements CacheInvalidations, AutoCl
 	}
 
 	private void notSubscribed(String reason) {
-		InvalidationSubscription current;
+		Subscription current;
 		synchronized (this) {
 			this.missedInvalidations = true;
 			current = this.subscription;
 			if (current.state() == State.NOT_SUBSCRIBED && reason.equals(current.reason())) {
 				return;
 			}
-			this.subscription = new InvalidationSubscription(State.NOT_SUBSCRIBED,
+			this.subscription = new Subscription(State.NOT_SUBSCRIBED,
 					(current.state() == State.NOT_SUBSCRIBED) ? current.since() : this.clock.instant(), reason);
 		}
 		if (current.state() != State.NOT_SUBSCRIBED) {
@@ -564,6 +565,41 @@ public final class RedisCacheInvalidations implements CacheInvalidations, AutoCl
 		@Override
 		public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
 			connectionLost(this.pubSub, connection.isClosed());
+		}
+
+	}
+
+	/**
+	 * Whether an instance receives the other instances' cache invalidations, since when, and
+	 * why not.
+	 *
+	 * @param state the state of the subscription
+	 * @param since when it entered that state
+	 * @param reason why it is not subscribed (for example the {@code NOPERM} of an ACL without
+	 * the channel), or {@code null} when it is subscribed or still subscribing
+	 */
+	public record Subscription(State state, Instant since, @Nullable String reason) {
+
+		/**
+		 * Returns whether invalidations reach this instance.
+		 * @return whether subscribed
+		 */
+		public boolean isSubscribed() {
+			return this.state == State.SUBSCRIBED;
+		}
+
+		/** The states of the subscription. */
+		public enum State {
+
+			/** The first attempt has not finished yet. */
+			SUBSCRIBING,
+
+			/** Redis confirmed the subscription, and the self-check, if any, gets its messages back. */
+			SUBSCRIBED,
+
+			/** Invalidations do not reach this instance; attempts go on with backoff. */
+			NOT_SUBSCRIBED
+
 		}
 
 	}

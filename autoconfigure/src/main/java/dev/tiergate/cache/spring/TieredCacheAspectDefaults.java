@@ -19,7 +19,7 @@ import org.springframework.cache.interceptor.SimpleKeyGenerator;
  * single {@code CacheManager}, and in either order: the aspect is created too early for a
  * bean post-processor to see it, and it caches no call before that point.
  */
-public final class TieredCacheAspectDefaults implements SmartInitializingSingleton {
+final class TieredCacheAspectDefaults implements SmartInitializingSingleton {
 
 	private final ObjectProvider<CacheAspectSupport> aspects;
 
@@ -33,7 +33,7 @@ public final class TieredCacheAspectDefaults implements SmartInitializingSinglet
 	 * @param cacheManager the manager of the tiered caches
 	 * @param resolver the resolver to make the aspects' default
 	 */
-	public TieredCacheAspectDefaults(ObjectProvider<CacheAspectSupport> aspects, TieredCacheManager cacheManager,
+	TieredCacheAspectDefaults(ObjectProvider<CacheAspectSupport> aspects, TieredCacheManager cacheManager,
 			TieredCacheResolver resolver) {
 		this.aspects = aspects;
 		this.cacheManager = cacheManager;

@@ -10,8 +10,11 @@ import java.util.concurrent.ConcurrentMap;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.cache.Cache;
 import org.springframework.cache.interceptor.BasicOperation;
+import org.springframework.cache.interceptor.CacheAspectSupport;
 import org.springframework.cache.interceptor.CacheOperationInvocationContext;
 import org.springframework.cache.interceptor.CacheResolver;
 import org.springframework.core.ResolvableType;
@@ -37,6 +40,20 @@ public final class TieredCacheResolver implements CacheResolver {
 	 */
 	public TieredCacheResolver(TieredCacheManager cacheManager) {
 		this.cacheManager = cacheManager;
+	}
+
+	/**
+	 * Returns what makes a resolver (and tiergate's key generator) the defaults of Spring's
+	 * cache aspects once the singletons exist, unless the application configured its own
+	 * through a {@code CachingConfigurer}: declared by the auto-configuration.
+	 * @param aspects Spring's cache aspects
+	 * @param cacheManager the manager of the tiered caches
+	 * @param resolver the resolver to make the aspects' default
+	 * @return the bean that applies the defaults
+	 */
+	public static SmartInitializingSingleton defaultOfSpringsAspects(ObjectProvider<CacheAspectSupport> aspects,
+			TieredCacheManager cacheManager, TieredCacheResolver resolver) {
+		return new TieredCacheAspectDefaults(aspects, cacheManager, resolver);
 	}
 
 	@Override

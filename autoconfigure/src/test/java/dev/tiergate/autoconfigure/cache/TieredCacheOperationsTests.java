@@ -36,7 +36,7 @@ class TieredCacheOperationsTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, TiergateRedisAutoConfiguration.class,
-				TieredCacheAutoConfiguration.class, TieredCacheOperationsAutoConfiguration.class))
+				TieredCacheAutoConfiguration.class))
 		.withPropertyValues("spring.data.redis.url=" + redisUri(), "spring.application.name=ops",
 				"tiergate.redis.timeout=2s");
 

@@ -17,8 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.tiergate.cache.redis.InvalidationSubscription.State;
 import dev.tiergate.cache.redis.RedisCacheInvalidations.Settings;
+import dev.tiergate.cache.redis.RedisCacheInvalidations.Subscription.State;
 import dev.tiergate.redis.GuardedRedis;
 import dev.tiergate.redis.GuardedRedis.BreakerSettings;
 import dev.tiergate.redis.RedisConnector;
