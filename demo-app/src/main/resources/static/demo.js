@@ -295,13 +295,16 @@
 		return hit ? hit[1].toUpperCase() : 'BACKEND';
 	}
 
-	function showLastResponse(response, millis) {
-		const badge = byId('last-x-cache');
+	/** Shows a cached lookup's Cache-Status and times in the last-response line of the button's card. */
+	function showLastResponse(button, response, millis) {
+		const line = button.closest('.card').querySelector('.last-response');
+		const badge = line.querySelector('.cache-status');
 		const status = response ? response.headers.get('Cache-Status') : null;
 		badge.dataset.source = cacheSource(status);
 		badge.textContent = status ? 'Cache-Status: ' + status : (response ? 'HTTP ' + response.status : 'failed');
 		const serverMillis = response ? response.headers.get('X-Response-Time-Ms') : null;
-		setText('last-time', (serverMillis !== null ? 'lookup ' + serverMillis + ' ms, ' : '') + 'round trip ' + millis + ' ms');
+		line.querySelector('.time').textContent = (serverMillis !== null ? 'lookup ' + serverMillis + ' ms, ' : '')
+			+ 'round trip ' + millis + ' ms';
 	}
 
 	async function send(button) {
@@ -323,7 +326,7 @@
 		logRequest(method + ' ' + url, response ? response.status : 'failed',
 			shown.map((name) => [name, response ? response.headers.get(name) : null]), millis);
 		if (response && shown.includes('Cache-Status')) {
-			showLastResponse(response, millis);
+			showLastResponse(button, response, millis);
 		}
 		refresh();
 	}

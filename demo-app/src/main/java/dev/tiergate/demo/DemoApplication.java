@@ -6,9 +6,12 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
  * A small web application whose product lookups are cached by tiergate: in this JVM
- * (Caffeine) and in Redis. Without a configured Redis it starts an embedded one, see
- * {@link EmbeddedRedisLauncher}. A page at {@code /} shows the caches and the Redis mode
- * live, and can stop and start the embedded Redis ({@link EmbeddedRedisController}).
+ * (Caffeine) and in Redis. Products are cached with tiergate's {@code @TieredCacheable},
+ * reviews with Spring's {@code @Cacheable} on tiergate's {@code CacheManager}
+ * ({@link DemoCachingConfiguration}). Without a configured Redis it starts an embedded
+ * one, see {@link EmbeddedRedisLauncher}. A page at {@code /} shows the caches and the
+ * Redis mode live, and can stop and start the embedded Redis
+ * ({@link EmbeddedRedisController}).
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan

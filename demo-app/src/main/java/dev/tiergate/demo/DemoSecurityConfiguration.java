@@ -12,10 +12,11 @@ import org.springframework.security.web.SecurityFilterChain;
 /**
  * Who may do what in the demo. Reading is open: the page, its static files, the product
  * API, the demo's Redis switches, {@code /actuator/health}, {@code /actuator/metrics},
- * {@code /actuator/prometheus} and {@code GET /actuator/tiergate}. Changing what the
- * caches hold through the {@code tiergate} endpoint ({@code DELETE
- * /actuator/tiergate/{cache}} and {@code /{cache}/{key}}, and any write operation it may
- * gain) takes HTTP Basic credentials of a user with the role {@code ACTUATOR}: the user
+ * {@code /actuator/prometheus}, {@code GET /actuator/tiergate} and
+ * {@code GET /actuator/caches}. Changing what the caches hold through the {@code tiergate}
+ * endpoint ({@code DELETE /actuator/tiergate/{cache}} and {@code /{cache}/{key}}, and any
+ * write operation it may gain) or Boot's {@code caches} endpoint ({@code DELETE
+ * /actuator/caches} and {@code /actuator/caches/{cache}}) takes HTTP Basic credentials of a user with the role {@code ACTUATOR}: the user
  * of {@code spring.security.user.*} in {@code application.yml}.
  */
 @Configuration(proxyBeanMethods = false)
@@ -28,9 +29,9 @@ public class DemoSecurityConfiguration {
 	SecurityFilterChain demoSecurityFilterChain(HttpSecurity http) {
 		return http
 			.authorizeHttpRequests((requests) -> requests
-				.requestMatchers(EndpointRequest.to("tiergate").withHttpMethod(HttpMethod.GET))
+				.requestMatchers(EndpointRequest.to("tiergate", "caches").withHttpMethod(HttpMethod.GET))
 				.permitAll()
-				.requestMatchers(EndpointRequest.to("tiergate"))
+				.requestMatchers(EndpointRequest.to("tiergate", "caches"))
 				.hasRole(ACTUATOR_ROLE)
 				.anyRequest()
 				.permitAll())

@@ -24,8 +24,8 @@ import org.springframework.web.client.RestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The demo's {@code tiergate} actuator endpoint over real HTTP, on the tests' shared
- * Redis: reading is open, evicting takes the actuator user's HTTP Basic credentials
+ * The demo's {@code tiergate} actuator endpoint and Boot's {@code caches} endpoint over
+ * real HTTP, on the tests' shared Redis: reading is open, evicting takes the actuator user's HTTP Basic credentials
  * ({@link DemoSecurityConfiguration}).
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
@@ -88,29 +88,34 @@ class DemoActuatorSecurityTests {
 	void theActuatorUserEvictsACacheFromBothTiers() {
 		cacheProductTwo();
 		ResponseEntity<String> response = delete("/actuator/tiergate/products", basic(USER, PASSWORD));
-		assertThat(response.getStatusCode().is2xxSuccessful()).as("status %s", response.getStatusCode()).isTrue();
 		assertThat(response.getBody()).isEqualTo("true");
-		try (RedisProbe redis = new RedisProbe(TestRedis.shared())) {
-			assertThat(redis.exists(PRODUCT_KEY)).isFalse();
-		}
-		assertThat(DemoClient.cacheSource(productTwo())).isEqualTo("BACKEND");
+		assertProductTwoIsEvictedFromBothTiers(response);
 	}
 
 	@Test
 	void theActuatorUserEvictsOneEntry() {
 		cacheProductTwo();
 		ResponseEntity<String> response = delete("/actuator/tiergate/products/2", basic(USER, PASSWORD));
-		assertThat(response.getStatusCode().is2xxSuccessful()).as("status %s", response.getStatusCode()).isTrue();
-		try (RedisProbe redis = new RedisProbe(TestRedis.shared())) {
-			assertThat(redis.exists(PRODUCT_KEY)).isFalse();
-		}
-		assertThat(DemoClient.cacheSource(productTwo())).isEqualTo("BACKEND");
+		assertProductTwoIsEvictedFromBothTiers(response);
+	}
+
+	@Test
+	void evictingThroughBootsCachesEndpointTakesTheActuatorUserAndClearsBothTiers() {
+		cacheProductTwo();
+		assertThat(delete("/actuator/caches/products", null).getStatusCode()).isEqualTo(HttpStatus.UNAUTHORIZED);
+		assertThat(delete("/actuator/caches", basic(USER, "not-" + PASSWORD)).getStatusCode())
+			.isEqualTo(HttpStatus.UNAUTHORIZED);
+		assertProductTwoIsStillCached();
+		ResponseEntity<String> response = delete("/actuator/caches/products", basic(USER, PASSWORD));
+		assertProductTwoIsEvictedFromBothTiers(response);
 	}
 
 	@Test
 	void readingStaysOpenAndCsrfDoesNotBlockThePagesCalls() {
 		assertThat(get("/actuator/tiergate").getStatusCode()).isEqualTo(HttpStatus.OK);
 		assertThat(get("/actuator/tiergate/products").getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(get("/actuator/caches").getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(get("/actuator/caches/reviews").getStatusCode()).isEqualTo(HttpStatus.OK);
 		assertThat(get("/actuator/health").getStatusCode()).isEqualTo(HttpStatus.OK);
 		assertThat(get("/actuator/prometheus").getStatusCode()).isEqualTo(HttpStatus.OK);
 		assertThat(get("/actuator/metrics").getStatusCode()).isEqualTo(HttpStatus.OK);
@@ -127,6 +132,14 @@ class DemoActuatorSecurityTests {
 		try (RedisProbe redis = new RedisProbe(TestRedis.shared())) {
 			assertThat(redis.exists(PRODUCT_KEY)).isTrue();
 		}
+	}
+
+	private void assertProductTwoIsEvictedFromBothTiers(ResponseEntity<String> eviction) {
+		assertThat(eviction.getStatusCode().is2xxSuccessful()).as("status %s", eviction.getStatusCode()).isTrue();
+		try (RedisProbe redis = new RedisProbe(TestRedis.shared())) {
+			assertThat(redis.exists(PRODUCT_KEY)).isFalse();
+		}
+		assertThat(DemoClient.cacheSource(productTwo())).isEqualTo("BACKEND");
 	}
 
 	private void assertProductTwoIsStillCached() {

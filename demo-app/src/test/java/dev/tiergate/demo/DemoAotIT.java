@@ -31,8 +31,9 @@ import static org.awaitility.Awaitility.await;
  * the bean definitions as code and the runtime hints, and this test, run by failsafe in
  * the {@code integration-test} phase, starts the processed application in a JVM of its own
  * with {@code -Dspring.aot.enabled=true} and its embedded Redis, then reads a cached
- * product twice, exhausts the {@code chat} tier and reads the health. This is the JVM
- * with AOT, not a native image: no GraalVM here.
+ * product twice and a product's reviews (Spring's {@code @Cacheable}) twice, exhausts the
+ * {@code chat} tier and reads the health. This is the JVM with AOT, not a native image: no
+ * GraalVM here.
  */
 class DemoAotIT {
 
@@ -98,6 +99,16 @@ class DemoAotIT {
 		ResponseEntity<String> second = demo.product(1);
 		assertThat(DemoClient.cacheSource(second)).isEqualTo("L1");
 		assertThat(second.getBody()).isEqualTo(first.getBody());
+	}
+
+	@Test
+	void reviewsOnSpringsCacheableAreAnL1HitTheSecondTime() {
+		ResponseEntity<String> first = demo.get("/api/products/2/reviews");
+		assertThat(first.getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(DemoClient.cacheSource(first)).isEqualTo("BACKEND");
+		ResponseEntity<String> second = demo.get("/api/products/2/reviews");
+		assertThat(DemoClient.cacheSource(second)).isEqualTo("L1");
+		assertThat(second.getBody()).isEqualTo(first.getBody()).contains("Even grind");
 	}
 
 	@Test

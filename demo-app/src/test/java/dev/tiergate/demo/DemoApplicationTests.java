@@ -1,9 +1,11 @@
 package dev.tiergate.demo;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
+import dev.tiergate.cache.TieredCache;
 import dev.tiergate.cache.TieredCaches;
 import dev.tiergate.ratelimit.RateLimitStatistics;
 import dev.tiergate.ratelimit.RateLimiters;
@@ -45,6 +47,10 @@ class DemoApplicationTests {
 
 	private static final String OTHER_PRODUCT_KEY = "tiergate-demo:products:3";
 
+	private static final String REVIEWS_KEY = "tiergate-demo:reviews:1";
+
+	private static final String OTHER_REVIEWS_KEY = "tiergate-demo:reviews:3";
+
 	@DynamicPropertySource
 	static void redisProperties(DynamicPropertyRegistry registry) {
 		registry.add("spring.data.redis.url", () -> TestRedis.shared().uri());
@@ -73,7 +79,10 @@ class DemoApplicationTests {
 		// The shared Redis may outlive this JVM: start without an entry of an earlier run.
 		this.redisTemplate.delete(PRODUCT_KEY);
 		this.redisTemplate.delete(OTHER_PRODUCT_KEY);
+		this.redisTemplate.delete(REVIEWS_KEY);
+		this.redisTemplate.delete(OTHER_REVIEWS_KEY);
 		this.caches.get("products").clearL1();
+		this.caches.get("reviews").clearL1();
 	}
 
 	@Test
@@ -118,6 +127,69 @@ class DemoApplicationTests {
 		assertThat(fromRedis.getBody()).isEqualTo(first.getBody());
 		assertThat(backendCalls(fromRedis)).isEqualTo(backendCalls(first));
 		assertThat(DemoClient.cacheSource(this.demo.product(3))).isEqualTo("L1");
+	}
+
+	@Test
+	void reviewsOnSpringsCacheableAreLoadedOnceThenServedByL1AndByRedis() {
+		ResponseEntity<String> first = this.demo.get("/api/products/1/reviews");
+		assertThat(first.getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(first.getHeaders().getFirst("Cache-Status")).isEqualTo("tiergate; fwd=miss; stored");
+		assertThat(first.getBody()).contains("Pulls a fine shot every morning.");
+		long backendCalls = backendCalls(first);
+		try (RedisProbe redis = new RedisProbe(TestRedis.shared())) {
+			assertThat(redis.scanKeys("tiergate-demo:reviews:*")).contains(REVIEWS_KEY);
+			String stored = new String(redis.get(REVIEWS_KEY), StandardCharsets.UTF_8);
+			assertThat(stored).contains("Pulls a fine shot every morning.").doesNotContain(Review.class.getName());
+		}
+		ResponseEntity<String> second = this.demo.get("/api/products/1/reviews");
+		assertThat(DemoClient.cacheSource(second)).isEqualTo("L1");
+		assertThat(second.getBody()).isEqualTo(first.getBody());
+		assertThat(backendCalls(second)).as("the second call did not reach the slow backend").isEqualTo(backendCalls);
+		// Only this instance forgets the reviews: Redis keeps them, as a List<Review>.
+		this.caches.get("reviews").clearL1();
+		ResponseEntity<String> fromRedis = this.demo.get("/api/products/1/reviews");
+		assertThat(DemoClient.cacheSource(fromRedis)).isEqualTo("L2");
+		assertThat(fromRedis.getBody()).isEqualTo(first.getBody());
+		assertThat(backendCalls(fromRedis)).isEqualTo(backendCalls);
+	}
+
+	@Test
+	void postingAReviewEvictsTheProductsReviewsFromBothTiers() {
+		ResponseEntity<String> before = this.demo.get("/api/products/3/reviews");
+		assertThat(before.getBody()).isEqualTo("[]");
+		assertThat(DemoClient.cacheSource(this.demo.get("/api/products/3/reviews"))).isEqualTo("L1");
+		String author = "Tester " + UUID.randomUUID();
+		ResponseEntity<String> posted = this.demo.postJson("/api/products/3/reviews",
+				new Review(author, 4, "Holds the milk, does not drip."));
+		assertThat(posted.getStatusCode()).isEqualTo(HttpStatus.CREATED);
+		try (RedisProbe redis = new RedisProbe(TestRedis.shared())) {
+			assertThat(redis.exists(OTHER_REVIEWS_KEY)).isFalse();
+		}
+		ResponseEntity<String> after = this.demo.get("/api/products/3/reviews");
+		assertThat(DemoClient.cacheSource(after)).isEqualTo("BACKEND");
+		assertThat(after.getBody()).contains(author);
+		assertThat(backendCalls(after)).isEqualTo(backendCalls(before) + 1);
+		assertThat(this.demo.postJson("/api/products/3/reviews", new Review(author, 6, "Too good.")).getStatusCode())
+			.isEqualTo(HttpStatus.BAD_REQUEST);
+	}
+
+	@Test
+	void theReviewsCacheIsInTheCachesEndpointAndInBothFamiliesOfMeters() {
+		this.demo.get("/api/products/1/reviews");
+		this.demo.get("/api/products/1/reviews");
+		ResponseEntity<JsonNode> caches = this.demo.getJson("/actuator/caches");
+		assertThat(caches.getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(caches.getBody().at("/cacheManagers/cacheManager/caches/reviews/target").asString())
+			.isEqualTo(TieredCache.class.getName());
+		ResponseEntity<JsonNode> springHits = this.demo.getJson("/actuator/metrics/cache.gets?tag=cache:reviews&tag=cache.manager:cacheManager&tag=result:hit");
+		assertThat(springHits.getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(springHits.getBody().at("/measurements/0/value").asDouble()).isPositive();
+		ResponseEntity<JsonNode> l1Hits = this.demo
+			.getJson("/actuator/metrics/tiergate.cache.gets?tag=cache:reviews&tag=tier:l1&tag=result:hit");
+		assertThat(l1Hits.getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(l1Hits.getBody().at("/measurements/0/value").asDouble()).isPositive();
+		assertThat(this.demo.getJson("/actuator/tiergate").getBody().at("/caches/reviews/mode").asString())
+			.isEqualTo("TIERED");
 	}
 
 	@Test

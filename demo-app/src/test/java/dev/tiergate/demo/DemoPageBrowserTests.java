@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import dev.tiergate.cache.TieredCaches;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -45,6 +47,9 @@ class DemoPageBrowserTests {
 
 	@LocalServerPort
 	private int port;
+
+	@Autowired
+	private TieredCaches caches;
 
 	private WebDriver browser;
 
@@ -157,6 +162,43 @@ class DemoPageBrowserTests {
 			});
 		String rate = this.browser.findElement(By.id("chart-rate")).getDomAttribute("d");
 		assertThat(rate).matches("M[0-9.]+ [0-9.]+( [ML][0-9.]+ [0-9.]+)+");
+	}
+
+	@Test
+	void reviewsPanelShowsSpringsCacheableServedFromL1TheSecondTime() {
+		this.caches.get("reviews").clear();
+		this.browser.get("http://localhost:" + this.port + "/");
+		awaitMode("TIERED", "TIERED", SHOWS_TIERED_WITHIN);
+
+		click("fetch-reviews-1");
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(text("reviews-cache-status")).isEqualTo("Cache-Status: tiergate; fwd=miss; stored"));
+		long firstLookup = lookupMillis(text("reviews-time"));
+		click("fetch-reviews-1");
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(text("reviews-cache-status")).isEqualTo("Cache-Status: tiergate; hit; detail=l1"));
+		assertThat(lookupMillis(text("reviews-time"))).as("an L1 hit, against a backend call of 20 ms")
+			.isLessThan(firstLookup);
+		assertThat(text("last-x-cache")).as("the products panel has its own line").isEqualTo("no request yet");
+		await().atMost(Duration.ofSeconds(5))
+			.ignoreException(StaleElementReferenceException.class)
+			.untilAsserted(() -> assertThat(this.browser.findElements(By.id("cache-reviews"))).hasSize(1));
+
+		// Posting a review evicts the product's reviews: the next fetch calls the backend.
+		click("post-review-1");
+		await().atMost(Duration.ofSeconds(5))
+			.ignoreException(StaleElementReferenceException.class)
+			.untilAsserted(() -> assertThat(this.browser.findElement(By.cssSelector("#request-log tbody tr")).getText())
+				.contains("POST /api/products/1/reviews", "201"));
+		click("fetch-reviews-1");
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(text("reviews-cache-status")).isEqualTo("Cache-Status: tiergate; fwd=miss; stored"));
+	}
+
+	/** The server's lookup time from a panel's "lookup 21 ms, round trip 25 ms". */
+	private static long lookupMillis(String time) {
+		assertThat(time).matches("lookup \\d+ ms, round trip \\d+ ms");
+		return Long.parseLong(time.substring("lookup ".length(), time.indexOf(' ', "lookup ".length())));
 	}
 
 	/** How many points an SVG path of the chart goes through. */
