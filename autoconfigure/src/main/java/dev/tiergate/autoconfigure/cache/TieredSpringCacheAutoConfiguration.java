@@ -81,13 +81,18 @@ public final class TieredSpringCacheAutoConfiguration {
 
 		@Bean
 		SmartInitializingSingleton tieredCacheMeterBinding(TieredCacheManager cacheManager,
-				ObjectProvider<CacheMetricsRegistrar> registrar) {
-			// Boot binds the caches listed at startup; the others are bound once created, from
-			// when the registrar (whose configuration binds at startup) exists.
+				ObjectProvider<CacheMetricsRegistrar> registrar, ObjectProvider<MeterRegistry> registry) {
+			// Boot binds the caches that exist when its registrar is created; the ones created
+			// since then are bound here, and later ones once created.
 			return () -> registrar.ifAvailable((metrics) -> {
 				Tag manager = Tag.of("cache.manager", "cacheManager");
 				cacheManager.onCacheCreated((cache) -> metrics.bindCacheToRegistry(cache, manager));
+				MeterRegistry meters = registry.getIfAvailable();
 				cacheManager.getCacheNames()
+					.stream()
+					.filter((name) -> meters == null || meters.find("cache.gets")
+						.tags("cache", name, manager.getKey(), manager.getValue())
+						.functionCounter() == null)
 					.forEach((name) -> metrics.bindCacheToRegistry(cacheManager.getCache(name), manager));
 			});
 		}

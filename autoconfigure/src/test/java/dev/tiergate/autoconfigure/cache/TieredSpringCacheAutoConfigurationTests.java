@@ -5,11 +5,18 @@ import java.util.Map;
 import dev.tiergate.cache.ArgumentsKey;
 import dev.tiergate.cache.spring.TieredCacheManager;
 import dev.tiergate.cache.spring.TieredCacheResolver;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
+import org.springframework.boot.cache.autoconfigure.metrics.CacheMetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.cache.concurrent.ConcurrentMapCacheManager;
@@ -21,6 +28,7 @@ import org.springframework.core.env.StandardEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ExtendWith(OutputCaptureExtension.class)
 class TieredSpringCacheAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
@@ -47,6 +55,24 @@ class TieredSpringCacheAutoConfigurationTests {
 				assertThat(interceptor.getKeyGenerator().generate(this, Object.class.getMethod("hashCode"), 1L, 2))
 					.isEqualTo(ArgumentsKey.of(new Object[] { 1L, 2 }));
 			});
+	}
+
+	@Test
+	void bootsCacheMetersAreBoundOnceForConfiguredCachesAndForCachesCreatedLater(CapturedOutput output) {
+		this.contextRunner.withPropertyValues("tiergate.cache.spring.enabled=true",
+				"tiergate.cache.caches.reviews.l1.ttl=1m")
+			.withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+					SimpleMetricsExportAutoConfiguration.class, CacheMetricsAutoConfiguration.class))
+			.run((context) -> {
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				assertThat(meters.find("cache.gets").tags("cache", "reviews", "cache.manager", "cacheManager").meters())
+					.isNotEmpty();
+				context.getBean(CacheManager.class).getCache("later");
+				assertThat(meters.find("cache.gets").tags("cache", "later", "cache.manager", "cacheManager").meters())
+					.isNotEmpty();
+			});
+		// Micrometer warns when a cache's meters are bound a second time.
+		assertThat(output).doesNotContain("already registered");
 	}
 
 	@Test
