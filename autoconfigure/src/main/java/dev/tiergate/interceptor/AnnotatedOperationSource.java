@@ -6,6 +6,8 @@ import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.expression.Expression;
+
 /**
  * Reads the annotations of an advice into operations, once per method and target class,
  * so that a call does none of that work. An annotation that cannot work is reported with
@@ -78,11 +80,32 @@ public abstract class AnnotatedOperationSource<T extends MethodOperation> {
 	}
 
 	/**
-	 * Returns the expressions of this source's annotations.
-	 * @return the expressions
+	 * Returns where the key of a call comes from: all arguments when the key expression is
+	 * blank, one argument when it names one, the expression otherwise (parsed once).
+	 * @param method the method
+	 * @param annotation names the annotation in messages, for example {@code @TieredCacheable}
+	 * @param key the key expression of the annotation
+	 * @param result whether the key may read {@code #result}
+	 * @return the key source
+	 * @throws dev.tiergate.TiergateConfigurationException if the expression cannot work
 	 */
-	protected final MethodExpressions expressions() {
-		return this.expressions;
+	protected final KeySource parseKey(AnnotatedMethod method, String annotation, String key, ResultVariable result) {
+		return this.expressions.keySource(method, annotation, key, result);
+	}
+
+	/**
+	 * Parses an expression attribute of an annotation, if it is set.
+	 * @param method the method
+	 * @param annotation names the annotation in messages
+	 * @param attribute names the attribute in messages, for example {@code condition}
+	 * @param expression the expression, blank when not set
+	 * @param result whether the expression may read {@code #result}
+	 * @return the parsed expression, or {@code null} when blank
+	 * @throws dev.tiergate.TiergateConfigurationException if the expression cannot work
+	 */
+	protected final @Nullable Expression parseExpression(AnnotatedMethod method, String annotation,
+			String attribute, String expression, ResultVariable result) {
+		return this.expressions.parseIfPresent(method, annotation, attribute, expression, result);
 	}
 
 	/**
@@ -98,6 +121,29 @@ public abstract class AnnotatedOperationSource<T extends MethodOperation> {
 	private @Nullable T parse(Method method, Class<?> targetClass) {
 		DeclaredAnnotations declared = DeclaredAnnotations.find(method, targetClass, this.annotationTypes);
 		return declared.isEmpty() ? null : parse(declared, AnnotatedMethod.of(method, targetClass));
+	}
+
+	/**
+	 * Whether an expression may read {@code #result}, and what to do without it where it
+	 * may not.
+	 *
+	 * @param available whether the result exists when the expression is evaluated
+	 * @param otherwise how to fix an expression that reads it where it does not exist
+	 */
+	public record ResultVariable(boolean available, String otherwise) {
+
+		/** The result exists: after the invocation. */
+		public static final ResultVariable AVAILABLE = new ResultVariable(true, "");
+
+		/**
+		 * The result does not exist yet.
+		 * @param otherwise how to fix an expression that reads it
+		 * @return the result variable
+		 */
+		public static ResultVariable unavailable(String otherwise) {
+			return new ResultVariable(false, otherwise);
+		}
+
 	}
 
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.tiergate.interceptor.AnnotatedOperationSource.ResultVariable;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.expression.Expression;
@@ -21,7 +22,7 @@ import org.springframework.expression.spel.standard.SpelExpressionParser;
  * expression that cannot work worded once. Keys that only name a parameter become a
  * {@link KeySource.Argument}, read without SpEL.
  */
-public final class MethodExpressions {
+final class MethodExpressions {
 
 	private static final Pattern PARAMETER_REFERENCE = Pattern.compile("#([A-Za-z_$][\\w$]*)");
 
@@ -35,7 +36,7 @@ public final class MethodExpressions {
 	 * Creates the expressions of one advice.
 	 * @param classLoader the class loader for compiled expressions
 	 */
-	public MethodExpressions(@Nullable ClassLoader classLoader) {
+	MethodExpressions(@Nullable ClassLoader classLoader) {
 		this.parser = new SpelExpressionParser(new SpelParserConfiguration(SpelCompilerMode.MIXED, classLoader));
 	}
 
@@ -49,7 +50,7 @@ public final class MethodExpressions {
 	 * @throws dev.tiergate.TiergateConfigurationException if the key cannot work on the
 	 * method
 	 */
-	public KeySource keySource(AnnotatedMethod method, String annotation, String key, ResultVariable result) {
+	KeySource keySource(AnnotatedMethod method, String annotation, String key, ResultVariable result) {
 		if (key.isBlank()) {
 			return KeySource.ALL_ARGUMENTS;
 		}
@@ -72,7 +73,7 @@ public final class MethodExpressions {
 	 * @throws dev.tiergate.TiergateConfigurationException if the expression cannot work
 	 * on the method
 	 */
-	public @Nullable Expression parseIfPresent(AnnotatedMethod method, String annotation, String attribute,
+	@Nullable Expression parseIfPresent(AnnotatedMethod method, String annotation, String attribute,
 			String expression, ResultVariable result) {
 		return expression.isBlank() ? null : parse(method, annotation, attribute, expression, result);
 	}
@@ -99,29 +100,6 @@ public final class MethodExpressions {
 		catch (ParseException ex) {
 			throw method.invalid(subject + " is not valid SpEL: " + ex.getMessage(), "Fix the expression.");
 		}
-	}
-
-	/**
-	 * Whether an expression may read {@code #result}, and what to do without it where it
-	 * may not.
-	 *
-	 * @param available whether the result exists when the expression is evaluated
-	 * @param otherwise how to fix an expression that reads it where it does not exist
-	 */
-	public record ResultVariable(boolean available, String otherwise) {
-
-		/** The result exists: after the invocation. */
-		public static final ResultVariable AVAILABLE = new ResultVariable(true, "");
-
-		/**
-		 * The result does not exist yet.
-		 * @param otherwise how to fix an expression that reads it
-		 * @return the result variable
-		 */
-		public static ResultVariable unavailable(String otherwise) {
-			return new ResultVariable(false, otherwise);
-		}
-
 	}
 
 	private record ExpressionKey(Method method, Class<?> targetClass, String expression) {

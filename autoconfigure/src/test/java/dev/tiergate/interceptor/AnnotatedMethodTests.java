@@ -78,11 +78,11 @@ class AnnotatedMethodTests {
 		MethodEvaluation evaluation = method.evaluation(new Object[] { "k", 3 }, new Impl(), null);
 		assertThat(evaluation.value(expressions.parseIfPresent(method, "@A", "key",
 				"#id + #p1 + #a1 + #root.methodName + #root.targetClass.simpleName + #root.args.length",
-				MethodExpressions.ResultVariable.AVAILABLE)))
+				AnnotatedOperationSource.ResultVariable.AVAILABLE)))
 			.isEqualTo("k33findImpl2");
 		evaluation.setResult(7);
 		assertThat(evaluation.isTrue(expressions.parseIfPresent(method, "@A", "unless", "#result == 7",
-				MethodExpressions.ResultVariable.AVAILABLE)))
+				AnnotatedOperationSource.ResultVariable.AVAILABLE)))
 			.isTrue();
 	}
 

@@ -3,7 +3,7 @@ package dev.tiergate.interceptor;
 import java.lang.reflect.Method;
 
 import dev.tiergate.TiergateConfigurationException;
-import dev.tiergate.interceptor.MethodExpressions.ResultVariable;
+import dev.tiergate.interceptor.AnnotatedOperationSource.ResultVariable;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.expression.Expression;

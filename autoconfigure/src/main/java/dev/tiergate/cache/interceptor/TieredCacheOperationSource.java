@@ -22,9 +22,9 @@ import dev.tiergate.cache.TieredCacheable;
 import dev.tiergate.cache.TieredCaches;
 import dev.tiergate.interceptor.AnnotatedMethod;
 import dev.tiergate.interceptor.AnnotatedOperationSource;
+import dev.tiergate.interceptor.AnnotatedOperationSource.ResultVariable;
 import dev.tiergate.interceptor.DeclaredAnnotations;
 import dev.tiergate.interceptor.KeySource;
-import dev.tiergate.interceptor.MethodExpressions.ResultVariable;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.ResolvableType;
@@ -211,7 +211,7 @@ final class TieredCacheOperationSource extends AnnotatedOperationSource<CacheOpe
 	}
 
 	private KeySource keySource(AnnotatedMethod method, String annotation, String key, ResultVariable result) {
-		KeySource source = expressions().keySource(method, annotation, key, result);
+		KeySource source = parseKey(method, annotation, key, result);
 		checkKeyTypes(method, annotation, source);
 		return source;
 	}
@@ -223,7 +223,7 @@ final class TieredCacheOperationSource extends AnnotatedOperationSource<CacheOpe
 
 	private @Nullable Expression expression(AnnotatedMethod method, String annotation, String attribute,
 			String expression, ResultVariable result) {
-		return expressions().parseIfPresent(method, annotation, attribute, expression, result);
+		return parseExpression(method, annotation, attribute, expression, result);
 	}
 
 	/** Refuses keys made of parameters whose type can never be written into a Redis key. */

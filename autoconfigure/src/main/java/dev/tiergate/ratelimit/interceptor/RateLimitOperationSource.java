@@ -10,9 +10,9 @@ import java.util.stream.Collectors;
 import dev.tiergate.TiergateConfigurationException;
 import dev.tiergate.interceptor.AnnotatedMethod;
 import dev.tiergate.interceptor.AnnotatedOperationSource;
+import dev.tiergate.interceptor.AnnotatedOperationSource.ResultVariable;
 import dev.tiergate.interceptor.DeclaredAnnotations;
 import dev.tiergate.interceptor.KeySource;
-import dev.tiergate.interceptor.MethodExpressions.ResultVariable;
 import dev.tiergate.ratelimit.ClientKeyResolver;
 import dev.tiergate.ratelimit.RateLimited;
 import dev.tiergate.ratelimit.RateLimiters;
@@ -81,8 +81,8 @@ final class RateLimitOperationSource extends AnnotatedOperationSource<RateLimitO
 		}
 		// Without a key the tier's key resolver finds the client, not the arguments.
 		KeySource key = annotation.key().isBlank() ? null
-				: expressions().keySource(method, "@RateLimited", annotation.key(), BEFORE_INVOCATION);
-		Expression costExpression = expressions().parseIfPresent(method, "@RateLimited", "costExpression",
+				: parseKey(method, "@RateLimited", annotation.key(), BEFORE_INVOCATION);
+		Expression costExpression = parseExpression(method, "@RateLimited", "costExpression",
 				annotation.costExpression(), BEFORE_INVOCATION);
 		return new RateLimitOperation(method, limiter, this.keyResolvers.apply(tierName), key, annotation.cost(),
 				costExpression);
