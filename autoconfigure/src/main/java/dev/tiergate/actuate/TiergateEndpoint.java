@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import dev.tiergate.cache.CacheErrorKind;
 import dev.tiergate.cache.CacheStatistics;
 import dev.tiergate.cache.TieredCache;
 import dev.tiergate.cache.TieredCacheSettings;
@@ -155,7 +154,7 @@ public class TiergateEndpoint {
 	private static CacheDescriptor describe(TieredCache cache) {
 		CacheStatistics statistics = cache.statistics();
 		Map<String, Long> errors = new TreeMap<>();
-		for (CacheErrorKind kind : CacheErrorKind.values()) {
+		for (CacheStatistics.ErrorKind kind : CacheStatistics.ErrorKind.values()) {
 			errors.put(kind.tag(), statistics.errors(kind));
 		}
 		TieredCacheSettings settings = cache.settings();

@@ -37,7 +37,7 @@ public final class CacheLookups {
 	 * @param cacheName the cache
 	 * @param lookup where the value came from
 	 */
-	public static void record(String cacheName, CacheLookup lookup) {
+	public static void record(String cacheName, Lookup lookup) {
 		if (!used) {
 			return;
 		}
@@ -70,7 +70,7 @@ public final class CacheLookups {
 
 		private @Nullable String cacheName;
 
-		private @Nullable CacheLookup lookup;
+		private @Nullable Lookup lookup;
 
 		private Scope(Predicate<String> bypass) {
 			this.bypass = bypass;
@@ -88,7 +88,7 @@ public final class CacheLookups {
 		 * Returns the outcome of the last lookup.
 		 * @return the outcome, or {@code null} before any lookup
 		 */
-		public @Nullable CacheLookup lookup() {
+		public @Nullable Lookup lookup() {
 			return this.lookup;
 		}
 
@@ -97,6 +97,46 @@ public final class CacheLookups {
 			if (CURRENT.get() == this) {
 				CURRENT.remove();
 			}
+		}
+
+	}
+
+	/**
+	 * Where the value of a call through a tiered cache came from, as RFC 9211's
+	 * {@code Cache-Status} reports it.
+	 */
+	public enum Lookup {
+
+		/** Found in this instance's L1: {@code hit; detail=l1}. */
+		L1_HIT("hit; detail=l1"),
+
+		/** Found in the shared L2: {@code hit; detail=l2}. */
+		L2_HIT("hit; detail=l2"),
+
+		/** Neither tier had it; the method ran and its result was stored: {@code fwd=miss; stored}. */
+		STORED("fwd=miss; stored"),
+
+		/** Neither tier had it; the method ran and its result was not stored: {@code fwd=miss}. */
+		NOT_STORED("fwd=miss"),
+
+		/** Neither tier had it; the call waited for another call's load of the same key. */
+		COLLAPSED("fwd=miss; collapsed"),
+
+		/** The tiers were not consulted (the request asked for no-cache); the result was stored. */
+		BYPASS("fwd=bypass");
+
+		private final String parameters;
+
+		Lookup(String parameters) {
+			this.parameters = parameters;
+		}
+
+		/**
+		 * Returns the parameters of a {@code Cache-Status} entry that says this.
+		 * @return the parameters, for example {@code hit; detail=l1}
+		 */
+		public String cacheStatusParameters() {
+			return this.parameters;
 		}
 
 	}

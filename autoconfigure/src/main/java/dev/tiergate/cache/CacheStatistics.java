@@ -28,11 +28,11 @@ public final class CacheStatistics {
 
 	private final LongAdder invalidationsReceived = new LongAdder();
 
-	/** By {@link CacheErrorKind#ordinal()}: an array, so that no lookup can miss. */
-	private final LongAdder[] errors = new LongAdder[CacheErrorKind.values().length];
+	/** By {@link ErrorKind#ordinal()}: an array, so that no lookup can miss. */
+	private final LongAdder[] errors = new LongAdder[ErrorKind.values().length];
 
 	CacheStatistics() {
-		for (CacheErrorKind kind : CacheErrorKind.values()) {
+		for (ErrorKind kind : ErrorKind.values()) {
 			this.errors[kind.ordinal()] = new LongAdder();
 		}
 	}
@@ -57,7 +57,7 @@ public final class CacheStatistics {
 		(sent ? this.invalidationsSent : this.invalidationsReceived).increment();
 	}
 
-	void recordError(CacheErrorKind kind) {
+	void recordError(ErrorKind kind) {
 		this.errors[kind.ordinal()].increment();
 	}
 
@@ -102,7 +102,7 @@ public final class CacheStatistics {
 	 * @param kind the kind
 	 * @return the count
 	 */
-	public long errors(CacheErrorKind kind) {
+	public long errors(ErrorKind kind) {
 		return this.errors[kind.ordinal()].sum();
 	}
 
@@ -115,6 +115,42 @@ public final class CacheStatistics {
 		long hits = l1 ? l1Hits() : l2Hits();
 		long total = hits + (l1 ? l1Misses() : l2Misses());
 		return (total != 0) ? (double) hits / total : 0;
+	}
+
+	/**
+	 * Failures a {@link TieredCache} absorbs instead of passing them to the caller.
+	 */
+	public enum ErrorKind {
+
+		/** A Redis command failed or timed out; the call went on without L2. */
+		REDIS("redis"),
+
+		/** Bytes in L2 could not be decoded; treated as a miss and overwritten. */
+		DECODE("decode"),
+
+		/** A result could not be encoded; it was kept in L1 only. */
+		ENCODE("encode"),
+
+		/** A key could not be encoded for Redis; the call went on without L2. */
+		KEY("key"),
+
+		/** A value was larger than the largest value written to L2; it was kept in L1 only. */
+		TOO_LARGE("too-large");
+
+		private final String tag;
+
+		ErrorKind(String tag) {
+			this.tag = tag;
+		}
+
+		/**
+		 * Returns the value of the {@code kind} metric tag.
+		 * @return the tag value
+		 */
+		public String tag() {
+			return this.tag;
+		}
+
 	}
 
 }

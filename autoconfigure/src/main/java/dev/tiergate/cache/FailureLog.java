@@ -19,14 +19,14 @@ final class FailureLog {
 
 	private final CacheStatistics statistics;
 
-	private final Set<CacheErrorKind> warned = ConcurrentHashMap.newKeySet();
+	private final Set<CacheStatistics.ErrorKind> warned = ConcurrentHashMap.newKeySet();
 
 	FailureLog(String cacheName, CacheStatistics statistics) {
 		this.cacheName = cacheName;
 		this.statistics = statistics;
 	}
 
-	void absorb(CacheErrorKind kind, String message, @Nullable Throwable ex) {
+	void absorb(CacheStatistics.ErrorKind kind, String message, @Nullable Throwable ex) {
 		this.statistics.recordError(kind);
 		if (this.warned.add(kind) && logger.isWarnEnabled()) {
 			logger.warn("Tiered cache '" + this.cacheName + "': " + message, ex);
@@ -34,13 +34,13 @@ final class FailureLog {
 	}
 
 	void redisFailed(RuntimeException ex) {
-		absorb(CacheErrorKind.REDIS, "Redis failed (" + ex + "); serving without L2 until it answers again", null);
+		absorb(CacheStatistics.ErrorKind.REDIS, "Redis failed (" + ex + "); serving without L2 until it answers again", null);
 	}
 
 	/** Redis answered: its next failure is worth a line again. */
 	void redisAnswered() {
 		if (!this.warned.isEmpty()) {
-			this.warned.remove(CacheErrorKind.REDIS);
+			this.warned.remove(CacheStatistics.ErrorKind.REDIS);
 		}
 	}
 

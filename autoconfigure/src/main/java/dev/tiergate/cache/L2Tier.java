@@ -185,12 +185,12 @@ final class L2Tier {
 			bytes = this.codec.encode(value, valueType);
 		}
 		catch (RuntimeException ex) {
-			this.failures.absorb(CacheErrorKind.ENCODE, "A value of type " + valueType.getTypeName()
+			this.failures.absorb(CacheStatistics.ErrorKind.ENCODE, "A value of type " + valueType.getTypeName()
 					+ " could not be encoded and is kept in L1 only (" + ex.getMessage() + ")", null);
 			return null;
 		}
 		if (bytes.length > this.settings.maxValueBytes()) {
-			this.failures.absorb(CacheErrorKind.TOO_LARGE, "A value of " + bytes.length + " bytes is larger than"
+			this.failures.absorb(CacheStatistics.ErrorKind.TOO_LARGE, "A value of " + bytes.length + " bytes is larger than"
 					+ " the largest written to Redis (" + this.settings.maxValueBytes()
 					+ " bytes, tiergate.cache.max-value-size) and is kept in L1 only", null);
 			return null;
@@ -289,7 +289,7 @@ final class L2Tier {
 	}
 
 	private void undecodable(Type valueType, @Nullable String reason) {
-		this.failures.absorb(CacheErrorKind.DECODE, "An L2 value could not be decoded as " + valueType.getTypeName()
+		this.failures.absorb(CacheStatistics.ErrorKind.DECODE, "An L2 value could not be decoded as " + valueType.getTypeName()
 				+ " and is treated as a miss (written by an incompatible version of the class?): " + reason, null);
 	}
 

@@ -231,7 +231,7 @@ public final class TieredCache {
 		L1Tier.Entry entry = this.l1.getIfPresent(key);
 		if (entry != null) {
 			this.statistics.recordL1Get(true);
-			CacheLookups.record(name(), CacheLookup.L1_HIT);
+			CacheLookups.record(name(), CacheLookups.Lookup.L1_HIT);
 			if (this.observations.observesL1Hits()) {
 				observeL1Hit();
 			}
@@ -289,14 +289,14 @@ public final class TieredCache {
 			this.statistics.recordL1Get(entry != null);
 		}
 		if (entry != null) {
-			CacheLookups.record(name(), CacheLookup.L1_HIT);
+			CacheLookups.record(name(), CacheLookups.Lookup.L1_HIT);
 			if (this.observations.observesL1Hits()) {
 				observeL1Hit();
 			}
 			return entry.get();
 		}
 		// The caller that leads the flight records where it found the value; the others waited for it.
-		CacheLookups.record(name(), CacheLookup.COLLAPSED);
+		CacheLookups.record(name(), CacheLookups.Lookup.COLLAPSED);
 		if (!this.observations.isEnabled()) {
 			return this.singleFlight.load(key, () -> readThrough(key, valueType, loader, storable, null));
 		}
@@ -340,7 +340,7 @@ public final class TieredCache {
 		if ((value != null || this.settings.cacheNulls()) && storable.test(value)) {
 			put(key, valueType, value);
 		}
-		CacheLookups.record(name(), CacheLookup.BYPASS);
+		CacheLookups.record(name(), CacheLookups.Lookup.BYPASS);
 		return value;
 	}
 
@@ -349,7 +349,7 @@ public final class TieredCache {
 		// A load that finished between the caller's L1 miss and this flight has filled L1.
 		L1Tier.Entry raced = this.l1.getIfPresent(key);
 		if (raced != null) {
-			CacheLookups.record(name(), CacheLookup.L1_HIT);
+			CacheLookups.record(name(), CacheLookups.Lookup.L1_HIT);
 			if (trace != null) {
 				trace.answered("l1", "hit");
 			}
@@ -482,7 +482,7 @@ public final class TieredCache {
 	private @Nullable Object hit(Object key, String redisKey, Type valueType, Loader loader,
 			Predicate<@Nullable Object> storable, L1Tier.Stamp stamp, L2Read.Hit hit) {
 		this.l1.fill(key, hit.value(), redisKey, stamp);
-		CacheLookups.record(name(), CacheLookup.L2_HIT);
+		CacheLookups.record(name(), CacheLookups.Lookup.L2_HIT);
 		if (hit.refreshDue()) {
 			this.refreshAhead.refresh(key, () -> refresh(key, redisKey, valueType, loader, storable));
 		}
@@ -499,7 +499,7 @@ public final class TieredCache {
 		catch (Throwable ex) {
 			if (stale != null) {
 				this.statistics.recordStaleServed();
-				CacheLookups.record(name(), CacheLookup.L2_HIT);
+				CacheLookups.record(name(), CacheLookups.Lookup.L2_HIT);
 				this.failures.debug("answers with a stale value because the method failed: " + ex, null);
 				if (trace != null) {
 					trace.answered("l2", "stale");
@@ -508,7 +508,7 @@ public final class TieredCache {
 			}
 			throw ex;
 		}
-		CacheLookups.record(name(), CacheLookup.NOT_STORED);
+		CacheLookups.record(name(), CacheLookups.Lookup.NOT_STORED);
 		if (trace != null) {
 			trace.answered("method", "miss");
 		}
@@ -543,7 +543,7 @@ public final class TieredCache {
 			}
 		}
 		this.l1.fill(key, (value != null) ? value : L1Tier.NULL, redisKey, stamp);
-		CacheLookups.record(name(), CacheLookup.STORED);
+		CacheLookups.record(name(), CacheLookups.Lookup.STORED);
 		return written;
 	}
 
@@ -946,7 +946,7 @@ public final class TieredCache {
 		}
 		catch (CacheKeyEncoder.UnencodableKeyException ex) {
 			// The message names the type; the cause could quote the key, which is client data.
-			this.failures.absorb(CacheErrorKind.KEY, ex.getMessage() + "; such calls are served without L2"
+			this.failures.absorb(CacheStatistics.ErrorKind.KEY, ex.getMessage() + "; such calls are served without L2"
 					+ " (give the annotation a key expression that yields a simple value)", null);
 			return null;
 		}

@@ -257,7 +257,7 @@ class TieredCacheTests {
 				.isEqualTo("tg1:{\"id\":1,\"name\":\"" + key + "\"}");
 		}
 		assertThat(this.loads).hasValue(2);
-		assertThat(cache.statistics().errors(CacheErrorKind.DECODE)).isEqualTo(2);
+		assertThat(cache.statistics().errors(CacheStatistics.ErrorKind.DECODE)).isEqualTo(2);
 		assertThat(output.getAll().split("could not be decoded", -1)).hasSize(2);
 	}
 
@@ -268,7 +268,7 @@ class TieredCacheTests {
 				"tg1:[\"java.net.URL\",\"http://evil\"]".getBytes(StandardCharsets.UTF_8));
 		Object value = cache.get("k", Product.class, loader(new Product(7, "Real")), (loaded) -> true);
 		assertThat(value).isEqualTo(new Product(7, "Real"));
-		assertThat(cache.statistics().errors(CacheErrorKind.DECODE)).isEqualTo(1);
+		assertThat(cache.statistics().errors(CacheStatistics.ErrorKind.DECODE)).isEqualTo(1);
 	}
 
 	@Test
@@ -322,7 +322,7 @@ class TieredCacheTests {
 				assertThat(cache.get("k", String.class, loader("v"), (value) -> true)).isEqualTo("v");
 				assertThat(cache.get("k", String.class, loader("v"), (value) -> true)).isEqualTo("v");
 				assertThat(this.loads).hasValue(1);
-				assertThat(cache.statistics().errors(CacheErrorKind.REDIS)).isPositive();
+				assertThat(cache.statistics().errors(CacheStatistics.ErrorKind.REDIS)).isPositive();
 			}
 			finally {
 				stoppedRedis.close();
@@ -451,7 +451,7 @@ class TieredCacheTests {
 		assertThat(redis.exists(cache.redisKey("big"))).isFalse();
 		assertThat(cache.get("small", String.class, loader("fits"), (value) -> true)).isEqualTo("fits");
 		assertThat(redis.exists(cache.redisKey("small"))).isTrue();
-		assertThat(cache.statistics().errors(CacheErrorKind.TOO_LARGE)).isEqualTo(2);
+		assertThat(cache.statistics().errors(CacheStatistics.ErrorKind.TOO_LARGE)).isEqualTo(2);
 		assertThat(output.getAll().split("larger than the largest written to Redis", -1)).hasSize(2);
 	}
 
@@ -513,7 +513,7 @@ class TieredCacheTests {
 				// the timed-out GET would show in the counts then. The probe waits for the end.
 				assertThat(probe.commandCount("get")).isEqualTo(1);
 				assertThat(probe.commandCount("psetex") + probe.commandCount("set")).isZero();
-				assertThat(cache.statistics().errors(CacheErrorKind.REDIS)).isEqualTo(1);
+				assertThat(cache.statistics().errors(CacheStatistics.ErrorKind.REDIS)).isEqualTo(1);
 			}
 			finally {
 				pausedClient.shutdown();

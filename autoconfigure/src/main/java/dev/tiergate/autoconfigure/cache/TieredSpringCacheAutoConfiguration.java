@@ -1,13 +1,13 @@
 package dev.tiergate.autoconfigure.cache;
 
 import dev.tiergate.cache.TieredCaches;
-import dev.tiergate.cache.spring.CachedCallScopeAdvisor;
 import dev.tiergate.cache.spring.TieredCacheManager;
 import dev.tiergate.cache.spring.TieredCacheMeterBinderProvider;
 import dev.tiergate.cache.spring.TieredCacheResolver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 
+import org.springframework.aop.PointcutAdvisor;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -61,9 +61,9 @@ public final class TieredSpringCacheAutoConfiguration {
 
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-	static CachedCallScopeAdvisor tieredCachedCallScopeAdvisor(CacheOperationSource cacheOperationSource,
+	static PointcutAdvisor tieredCachedCallScopeAdvisor(CacheOperationSource cacheOperationSource,
 			ObjectProvider<BeanFactoryCacheOperationSourceAdvisor> springCacheAdvisor) {
-		return new CachedCallScopeAdvisor(cacheOperationSource, () -> {
+		return TieredCacheManager.callScopeAdvisor(cacheOperationSource, () -> {
 			BeanFactoryCacheOperationSourceAdvisor advisor = springCacheAdvisor.getIfAvailable();
 			return (advisor != null) ? advisor.getOrder() : Ordered.LOWEST_PRECEDENCE;
 		});

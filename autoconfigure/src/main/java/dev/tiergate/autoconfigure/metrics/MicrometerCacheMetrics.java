@@ -4,7 +4,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import dev.tiergate.cache.CacheErrorKind;
 import dev.tiergate.cache.CacheMetrics;
 import dev.tiergate.cache.CacheStatistics;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -58,7 +57,7 @@ final class MicrometerCacheMetrics implements CacheMetrics {
 		gets(registry, cacheName, statistics, "l2", "miss", CacheStatistics::l2Misses);
 		this.loadSuccesses = loads(registry, cacheName, "success");
 		this.loadFailures = loads(registry, cacheName, "failure");
-		for (CacheErrorKind kind : CacheErrorKind.values()) {
+		for (CacheStatistics.ErrorKind kind : CacheStatistics.ErrorKind.values()) {
 			FunctionCounter.builder("tiergate.cache.errors", statistics, (stats) -> stats.errors(kind))
 				.description("Failures of a tiered cache that were absorbed instead of reaching the caller")
 				.tag("cache", cacheName)

@@ -18,7 +18,7 @@ import org.springframework.cache.interceptor.CacheableOperation;
  * {@code @Cacheable} caches without {@code sync}, just outside Spring's cache aspect, so
  * that the call's single flights end when it does (see {@link MissFlights}).
  */
-public final class CachedCallScopeAdvisor extends StaticMethodMatcherPointcutAdvisor {
+final class CachedCallScopeAdvisor extends StaticMethodMatcherPointcutAdvisor {
 
 	private final CacheOperationSource operations;
 
@@ -30,7 +30,7 @@ public final class CachedCallScopeAdvisor extends StaticMethodMatcherPointcutAdv
 	 * @param springCacheOrder the order of Spring's cache advisor, read when advisors
 	 * are sorted: this one runs just outside it
 	 */
-	public CachedCallScopeAdvisor(CacheOperationSource operations, IntSupplier springCacheOrder) {
+	CachedCallScopeAdvisor(CacheOperationSource operations, IntSupplier springCacheOrder) {
 		super(new ScopeInterceptor());
 		this.operations = operations;
 		this.springCacheOrder = springCacheOrder;

@@ -11,12 +11,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 
 import dev.tiergate.cache.TieredCache;
 import dev.tiergate.cache.TieredCaches;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.aop.PointcutAdvisor;
 import org.springframework.cache.CacheManager;
+import org.springframework.cache.interceptor.CacheOperationSource;
 
 /**
  * Spring's {@link CacheManager} on tiergate: each cache is the {@link TieredCache} of the
@@ -49,6 +52,20 @@ public final class TieredCacheManager implements CacheManager {
 	public TieredCacheManager(TieredCaches caches, Collection<String> configuredNames) {
 		this.caches = caches;
 		this.configuredNames = Collections.unmodifiableSet(new LinkedHashSet<>(configuredNames));
+	}
+
+	/**
+	 * Returns the advisor that opens a scope around each call of a method that Spring's
+	 * {@code @Cacheable} caches without {@code sync}, just outside Spring's cache aspect, so
+	 * that the single flights of the keys the call missed end with the call: declared by
+	 * the auto-configuration.
+	 * @param operations the source of Spring's cache operations
+	 * @param springCacheOrder the order of Spring's cache advisor, read when advisors are
+	 * sorted
+	 * @return the advisor
+	 */
+	public static PointcutAdvisor callScopeAdvisor(CacheOperationSource operations, IntSupplier springCacheOrder) {
+		return new CachedCallScopeAdvisor(operations, springCacheOrder);
 	}
 
 	/**

@@ -7,7 +7,6 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-import dev.tiergate.cache.CacheLookup;
 import dev.tiergate.cache.CacheLookups;
 import dev.tiergate.cache.CachedValue;
 import dev.tiergate.cache.TieredCache;
@@ -101,7 +100,7 @@ public final class TieredSpringCache implements Cache {
 		if (CacheLookups.bypasses(getName())) {
 			// A miss: Spring invokes the method and puts the fresh result.
 			this.counters.recordGet(false);
-			CacheLookups.record(getName(), CacheLookup.BYPASS);
+			CacheLookups.record(getName(), CacheLookups.Lookup.BYPASS);
 			return null;
 		}
 		CachedValue found = lookUp(key);
@@ -132,12 +131,12 @@ public final class TieredSpringCache implements Cache {
 	public <T> @Nullable T get(Object key, Callable<T> valueLoader) {
 		if (CacheLookups.bypasses(getName())) {
 			T value = loadAndPut(key, valueLoader);
-			CacheLookups.record(getName(), CacheLookup.BYPASS);
+			CacheLookups.record(getName(), CacheLookups.Lookup.BYPASS);
 			return value;
 		}
 		CachedValue inL1 = this.cache.getIfPresent(key);
 		if (inL1 != null) {
-			hit(CacheLookup.L1_HIT);
+			hit(CacheLookups.Lookup.L1_HIT);
 			return (T) inL1.get();
 		}
 		Type type = this.valueType;
@@ -154,7 +153,7 @@ public final class TieredSpringCache implements Cache {
 				miss(value);
 			}
 			else {
-				hit(CacheLookup.L2_HIT);
+				hit(CacheLookups.Lookup.L2_HIT);
 			}
 			return (T) value;
 		}
@@ -233,7 +232,7 @@ public final class TieredSpringCache implements Cache {
 		this.flights.land(key);
 		this.counters.recordPut();
 		if (!CacheLookups.bypasses(getName())) {
-			CacheLookups.record(getName(), CacheLookup.STORED);
+			CacheLookups.record(getName(), CacheLookups.Lookup.STORED);
 		}
 	}
 
@@ -277,7 +276,7 @@ public final class TieredSpringCache implements Cache {
 		}
 		CachedValue found = this.cache.getIfPresent(key);
 		if (found != null) {
-			hit(CacheLookup.L1_HIT);
+			hit(CacheLookups.Lookup.L1_HIT);
 		}
 		else {
 			this.counters.recordGet(false);
@@ -288,22 +287,22 @@ public final class TieredSpringCache implements Cache {
 	private @Nullable CachedValue find(Object key, Type type) {
 		CachedValue inL1 = this.cache.getIfPresent(key);
 		if (inL1 != null) {
-			hit(CacheLookup.L1_HIT);
+			hit(CacheLookups.Lookup.L1_HIT);
 			return inL1;
 		}
 		CachedValue found = this.cache.find(key, type);
 		if (found != null) {
-			hit(CacheLookup.L2_HIT);
+			hit(CacheLookups.Lookup.L2_HIT);
 		}
 		else {
 			// Until a put says otherwise: a vetoed result is not stored.
 			this.counters.recordGet(false);
-			CacheLookups.record(getName(), CacheLookup.NOT_STORED);
+			CacheLookups.record(getName(), CacheLookups.Lookup.NOT_STORED);
 		}
 		return found;
 	}
 
-	private void hit(CacheLookup lookup) {
+	private void hit(CacheLookups.Lookup lookup) {
 		this.counters.recordGet(true);
 		CacheLookups.record(getName(), lookup);
 	}
@@ -311,7 +310,7 @@ public final class TieredSpringCache implements Cache {
 	private void miss(@Nullable Object value) {
 		this.counters.recordGet(false);
 		boolean stored = value != null || isAllowNullValues();
-		CacheLookups.record(getName(), stored ? CacheLookup.STORED : CacheLookup.NOT_STORED);
+		CacheLookups.record(getName(), stored ? CacheLookups.Lookup.STORED : CacheLookups.Lookup.NOT_STORED);
 	}
 
 	private static boolean isPublisher(@Nullable Object value) {

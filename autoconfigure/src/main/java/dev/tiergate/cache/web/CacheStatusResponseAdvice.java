@@ -1,6 +1,5 @@
 package dev.tiergate.cache.web;
 
-import dev.tiergate.cache.CacheLookup;
 import dev.tiergate.cache.CacheLookups;
 import org.jspecify.annotations.Nullable;
 
@@ -62,7 +61,7 @@ public final class CacheStatusResponseAdvice implements ResponseBodyAdvice<Objec
 		if (request instanceof ServletServerHttpRequest servlet
 				&& servlet.getServletRequest().getAttribute(CacheStatusInterceptor.SCOPE_ATTRIBUTE)
 						instanceof CacheLookups.Scope scope) {
-			CacheLookup lookup = scope.lookup();
+			CacheLookups.Lookup lookup = scope.lookup();
 			String cacheName = scope.cacheName();
 			if (lookup != null && cacheName != null && this.policy.reportsStatus(cacheName)
 					&& !response.getHeaders().containsHeader(CACHE_STATUS)) {

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import dev.tiergate.TiergateConfigurationException;
 import dev.tiergate.autoconfigure.redis.TiergateRedisAutoConfiguration;
-import dev.tiergate.cache.CacheErrorKind;
+import dev.tiergate.cache.CacheStatistics;
 import dev.tiergate.cache.TieredCacheEvict;
 import dev.tiergate.cache.TieredCacheable;
 import dev.tiergate.cache.TieredCaches;
@@ -101,7 +101,7 @@ class TieredCacheableTypesIntegrationTests {
 			.isEqualTo("alice's orders"));
 		runner.run((context) -> {
 			assertThat(context.getBean(OrderService.class).orders(bob)).isEqualTo("bob's orders");
-			assertThat(context.getBean(TieredCaches.class).get("orders").statistics().errors(CacheErrorKind.KEY))
+			assertThat(context.getBean(TieredCaches.class).get("orders").statistics().errors(CacheStatistics.ErrorKind.KEY))
 				.as("served without L2")
 				.isEqualTo(1);
 		});
@@ -176,7 +176,7 @@ class TieredCacheableTypesIntegrationTests {
 			Ledger second = service.find("alice");
 			assertThat(second).as("value served after L1 was cleared").isEqualTo(first);
 			assertThat(service.calls()).as("L2 held nothing to serve").isEqualTo(2);
-			assertThat(cache.statistics().errors(CacheErrorKind.ENCODE)).isEqualTo(2);
+			assertThat(cache.statistics().errors(CacheStatistics.ErrorKind.ENCODE)).isEqualTo(2);
 		});
 	}
 

@@ -4,7 +4,7 @@ import java.time.Duration;
 
 import dev.tiergate.autoconfigure.cache.CacheTestApplication;
 import dev.tiergate.autoconfigure.cache.Catalog;
-import dev.tiergate.cache.CacheErrorKind;
+import dev.tiergate.cache.CacheStatistics;
 import dev.tiergate.cache.TieredCache;
 import dev.tiergate.cache.TieredCaches;
 import dev.tiergate.health.TiergateHealthIndicator;
@@ -87,7 +87,7 @@ class RedisSecurityTests {
 			try (RedisProbe probe = new RedisProbe(redis.endpoint())) {
 				await().atMost(Duration.ofSeconds(5)).until(() -> probe.scanKeys("catalog-it:products:*").isEmpty());
 			}
-			assertThat(context.getBean(TieredCaches.class).get("products").statistics().errors(CacheErrorKind.REDIS))
+			assertThat(context.getBean(TieredCaches.class).get("products").statistics().errors(CacheStatistics.ErrorKind.REDIS))
 				.as("no command was refused by the ACL").isZero();
 		}
 	}
