@@ -53,8 +53,13 @@ final class CachedCallScopeAdvisor extends StaticMethodMatcherPointcutAdvisor {
 
 		@Override
 		public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
-			try (CachedCallScope scope = CachedCallScope.open()) {
+			CachedCallScope scope = CachedCallScope.open();
+			int mark = scope.mark();
+			try {
 				return invocation.proceed();
+			}
+			finally {
+				scope.close(mark);
 			}
 		}
 

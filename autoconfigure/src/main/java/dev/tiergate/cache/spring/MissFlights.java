@@ -1,8 +1,6 @@
 package dev.tiergate.cache.spring;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CountDownLatch;
@@ -85,23 +83,6 @@ final class MissFlights {
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
-		}
-
-	}
-
-	/**
-	 * The flights a call owns, ended with it.
-	 */
-	static final class Owned {
-
-		private final List<Flight> flights = new ArrayList<>(1);
-
-		void add(Flight flight) {
-			this.flights.add(flight);
-		}
-
-		void endAll() {
-			this.flights.forEach(Flight::end);
 		}
 
 	}

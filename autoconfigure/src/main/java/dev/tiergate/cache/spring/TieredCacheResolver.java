@@ -35,6 +35,12 @@ public final class TieredCacheResolver implements CacheResolver {
 	private final ConcurrentMap<OperationKey, List<Cache>> resolved = new ConcurrentHashMap<>();
 
 	/**
+	 * The last resolution per method, compared by identity: the usual call, on a hit too,
+	 * finds it without building a key or reading the target's class name.
+	 */
+	private final ConcurrentMap<Method, Resolved> lastByMethod = new ConcurrentHashMap<>();
+
+	/**
 	 * Creates a resolver.
 	 * @param cacheManager the manager of the tiered caches
 	 */
@@ -58,10 +64,20 @@ public final class TieredCacheResolver implements CacheResolver {
 
 	@Override
 	public Collection<? extends Cache> resolveCaches(CacheOperationInvocationContext<?> context) {
-		OperationKey key = new OperationKey(context.getOperation(), ClassUtils.getUserClass(context.getTarget()),
-				context.getMethod());
+		BasicOperation operation = context.getOperation();
+		Class<?> runtimeClass = context.getTarget().getClass();
+		Method method = context.getMethod();
+		Resolved last = this.lastByMethod.get(method);
+		if (last != null && last.operation == operation && last.runtimeClass == runtimeClass) {
+			return last.caches;
+		}
+		OperationKey key = new OperationKey(operation, ClassUtils.getUserClass(runtimeClass), method);
 		List<Cache> caches = this.resolved.get(key);
-		return (caches != null) ? caches : this.resolved.computeIfAbsent(key, this::resolve);
+		if (caches == null) {
+			caches = this.resolved.computeIfAbsent(key, this::resolve);
+		}
+		this.lastByMethod.put(method, new Resolved(operation, runtimeClass, caches));
+		return caches;
 	}
 
 	private List<Cache> resolve(OperationKey key) {
@@ -71,6 +87,9 @@ public final class TieredCacheResolver implements CacheResolver {
 			caches.add(this.cacheManager.getCache(name, valueType));
 		}
 		return List.copyOf(caches);
+	}
+
+	private record Resolved(BasicOperation operation, Class<?> runtimeClass, List<Cache> caches) {
 	}
 
 	/** Compares operations by identity: their own {@code equals} compares their descriptions. */
