@@ -20,7 +20,7 @@ class ArchitectureTests {
 	@Test
 	void enginesDoNotDependOnSpring() {
 		noClasses().that()
-			.resideInAnyPackage("dev.tiergate", "dev.tiergate.cache", "dev.tiergate.cache.redis", "dev.tiergate.redis",
+			.resideInAnyPackage("dev.tiergate", "dev.tiergate.cache", "dev.tiergate.cache.redis", "dev.tiergate.cache.warmup", "dev.tiergate.redis",
 					"dev.tiergate.ratelimit", "dev.tiergate.ratelimit.redis")
 			.should()
 			.dependOnClassesThat()
@@ -31,7 +31,7 @@ class ArchitectureTests {
 	@Test
 	void enginesDoNotDependOnTheSpringLayers() {
 		noClasses().that()
-			.resideInAnyPackage("dev.tiergate", "dev.tiergate.cache", "dev.tiergate.cache.redis", "dev.tiergate.redis",
+			.resideInAnyPackage("dev.tiergate", "dev.tiergate.cache", "dev.tiergate.cache.redis", "dev.tiergate.cache.warmup", "dev.tiergate.redis",
 					"dev.tiergate.ratelimit", "dev.tiergate.ratelimit.redis")
 			.should()
 			.dependOnClassesThat()
