@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.tiergate.TiergateConfigurationException;
+import dev.tiergate.autoconfigure.PropertyMetadata;
 import dev.tiergate.autoconfigure.cache.Catalog.Product;
 import dev.tiergate.autoconfigure.metrics.TiergateMetricsAutoConfiguration;
 import dev.tiergate.cache.warmup.CacheWarmer;
@@ -17,6 +18,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -44,6 +46,16 @@ class CacheWarmupAutoConfigurationTests {
 			assertThat(properties.getLease()).isEqualTo(CacheWarmup.DEFAULT_LEASE);
 			assertThat(properties.getCron()).isNull();
 		});
+	}
+
+	@Test
+	void theDefaultsInTheMetadataAreTheEnginesDefaults() {
+		Map<String, Object> documented = PropertyMetadata.defaultValues("tiergate.cache.warmup.");
+		assertThat(documented).containsEntry("tiergate.cache.warmup.enabled", "true");
+		assertThat(DurationStyle.detectAndParse((String) documented.get("tiergate.cache.warmup.timeout")))
+			.isEqualTo(CacheWarmup.DEFAULT_TIMEOUT);
+		assertThat(DurationStyle.detectAndParse((String) documented.get("tiergate.cache.warmup.lease")))
+			.isEqualTo(CacheWarmup.DEFAULT_LEASE);
 	}
 
 	@Test
