@@ -86,32 +86,26 @@ class CacheWarmupAutoConfigurationTests {
 
 	@Test
 	void anAnnotatedMethodWithParametersFailsStartupNamingTheMethod() {
-		this.contextRunner.withUserConfiguration(WarmerWithParameters.class)
-			.run((context) -> assertThat(context).getFailure()
-				.rootCause()
-				.isInstanceOf(TiergateConfigurationException.class)
-				.hasMessageContaining("method CacheWarmupAutoConfigurationTests.WarmerWithParameters.products(int)")
-				.hasMessageContaining("without parameters"));
+		assertRefused(WarmerWithParameters.class, "WarmerWithParameters.products(int)", "without parameters");
 	}
 
 	@Test
 	void anAnnotatedMethodThatReturnsNoMapFailsStartupNamingTheMethod() {
-		this.contextRunner.withUserConfiguration(WarmerReturningAList.class)
-			.run((context) -> assertThat(context).getFailure()
-				.rootCause()
-				.isInstanceOf(TiergateConfigurationException.class)
-				.hasMessageContaining("method CacheWarmupAutoConfigurationTests.WarmerReturningAList.products()")
-				.hasMessageContaining("returning Map<K, V>"));
+		assertRefused(WarmerReturningAList.class, "WarmerReturningAList.products()", "returning Map<K, V>");
 	}
 
 	@Test
 	void anAnnotatedMethodReturningARawMapFailsStartupNamingTheMethod() {
-		this.contextRunner.withUserConfiguration(WarmerReturningARawMap.class)
+		assertRefused(WarmerReturningARawMap.class, "WarmerReturningARawMap.products()", "value type");
+	}
+
+	private void assertRefused(Class<?> configuration, String method, String problem) {
+		this.contextRunner.withUserConfiguration(configuration)
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.isInstanceOf(TiergateConfigurationException.class)
-				.hasMessageContaining("method CacheWarmupAutoConfigurationTests.WarmerReturningARawMap.products()")
-				.hasMessageContaining("value type"));
+				.hasMessageContaining("method CacheWarmupAutoConfigurationTests." + method)
+				.hasMessageContaining(problem));
 	}
 
 	@Test
