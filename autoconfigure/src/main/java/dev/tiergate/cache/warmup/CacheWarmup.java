@@ -10,6 +10,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -56,6 +57,8 @@ public final class CacheWarmup implements AutoCloseable {
 	private final @Nullable WarmupSchedule schedule;
 
 	private final ScheduledThreadPoolExecutor executor;
+
+	private final AtomicBoolean scheduled = new AtomicBoolean();
 
 	private CacheWarmup(Builder builder) {
 		this.warmers = builder.warmers;
@@ -114,11 +117,12 @@ public final class CacheWarmup implements AutoCloseable {
 	}
 
 	/**
-	 * Starts the scheduled runs, if a schedule was given: each bounded by the timeout.
+	 * Starts the scheduled runs, if a schedule was given and they have not started yet:
+	 * each bounded by the timeout.
 	 */
 	public void startSchedule() {
 		WarmupSchedule schedule = this.schedule;
-		if (schedule != null) {
+		if (schedule != null && this.scheduled.compareAndSet(false, true)) {
 			schedule.start(this.executor, () -> {
 				Collection<? extends CacheWarmer> warmers = this.warmers.get();
 				try {

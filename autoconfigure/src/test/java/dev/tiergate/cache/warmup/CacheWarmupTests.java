@@ -208,6 +208,20 @@ class CacheWarmupTests {
 	}
 
 	@Test
+	void theScheduleStartsOnce() {
+		AtomicInteger planned = new AtomicInteger();
+		CacheWarmup warmup = track(CacheWarmup.builder(caches(null), () -> List.of(warmer("products", range(1, 1))))
+			.schedule((now) -> {
+				planned.incrementAndGet();
+				return now.plus(Duration.ofHours(1));
+			})
+			.build());
+		warmup.startSchedule();
+		warmup.startSchedule();
+		assertThat(planned).hasValue(1);
+	}
+
+	@Test
 	void aTimeoutOrLeaseThatIsNotPositiveIsRefusedWithItsName() {
 		assertThatExceptionOfType(InvalidSettingException.class)
 			.isThrownBy(() -> CacheWarmup.builder(caches(null), List::of).timeout(Duration.ZERO))
