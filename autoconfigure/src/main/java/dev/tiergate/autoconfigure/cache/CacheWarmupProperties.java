@@ -25,7 +25,7 @@ public class CacheWarmupProperties {
 	private Duration timeout = CacheWarmup.DEFAULT_TIMEOUT;
 
 	/**
-	 * Time a run keeps the other instances on the same Redis from warming the same cache; at most half the time to the next scheduled run.
+	 * Time a run keeps the other instances on the same Redis from warming the same cache.
 	 */
 	private Duration lease = CacheWarmup.DEFAULT_LEASE;
 

@@ -1,6 +1,5 @@
 package dev.tiergate.autoconfigure.cache;
 
-import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 
@@ -36,7 +35,7 @@ final class CacheWarmupSettingsMapper {
 			ZoneId zone = ZoneId.systemDefault();
 			builder.schedule((now) -> {
 				ZonedDateTime next = expression.next(now.atZone(zone));
-				return (next != null) ? next.toInstant() : (Instant) null;
+				return (next != null) ? next.toInstant() : null;
 			});
 		}
 		return builder;
