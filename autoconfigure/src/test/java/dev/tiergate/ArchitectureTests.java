@@ -20,8 +20,9 @@ class ArchitectureTests {
 	@Test
 	void enginesDoNotDependOnSpring() {
 		noClasses().that()
-			.resideInAnyPackage("dev.tiergate", "dev.tiergate.cache", "dev.tiergate.cache.redis", "dev.tiergate.redis",
-					"dev.tiergate.ratelimit", "dev.tiergate.ratelimit.redis")
+			.resideInAnyPackage("dev.tiergate", "dev.tiergate.cache", "dev.tiergate.cache.redis",
+					"dev.tiergate.cache.warmup", "dev.tiergate.redis", "dev.tiergate.ratelimit",
+					"dev.tiergate.ratelimit.redis")
 			.should()
 			.dependOnClassesThat()
 			.resideInAnyPackage("org.springframework..")
@@ -31,8 +32,9 @@ class ArchitectureTests {
 	@Test
 	void enginesDoNotDependOnTheSpringLayers() {
 		noClasses().that()
-			.resideInAnyPackage("dev.tiergate", "dev.tiergate.cache", "dev.tiergate.cache.redis", "dev.tiergate.redis",
-					"dev.tiergate.ratelimit", "dev.tiergate.ratelimit.redis")
+			.resideInAnyPackage("dev.tiergate", "dev.tiergate.cache", "dev.tiergate.cache.redis",
+					"dev.tiergate.cache.warmup", "dev.tiergate.redis", "dev.tiergate.ratelimit",
+					"dev.tiergate.ratelimit.redis")
 			.should()
 			.dependOnClassesThat()
 			.resideInAnyPackage("dev.tiergate.interceptor..", "dev.tiergate.cache.interceptor..",

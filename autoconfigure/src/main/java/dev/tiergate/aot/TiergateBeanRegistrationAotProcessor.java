@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import dev.tiergate.cache.TieredCachePut;
 import dev.tiergate.cache.TieredCacheable;
+import dev.tiergate.cache.warmup.TieredCacheWarmer;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aot.hint.BindingReflectionHintsRegistrar;
@@ -83,6 +84,10 @@ class TiergateBeanRegistrationAotProcessor implements BeanRegistrationAotProcess
 					|| AnnotatedElementUtils.hasAnnotation(method, TieredCachePut.class)) {
 				binding.registerReflectionHints(hints, storedType(method));
 				registerForExpressions(hints, method.getReturnType());
+			}
+			if (AnnotatedElementUtils.hasAnnotation(method, TieredCacheWarmer.class)) {
+				// The entries it returns are written to Redis as JSON, keys and values.
+				binding.registerReflectionHints(hints, method.getGenericReturnType());
 			}
 		}
 	}

@@ -7,6 +7,7 @@ import dev.tiergate.MethodExpressionRoot;
 import dev.tiergate.cache.TieredCacheEvict;
 import dev.tiergate.cache.TieredCachePut;
 import dev.tiergate.cache.TieredCacheable;
+import dev.tiergate.cache.warmup.TieredCacheWarmer;
 import dev.tiergate.ratelimit.RateLimited;
 import org.jspecify.annotations.Nullable;
 
@@ -26,7 +27,7 @@ class TiergateRuntimeHints implements RuntimeHintsRegistrar {
 
 	/** The annotations whose attributes tiergate reads on the application's methods. */
 	static final List<Class<? extends Annotation>> ANNOTATIONS = List.of(TieredCacheable.class, TieredCachePut.class,
-			TieredCacheEvict.class, RateLimited.class);
+			TieredCacheEvict.class, TieredCacheWarmer.class, RateLimited.class);
 
 	/** The script of {@code dev.tiergate.ratelimit.redis.TokenBucketScript}, read from the class path. */
 	static final String TOKEN_BUCKET_SCRIPT = "dev/tiergate/ratelimit/redis/token-bucket.lua";

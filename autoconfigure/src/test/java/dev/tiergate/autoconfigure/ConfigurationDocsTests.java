@@ -26,10 +26,10 @@ class ConfigurationDocsTests {
 
 	private static final Path PAGE = Path.of("../docs/configuration.md");
 
-	/** Properties without a default in the metadata: maps, an empty list, and prefixes whose absence means "derive it". */
+	/** Properties without a default in the metadata: maps, an empty list, prefixes whose absence means "derive it", and the optional cron. */
 	private static final Set<String> WITHOUT_DEFAULT = Set.of("tiergate.cache.key-prefix",
 			"tiergate.rate-limit.key-prefix", "tiergate.cache.caches", "tiergate.rate-limit.tiers",
-			"tiergate.rate-limit.trusted-proxies");
+			"tiergate.rate-limit.trusted-proxies", "tiergate.cache.warmup.cron");
 
 	@Test
 	void everyPropertyInTheMetadataIsMentionedInTheConfigurationPage() throws IOException {

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * Redis. Time comes from a {@link Ticker}, so a test can let entries expire without
  * waiting.
  */
-final class InMemoryL2Store implements L2Store {
+public class InMemoryL2Store implements L2Store {
 
 	private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
@@ -27,7 +27,7 @@ final class InMemoryL2Store implements L2Store {
 	 * Creates an empty store.
 	 * @param ticker the time of TTLs and generations, in nanoseconds
 	 */
-	InMemoryL2Store(Ticker ticker) {
+	public InMemoryL2Store(Ticker ticker) {
 		this.ticker = ticker;
 	}
 

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.tiergate.cache.TieredCacheSettings;
+import dev.tiergate.cache.warmup.CacheWarmup;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -59,6 +60,11 @@ public class TieredCacheProperties {
 	 */
 	private final Spring spring = new Spring();
 
+	/**
+	 * Warm-up of the caches by the application's warmers.
+	 */
+	private final Warmup warmup = new Warmup();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -105,6 +111,10 @@ public class TieredCacheProperties {
 
 	public Spring getSpring() {
 		return this.spring;
+	}
+
+	public Warmup getWarmup() {
+		return this.warmup;
 	}
 
 	/**
@@ -566,6 +576,66 @@ public class TieredCacheProperties {
 				this.ttlJitter = ttlJitter;
 			}
 
+		}
+
+	}
+
+	/**
+	 * Configuration of cache warm-up: the {@code CacheWarmer} beans and
+	 * {@code @TieredCacheWarmer} methods, run at startup and on a schedule.
+	 */
+	public static class Warmup {
+
+		/**
+		 * Whether the warmers run: at startup, before the application reports ready, and on the schedule.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Time a run of the warmers may take; at startup, the application waits at most this long for them.
+		 */
+		private Duration timeout = CacheWarmup.DEFAULT_TIMEOUT;
+
+		/**
+		 * Time a run keeps the other instances on the same Redis from warming the same cache.
+		 */
+		private Duration lease = CacheWarmup.DEFAULT_LEASE;
+
+		/**
+		 * Cron expression (six fields, or a macro such as '@daily') of the runs after startup; none by default.
+		 */
+		private @Nullable String cron;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public Duration getLease() {
+			return this.lease;
+		}
+
+		public void setLease(Duration lease) {
+			this.lease = lease;
+		}
+
+		public @Nullable String getCron() {
+			return this.cron;
+		}
+
+		public void setCron(@Nullable String cron) {
+			this.cron = cron;
 		}
 
 	}

@@ -1,10 +1,12 @@
 package dev.tiergate.autoconfigure.metrics;
 
+import dev.tiergate.autoconfigure.cache.CacheWarmupAutoConfiguration;
 import dev.tiergate.autoconfigure.cache.TieredCacheAutoConfiguration;
 import dev.tiergate.autoconfigure.ratelimit.RateLimitAutoConfiguration;
 import dev.tiergate.autoconfigure.redis.TiergateRedisAutoConfiguration;
 import dev.tiergate.cache.CacheMetrics;
 import dev.tiergate.cache.TieredCaches;
+import dev.tiergate.cache.warmup.CacheWarmup;
 import dev.tiergate.ratelimit.RateLimiters;
 import dev.tiergate.redis.GuardedRedis;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,7 +21,7 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Auto-configuration of tiergate's meters: the Redis fallback and circuit breaker, the
- * rate-limit checks and the caches, published to the application's {@link MeterRegistry}.
+ * rate-limit checks, the caches and their warm-up, published to the application's {@link MeterRegistry}.
  * Ordered after Boot's metrics auto-configuration, whose registry the publishers bind to,
  * and after the features they publish.
  */
@@ -27,7 +29,7 @@ import org.springframework.context.annotation.Configuration;
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
 				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" },
 		after = { TiergateRedisAutoConfiguration.class, TieredCacheAutoConfiguration.class,
-				RateLimitAutoConfiguration.class })
+				CacheWarmupAutoConfiguration.class, RateLimitAutoConfiguration.class })
 @ConditionalOnClass(MeterRegistry.class)
 public final class TiergateMetricsAutoConfiguration {
 
@@ -56,6 +58,18 @@ public final class TiergateMetricsAutoConfiguration {
 				return (meterRegistry != null) ? new MicrometerCacheMetrics(meterRegistry, cacheName, statistics)
 						: CacheMetrics.NONE;
 			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBean(CacheWarmup.class)
+	static class CacheWarmupMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		CacheWarmup.Listener tieredCacheWarmupMetrics(ObjectProvider<MeterRegistry> registry) {
+			return new MicrometerWarmupMetrics(registry);
 		}
 
 	}

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import dev.tiergate.autoconfigure.cache.Catalog;
 import dev.tiergate.autoconfigure.ratelimit.ChatService;
 import dev.tiergate.cache.TieredCaches;
+import dev.tiergate.cache.warmup.TieredCacheWarmer;
 import dev.tiergate.test.RedisProbe;
 import dev.tiergate.test.RedisProcess;
 import dev.tiergate.test.TestRedis;
@@ -37,7 +38,8 @@ import static org.awaitility.Awaitility.await;
  * <p>
  * The write paths, read from {@code cache.redis} and {@code ratelimit.redis}: L2 values
  * ({@code PSETEX}, also behind {@code @TieredCachePut}, {@code stale-ttl} and
- * {@code refresh-ahead}), the cross-instance lock ({@code SET NX PX}) and the rate-limit
+ * {@code refresh-ahead}, and a warmer's entries), the cross-instance lock and the warm-up
+ * lease ({@code SET NX PX}) and the rate-limit
  * buckets ({@code SET PX} inside the token-bucket script). {@code allEntries} and the
  * actuator's evictions only delete ({@code SCAN} and {@code UNLINK}; no generation
  * counter), and invalidations are pub/sub messages, not keys; they run here too, so a
@@ -115,6 +117,8 @@ class EveryKeyExpiresTests {
 				.anyMatch((key) -> key.startsWith("ttl-it:labels:#"))
 				.anyMatch((key) -> key.startsWith("ttl-it:quotes:"))
 				.anyMatch((key) -> key.startsWith("ttl-it:gated:lock:"))
+				.anyMatch((key) -> key.equals("ttl-it:warmed:1"))
+				.anyMatch((key) -> key.equals("ttl-it:warmed:lock:warmup"))
 				.anyMatch((key) -> key.startsWith("{ttl-it:rl:chat:"))
 				.anyMatch((key) -> key.startsWith("{ttl-it:rl:hot:"))
 				.anyMatch((key) -> key.startsWith("{ttl-it:rl:quotes:"));
@@ -159,6 +163,11 @@ class EveryKeyExpiresTests {
 		@Bean
 		ChatService chatService() {
 			return new ChatService();
+		}
+
+		@TieredCacheWarmer("warmed")
+		Map<Long, String> warmed() {
+			return Map.of(1L, "warm");
 		}
 
 	}
