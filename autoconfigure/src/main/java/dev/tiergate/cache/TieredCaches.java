@@ -19,6 +19,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TieredCaches implements AutoCloseable {
 
+	/** How often the default L1 clock is read: an entry outlives its L1 time to live by about this. */
+	static final Duration L1_CLOCK_RESOLUTION = Duration.ofMillis(1);
+
 	private final ConcurrentMap<String, TieredCache> caches = new ConcurrentHashMap<>();
 
 	private final Function<String, TieredCacheSettings> settings;
@@ -36,9 +39,6 @@ public final class TieredCaches implements AutoCloseable {
 	private final CacheInvalidations invalidations;
 
 	private final TiergateObservations observations;
-
-	/** How often the default L1 clock is read: an entry outlives its L1 time to live by about this. */
-	static final Duration L1_CLOCK_RESOLUTION = Duration.ofMillis(1);
 
 	private final CacheKeyEncoder keyEncoder = new CacheKeyEncoder();
 
