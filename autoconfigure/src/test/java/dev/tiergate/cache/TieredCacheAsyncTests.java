@@ -1,0 +1,228 @@
+package dev.tiergate.cache;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import dev.tiergate.cache.redis.LettuceL2Store;
+import dev.tiergate.redis.GuardedRedis;
+import dev.tiergate.redis.GuardedRedis.BreakerSettings;
+import dev.tiergate.redis.RedisConnector;
+import dev.tiergate.redis.RedisHealthState;
+import dev.tiergate.test.RedisProbe;
+import dev.tiergate.test.TestRedis;
+import io.lettuce.core.RedisClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The engine's asynchronous read-through ({@link TieredCache#getAsync}) against a real
+ * Redis, without Spring.
+ */
+class TieredCacheAsyncTests {
+
+	private static RedisClient client;
+
+	private static RedisConnector connector;
+
+	private static GuardedRedis guarded;
+
+	private static RedisProbe redis;
+
+	private final String namespace = "engine-async-" + UUID.randomUUID();
+
+	private final AtomicInteger loads = new AtomicInteger();
+
+	@BeforeAll
+	static void connect() {
+		client = RedisClient.create(TestRedis.shared().uri());
+		connector = new RedisConnector(client, Duration.ofSeconds(2), Duration.ofSeconds(1));
+		guarded = new GuardedRedis(connector, new RedisHealthState(Clock.systemUTC()),
+				BreakerSettings.builder().slowCallDurationThreshold(Duration.ofSeconds(2)).build());
+		redis = new RedisProbe(TestRedis.shared());
+	}
+
+	@AfterAll
+	static void disconnect() {
+		guarded.close();
+		connector.close();
+		client.shutdown();
+		redis.close();
+	}
+
+	@Test
+	void anotherInstanceReadsTheValueFromL2WithoutLoading() {
+		TieredCache first = cache();
+		assertThat(first.getAsync("k", Product.class, loader(new Product(1, "Kettle")), (value) -> true))
+			.succeedsWithin(Duration.ofSeconds(5))
+			.isEqualTo(new Product(1, "Kettle"));
+		await().until(() -> redis.exists(first.redisKey("k")));
+		TieredCache second = cache();
+		assertThat(second.getAsync("k", Product.class, loader(new Product(1, "Changed")), (value) -> true))
+			.succeedsWithin(Duration.ofSeconds(5))
+			.isEqualTo(new Product(1, "Kettle"));
+		assertThat(this.loads).hasValue(1);
+		assertThat(second.statistics().l2Hits()).isEqualTo(1);
+		assertThat(second.getIfPresent("k")).as("the L2 hit filled L1").isNotNull();
+	}
+
+	@Test
+	void anL1HitAnswersWithACompletedFutureWithoutRedis() {
+		TieredCache cache = cache();
+		cache.getAsync("k", String.class, loader("v"), (value) -> true).join();
+		long getsBefore = redis.commandCount("get");
+		CompletableFuture<Object> hit = cache.getAsync("k", String.class, loader("other"), (value) -> true);
+		assertThat(hit).isCompletedWithValue("v");
+		assertThat(redis.commandCount("get")).isEqualTo(getsBefore);
+		assertThat(cache.statistics().l1Hits()).isEqualTo(1);
+	}
+
+	@Test
+	void concurrentCallersOfAMissingKeyShareOneLoad() {
+		TieredCache cache = cache();
+		CompletableFuture<String> load = new CompletableFuture<>();
+		CompletableFuture<Object> first = cache.getAsync("k", String.class, pending(load), (value) -> true);
+		await().untilAtomic(this.loads, org.hamcrest.Matchers.equalTo(1));
+		CompletableFuture<Object> second = cache.getAsync("k", String.class, pending(load), (value) -> true);
+		assertThat(first).isNotDone();
+		assertThat(second).isNotDone();
+		load.complete("v");
+		assertThat(first).succeedsWithin(Duration.ofSeconds(5)).isEqualTo("v");
+		assertThat(second).succeedsWithin(Duration.ofSeconds(5)).isEqualTo("v");
+		assertThat(this.loads).hasValue(1);
+	}
+
+	@Test
+	void aCallerThatCancelsLeavesTheSharedLoadAndTheOtherCallerAlone() {
+		TieredCache cache = cache();
+		CompletableFuture<String> load = new CompletableFuture<>();
+		CompletableFuture<Object> first = cache.getAsync("k", String.class, pending(load), (value) -> true);
+		await().untilAtomic(this.loads, org.hamcrest.Matchers.equalTo(1));
+		CompletableFuture<Object> second = cache.getAsync("k", String.class, pending(load), (value) -> true);
+		first.cancel(true);
+		assertThat(load).isNotCancelled();
+		load.complete("v");
+		assertThat(second).succeedsWithin(Duration.ofSeconds(5)).isEqualTo("v");
+		assertThat(cache.getIfPresent("k")).extracting(CachedValue::get).isEqualTo("v");
+		await().until(() -> redis.exists(cache.redisKey("k")));
+	}
+
+	@Test
+	void anErrorReachesEveryCallerAndIsNotCached() {
+		TieredCache cache = cache();
+		CompletableFuture<String> load = new CompletableFuture<>();
+		CompletableFuture<Object> first = cache.getAsync("k", String.class, pending(load), (value) -> true);
+		await().untilAtomic(this.loads, org.hamcrest.Matchers.equalTo(1));
+		CompletableFuture<Object> second = cache.getAsync("k", String.class, pending(load), (value) -> true);
+		load.completeExceptionally(new IllegalStateException("the service failed"));
+		for (CompletableFuture<Object> caller : List.of(first, second)) {
+			assertThatExceptionOfType(CompletionException.class).isThrownBy(caller::join)
+				.havingCause()
+				.isInstanceOf(IllegalStateException.class)
+				.withMessage("the service failed");
+		}
+		assertThat(cache.getAsync("k", String.class, loader("v"), (value) -> true))
+			.succeedsWithin(Duration.ofSeconds(5))
+			.isEqualTo("v");
+		assertThat(this.loads).hasValue(2);
+	}
+
+	@Test
+	void aVetoedValueIsReturnedButNotStored() {
+		TieredCache cache = cache();
+		assertThat(cache.getAsync("k", String.class, loader("v"), (value) -> false))
+			.succeedsWithin(Duration.ofSeconds(5))
+			.isEqualTo("v");
+		assertThat(cache.getIfPresent("k")).isNull();
+		assertThat(redis.exists(cache.redisKey("k"))).isFalse();
+	}
+
+	@Test
+	void aWriteDuringALoadInFlightIsNotOverwrittenByTheLoadedValue() {
+		TieredCache cache = cache();
+		CompletableFuture<String> load = new CompletableFuture<>();
+		CompletableFuture<Object> reader = cache.getAsync("k", String.class, pending(load), (value) -> true);
+		await().untilAtomic(this.loads, org.hamcrest.Matchers.equalTo(1));
+		cache.put("k", String.class, "new");
+		load.complete("old");
+		assertThat(reader).succeedsWithin(Duration.ofSeconds(5)).isEqualTo("old");
+		assertThat(cache.getIfPresent("k")).extracting(CachedValue::get).isEqualTo("new");
+		assertThat(cache().getAsync("k", String.class, loader("loaded"), (value) -> true))
+			.as("another instance reads L2")
+			.succeedsWithin(Duration.ofSeconds(5))
+			.isEqualTo("new");
+	}
+
+	@Test
+	void anEvictionDuringAnL2ReadInFlightKeepsTheOldValueOutOfL1() {
+		TieredCache writer = cache();
+		writer.put("k", String.class, "old");
+		TieredCache reader = cache();
+		CompletableFuture<Object> read = reader.getAsync("k", String.class, loader("loaded"), (value) -> true);
+		reader.evict("k");
+		read.join();
+		assertThat(reader.getIfPresent("k")).as("the value read before the eviction stays out of L1").isNull();
+	}
+
+	@Test
+	void withoutL2TheLoaderAnswersAndL1Keeps() {
+		TieredCache l1Only = TieredCache
+			.builder(TieredCacheSettings.builder("products").l2Enabled(false).build(), this.namespace)
+			.build();
+		assertThat(l1Only.getAsync("k", String.class, loader("v"), (value) -> true))
+			.succeedsWithin(Duration.ofSeconds(5))
+			.isEqualTo("v");
+		assertThat(l1Only.getAsync("k", String.class, loader("other"), (value) -> true)).isCompletedWithValue("v");
+		assertThat(this.loads).hasValue(1);
+	}
+
+	@Test
+	void findAsyncReadsL2AndFillsL1() {
+		cache().put("k", String.class, "v");
+		TieredCache other = cache();
+		assertThat(other.findAsync("k", String.class)).succeedsWithin(Duration.ofSeconds(5))
+			.extracting(CachedValue::get)
+			.isEqualTo("v");
+		assertThat(other.getIfPresent("k")).isNotNull();
+		assertThat(other.findAsync("absent", String.class)).succeedsWithin(Duration.ofSeconds(5)).isNull();
+	}
+
+	private TieredCache cache() {
+		TieredCacheSettings settings = TieredCacheSettings.builder("products")
+			.l1Ttl(Duration.ofSeconds(30))
+			.l2Ttl(Duration.ofHours(1))
+			.l2TtlJitter(0)
+			.build();
+		return TieredCache.builder(settings, this.namespace).l2(new LettuceL2Store(guarded)).build();
+	}
+
+	private Supplier<CompletionStage<?>> loader(Object value) {
+		return () -> {
+			this.loads.incrementAndGet();
+			return CompletableFuture.supplyAsync(() -> value, CompletableFuture.delayedExecutor(1, TimeUnit.MILLISECONDS));
+		};
+	}
+
+	private Supplier<CompletionStage<?>> pending(CompletableFuture<?> load) {
+		return () -> {
+			this.loads.incrementAndGet();
+			return load;
+		};
+	}
+
+	record Product(long id, String name) {
+	}
+
+}
