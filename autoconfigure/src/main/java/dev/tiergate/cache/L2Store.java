@@ -78,6 +78,18 @@ public interface L2Store {
 	}
 
 	/**
+	 * Removes a key, as {@link #delete} does, without blocking the caller.
+	 * @param key the full key
+	 * @return completes once the key is gone
+	 */
+	default CompletionStage<?> deleteAsync(String key) {
+		return answered(() -> {
+			delete(key);
+			return key;
+		});
+	}
+
+	/**
 	 * Returns the generation stored under a key, as {@link #generation} does, without
 	 * blocking the caller.
 	 * @param key the generation key of a cache

@@ -268,6 +268,11 @@ final class L2Tier {
 		this.failures.redisAnswered();
 	}
 
+	/** Removes a key as {@link #delete} does, without blocking. */
+	CompletableFuture<?> deleteAsync(String redisKey) {
+		return this.store.deleteAsync(redisKey).toCompletableFuture().thenRun(this.failures::redisAnswered);
+	}
+
 	void delete(String redisKey) {
 		this.store.delete(redisKey);
 		this.failures.redisAnswered();

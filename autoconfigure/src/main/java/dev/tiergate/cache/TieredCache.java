@@ -780,6 +780,72 @@ public final class TieredCache {
 	}
 
 	/**
+	 * Stores a value as {@link #put} does, without waiting for Redis: L1 holds it when
+	 * this returns; the L2 write completes later, and then the other instances are told,
+	 * or, if Redis failed, the write is kept pending as for {@link #put}.
+	 * @param key the cache key
+	 * @param valueType the declared type of the value
+	 * @param value the value; a {@code null} is stored only when the cache stores nulls,
+	 * otherwise the key is evicted
+	 */
+	public void putAsync(Object key, Type valueType, @Nullable Object value) {
+		if (value == null && !this.settings.cacheNulls()) {
+			evictAsync(key);
+			return;
+		}
+		String redisKey = redisKeyOrNull(key);
+		this.l1.put(key, (value != null) ? value : L1Tier.NULL, redisKey);
+		if (redisKey == null) {
+			return;
+		}
+		L2Tier l2 = this.l2;
+		byte[] bytes = (l2 != null) ? l2.encode(value, valueType) : null;
+		written(redisKey, (l2 == null) ? CompletableFuture.completedFuture(null)
+				: (bytes != null) ? l2.writeAsync(redisKey, bytes) : l2.deleteAsync(redisKey));
+	}
+
+	/**
+	 * Removes a key as {@link #evict} does, without waiting for Redis: L1 no longer holds
+	 * it when this returns.
+	 * @param key the cache key
+	 */
+	public void evictAsync(Object key) {
+		String redisKey = redisKeyOrNull(key);
+		this.l1.invalidate(key, redisKey);
+		this.singleFlight.forget(key);
+		L2Tier l2 = this.l2;
+		if (redisKey != null) {
+			written(redisKey, (l2 != null) ? l2.deleteAsync(redisKey) : CompletableFuture.completedFuture(null));
+		}
+	}
+
+	/**
+	 * Removes every entry as {@link #clear} does, without waiting for Redis: L1 is empty
+	 * when this returns, and the rest runs on the asynchronous executor.
+	 */
+	public void clearAsync() {
+		this.l1.clear();
+		this.singleFlight.forgetAll();
+		this.asyncExecutor.execute(this::clear);
+	}
+
+	/**
+	 * Once L2 answered a write or delete: the key is announced to the other instances, or
+	 * kept pending if Redis failed. On the asynchronous executor, since publishing waits
+	 * for Redis.
+	 */
+	private void written(String redisKey, CompletableFuture<?> write) {
+		write.whenCompleteAsync((done, ex) -> {
+			if (ex != null) {
+				writeFailed(redisKey, runtime(ex));
+				return;
+			}
+			this.pending.resolved(redisKey);
+			announce(redisKey);
+		}, this.asyncExecutor);
+	}
+
+	/**
 	 * Looks several keys up, in L1 and then, for those L1 misses, in L2 with one round
 	 * trip ({@link L2Store#getAll}), without loading anything. L2 hits fill L1.
 	 * @param keys the cache keys

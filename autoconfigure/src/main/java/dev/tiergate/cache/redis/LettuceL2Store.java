@@ -91,6 +91,11 @@ public final class LettuceL2Store implements L2Store {
 	}
 
 	@Override
+	public CompletionStage<?> deleteAsync(String key) {
+		return this.redis.callAsync((commands) -> commands.unlink(bytes(key)));
+	}
+
+	@Override
 	public CompletionStage<Long> generationAsync(String key) {
 		return this.redis.callAsync((commands) -> commands.get(bytes(key)))
 			.thenApply(LettuceL2Store::parseGeneration);
