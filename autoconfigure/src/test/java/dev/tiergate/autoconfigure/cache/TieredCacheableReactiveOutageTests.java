@@ -6,9 +6,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.tiergate.autoconfigure.redis.TiergateRedisAutoConfiguration;
+import dev.tiergate.cache.CacheErrorKind;
 import dev.tiergate.cache.TieredCacheable;
 import dev.tiergate.cache.TieredCaches;
-import dev.tiergate.cache.CacheErrorKind;
 import dev.tiergate.redis.RedisHealthState;
 import dev.tiergate.test.RedisProcess;
 import dev.tiergate.test.TestRedis;
