@@ -7,6 +7,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -32,6 +34,8 @@ import static org.awaitility.Awaitility.await;
  * Redis, without Spring.
  */
 class TieredCacheAsyncTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(5);
 
 	private static RedisClient client;
 
@@ -199,13 +203,58 @@ class TieredCacheAsyncTests {
 		assertThat(other.findAsync("absent", String.class)).succeedsWithin(Duration.ofSeconds(5)).isNull();
 	}
 
-	private TieredCache cache() {
-		TieredCacheSettings settings = TieredCacheSettings.builder("products")
+	@Test
+	void aStaleValueAnswersForAFailingLoaderWithinTheStaleWindow() {
+		TieredCacheSettings settings = settings().toBuilder().staleTtl(Duration.ofMinutes(10)).build();
+		TieredCache writer = cache(settings);
+		writer.put("k", String.class, "old");
+		redis.commands().pexpire(writer.redisKey("k"), Duration.ofMinutes(5).toMillis());
+		TieredCache reader = cache(settings);
+		assertThat(reader.getAsync("k", String.class,
+				() -> CompletableFuture.failedFuture(new IllegalStateException("upstream failed")), (value) -> true))
+			.succeedsWithin(WAIT)
+			.isEqualTo("old");
+		assertThat(reader.statistics().staleServed()).isEqualTo(1);
+		assertThat(reader.getIfPresent("k")).as("a stale value is not put back into L1").isNull();
+	}
+
+	@Test
+	void aReadCloseToExpiryAnswersAndReloadsOnceInTheBackground() {
+		ExecutorService refresher = Executors.newSingleThreadExecutor();
+		try {
+			TieredCacheSettings settings = settings().toBuilder().refreshAhead(Duration.ofMinutes(10)).build();
+			TieredCache writer = cache(settings);
+			writer.put("k", String.class, "current");
+			redis.commands().pexpire(writer.redisKey("k"), Duration.ofMinutes(5).toMillis());
+			TieredCache reader = TieredCache.builder(settings, this.namespace)
+				.l2(new LettuceL2Store(guarded))
+				.refresher(refresher)
+				.build();
+			assertThat(reader.getAsync("k", String.class, loader("reloaded"), (value) -> true)).succeedsWithin(WAIT)
+				.isEqualTo("current");
+			await().atMost(WAIT).until(() -> redis.pttl(reader.redisKey("k")) > Duration.ofMinutes(30).toMillis());
+			assertThat(this.loads).hasValue(1);
+			assertThat(reader.getAsync("k", String.class, loader("unused"), (value) -> true)).isCompletedWithValue("reloaded");
+		}
+		finally {
+			refresher.shutdownNow();
+		}
+	}
+
+	private TieredCacheSettings settings() {
+		return TieredCacheSettings.builder("products")
 			.l1Ttl(Duration.ofSeconds(30))
 			.l2Ttl(Duration.ofHours(1))
 			.l2TtlJitter(0)
 			.build();
+	}
+
+	private TieredCache cache(TieredCacheSettings settings) {
 		return TieredCache.builder(settings, this.namespace).l2(new LettuceL2Store(guarded)).build();
+	}
+
+	private TieredCache cache() {
+		return cache(settings());
 	}
 
 	private Supplier<CompletionStage<?>> loader(Object value) {
