@@ -151,7 +151,7 @@ public final class GuardedRedis implements AutoCloseable {
 		// A copy, so that the timeout cancels Lettuce's command rather than completing it with the timeout.
 		reply.copy().orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS).whenComplete((value, ex) -> {
 			if (ex == null) {
-				this.breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+				succeeded(System.nanoTime() - start);
 				result.complete(value);
 				return;
 			}
@@ -160,6 +160,24 @@ public final class GuardedRedis implements AutoCloseable {
 			result.completeExceptionally(failed(start, cause));
 		});
 		return result;
+	}
+
+	/**
+	 * Records a reply that came on Lettuce's I/O thread. One that closes a half-open
+	 * breaker runs the recovery actions, which call Redis and wait: on the probe thread,
+	 * since waiting on the I/O thread would wait for itself.
+	 */
+	private void succeeded(long elapsedNanos) {
+		if (this.breaker.getState() != CircuitBreaker.State.HALF_OPEN) {
+			this.breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
+			return;
+		}
+		try {
+			this.prober.execute(() -> this.breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS));
+		}
+		catch (RejectedExecutionException ex) {
+			// Closed: nothing is left to recover.
+		}
 	}
 
 	private RedisUnavailableException failed(long start, @Nullable Throwable cause) {
