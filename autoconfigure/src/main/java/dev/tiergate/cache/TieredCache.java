@@ -363,8 +363,15 @@ public final class TieredCache {
 		}
 		return l2.readAsync(redisKey, valueType).thenCompose((read) -> {
 			if (read instanceof L2Read.Hit hit) {
-				return CompletableFuture.completedFuture(
-						hit(key, redisKey, valueType, () -> joined(loader), storable, stamp, hit));
+				Loader blocking = () -> joined(loader);
+				if (!hit.refreshDue()) {
+					return CompletableFuture.completedFuture(hit(key, redisKey, valueType, blocking, storable, stamp, hit));
+				}
+				Object value = hit(key, redisKey, valueType, blocking, storable, stamp, new L2Read.Hit(hit.value(), false));
+				// The refresher may reload on the calling thread, here possibly Lettuce's: hand the reload over first.
+				this.asyncExecutor.execute(() -> this.refreshAhead.refresh(key,
+						() -> refresh(key, redisKey, valueType, blocking, storable)));
+				return CompletableFuture.completedFuture(value);
 			}
 			return loadAndStoreAsync(key, redisKey, valueType, loader, storable, stamp, read != L2Read.UNAVAILABLE,
 					(read instanceof L2Read.Stale stale) ? stale : null, this.asyncExecutor);

@@ -3,10 +3,13 @@ package dev.tiergate.cache;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +24,7 @@ import dev.tiergate.redis.RedisHealthState;
 import dev.tiergate.test.RedisProbe;
 import dev.tiergate.test.TestRedis;
 import io.lettuce.core.RedisClient;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -241,6 +245,30 @@ class TieredCacheAsyncTests {
 		}
 	}
 
+	@Test
+	void aReloadAheadNeverRunsOnTheThreadOfTheRedisReplyEvenWithARefresherOnTheCallingThread() {
+		TieredCacheSettings settings = settings().toBuilder().refreshAhead(Duration.ofMinutes(10)).build();
+		TieredCache writer = cache(settings);
+		writer.put("k", String.class, "current");
+		redis.commands().pexpire(writer.redisKey("k"), Duration.ofMinutes(5).toMillis());
+		ExecutorService io = Executors.newSingleThreadExecutor((task) -> new Thread(task, "redis-io"));
+		try {
+			TieredCache reader = TieredCache.builder(settings, this.namespace)
+				.l2(new RepliesOn(new LettuceL2Store(guarded), io))
+				.build();
+			Set<String> reloadedOn = ConcurrentHashMap.newKeySet();
+			assertThat(reader.getAsync("k", String.class, () -> {
+				reloadedOn.add(Thread.currentThread().getName());
+				return CompletableFuture.completedFuture("reloaded");
+			}, (value) -> true)).succeedsWithin(WAIT).isEqualTo("current");
+			await().atMost(WAIT).until(() -> !reloadedOn.isEmpty());
+			assertThat(reloadedOn).doesNotContain("redis-io");
+		}
+		finally {
+			io.shutdownNow();
+		}
+	}
+
 	private TieredCacheSettings settings() {
 		return TieredCacheSettings.builder("products")
 			.l1Ttl(Duration.ofSeconds(30))
@@ -269,6 +297,85 @@ class TieredCacheAsyncTests {
 			this.loads.incrementAndGet();
 			return load;
 		};
+	}
+
+	/** A store whose asynchronous replies come on a thread of their own, a little later, as Lettuce's do. */
+	private static final class RepliesOn implements L2Store {
+
+		private final L2Store store;
+
+		private final Executor io;
+
+		RepliesOn(L2Store store, ExecutorService io) {
+			this.store = store;
+			this.io = CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS, io);
+		}
+
+		@Override
+		public CompletionStage<@Nullable Expiring> getWithTtlAsync(String key) {
+			return this.store.getWithTtlAsync(key).thenApplyAsync((reply) -> reply, this.io);
+		}
+
+		@Override
+		public CompletionStage<Long> generationAsync(String key) {
+			return this.store.generationAsync(key).thenApplyAsync((reply) -> reply, this.io);
+		}
+
+		@Override
+		public byte @Nullable [] get(String key) {
+			return this.store.get(key);
+		}
+
+		@Override
+		public @Nullable Expiring getWithTtl(String key) {
+			return this.store.getWithTtl(key);
+		}
+
+		@Override
+		public void set(String key, byte[] value, Duration ttl) {
+			this.store.set(key, value, ttl);
+		}
+
+		@Override
+		public void delete(String key) {
+			this.store.delete(key);
+		}
+
+		@Override
+		public boolean exists(String key) {
+			return this.store.exists(key);
+		}
+
+		@Override
+		public long generation(String key) {
+			return this.store.generation(key);
+		}
+
+		@Override
+		public long advanceGeneration(String key, Duration ttl) {
+			return this.store.advanceGeneration(key, ttl);
+		}
+
+		@Override
+		public boolean tryLock(String key, String token, Duration lease) {
+			return this.store.tryLock(key, token, lease);
+		}
+
+		@Override
+		public void unlock(String key, String token) {
+			this.store.unlock(key, token);
+		}
+
+		@Override
+		public long deleteByPrefix(String keyPrefix) {
+			return this.store.deleteByPrefix(keyPrefix);
+		}
+
+		@Override
+		public long deleteByPrefixExcept(String keyPrefix, byte[] keptValuePrefix) {
+			return this.store.deleteByPrefixExcept(keyPrefix, keptValuePrefix);
+		}
+
 	}
 
 	record Product(long id, String name) {
