@@ -76,11 +76,12 @@ final class TieredCacheInterceptor extends AnnotatedMethodInterceptor<CacheOpera
 	 * completes with is what is cached, what {@code unless} and {@code #result} see, and
 	 * what puts and evictions after the invocation wait for. An L1 hit answers with a
 	 * completed result; otherwise the method is invoked (for a publisher, on subscription)
-	 * and nothing waits for Redis.
+	 * and nothing waits for Redis, evictions before the invocation included (their L1
+	 * part is done at the call, their L2 part follows).
 	 */
 	private static @Nullable Object invokeAsync(MethodInvocation invocation, CacheOperations operations,
 			AsyncReturn async, @Nullable Object[] args, @Nullable MethodEvaluation evaluation) throws Throwable {
-		evict(operations.evictsBefore(), args, evaluation);
+		evictAsync(operations.evictsBefore(), args, evaluation);
 		CacheOperation.Cacheable cacheable = operations.cacheable();
 		boolean reads = cacheable != null && cacheable.applies(evaluation);
 		if (!reads && !operations.usesResult()) {
@@ -117,10 +118,7 @@ final class TieredCacheInterceptor extends AnnotatedMethodInterceptor<CacheOpera
 			if (put != null && put.stores(evaluation, completed)) {
 				put.cache().putAsync(put.keyOf(args, evaluation), operations.valueType(), completed);
 			}
-			List<CacheOperation.Evict> evicts = operations.evictsAfter();
-			for (int i = 0; i < evicts.size(); i++) {
-				evicts.get(i).applyAsync(args, evaluation);
-			}
+			evictAsync(operations.evictsAfter(), args, evaluation);
 			return completed;
 		});
 	}
@@ -140,6 +138,13 @@ final class TieredCacheInterceptor extends AnnotatedMethodInterceptor<CacheOpera
 		}
 		catch (Throwable ex) {
 			throw new CompletionException(ex);
+		}
+	}
+
+	private static void evictAsync(List<CacheOperation.Evict> evicts, @Nullable Object[] args,
+			@Nullable MethodEvaluation evaluation) {
+		for (int i = 0; i < evicts.size(); i++) {
+			evicts.get(i).applyAsync(args, evaluation);
 		}
 	}
 

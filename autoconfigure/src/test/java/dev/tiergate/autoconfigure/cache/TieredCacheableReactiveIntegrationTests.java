@@ -180,6 +180,18 @@ class TieredCacheableReactiveIntegrationTests {
 	}
 
 	@Test
+	void anEvictionBeforeTheInvocationRemovesTheEntryAtTheCall() {
+		this.contextRunner.run((context) -> {
+			ReactiveCatalog catalog = context.getBean(ReactiveCatalog.class);
+			StepVerifier.create(catalog.product("kettle")).expectNextCount(1).verifyComplete();
+			catalog.removeFirst("kettle");
+			assertThat(context.getBean(TieredCaches.class).get("products").getIfPresent("kettle"))
+				.as("gone before the result completes, or is even subscribed")
+				.isNull();
+		});
+	}
+
+	@Test
 	void anAsynchronousMethodOnACacheWithTheLockFailsStartupNamingTheProperty() {
 		this.contextRunner.withPropertyValues("tiergate.cache.caches.products.lock=true")
 			.run((context) -> assertThat(TieredCacheableTypesIntegrationTests.failure(context))
@@ -250,6 +262,11 @@ class TieredCacheableReactiveIntegrationTests {
 		@TieredCachePut(value = "products", key = "#name")
 		public Mono<Product> update(String name, int stock) {
 			return Mono.just(new Product(name, stock));
+		}
+
+		@TieredCacheEvict(value = "products", beforeInvocation = true)
+		public Mono<Void> removeFirst(String name) {
+			return Mono.never();
 		}
 
 		@TieredCacheEvict("products")

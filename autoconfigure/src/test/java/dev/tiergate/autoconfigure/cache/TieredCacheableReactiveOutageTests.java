@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.tiergate.autoconfigure.redis.TiergateRedisAutoConfiguration;
 import dev.tiergate.cache.CacheErrorKind;
+import dev.tiergate.cache.TieredCacheEvict;
 import dev.tiergate.cache.TieredCacheable;
 import dev.tiergate.cache.TieredCaches;
 import dev.tiergate.redis.RedisHealthState;
@@ -59,6 +60,7 @@ class TieredCacheableReactiveOutageTests {
 						CompletableFuture<String> mono = answers.mono("q").toFuture();
 						CompletableFuture<List<String>> flux = answers.flux("q").collectList().toFuture();
 						CompletableFuture<String> future = answers.future("q");
+						CompletableFuture<Void> forgotten = answers.forget("warm").toFuture();
 						assertThat(Duration.ofNanos(System.nanoTime() - start))
 							.as("subscribing and calling held the thread for")
 							.isLessThan(TIMEOUT.dividedBy(2));
@@ -66,6 +68,8 @@ class TieredCacheableReactiveOutageTests {
 						assertThat(flux).succeedsWithin(TIMEOUT.plus(MARGIN))
 							.isEqualTo(List.of("answer", "to", "q"));
 						assertThat(future).succeedsWithin(TIMEOUT.plus(MARGIN)).isEqualTo("later q");
+						assertThat(forgotten).succeedsWithin(TIMEOUT.plus(MARGIN));
+						assertThat(context.getBean(TieredCaches.class).get("answers").getIfPresent("warm")).isNull();
 						assertThat(context.getBean(TieredCaches.class).get("answers").statistics()
 							.errors(CacheErrorKind.REDIS)).isPositive();
 					}
@@ -89,6 +93,11 @@ class TieredCacheableReactiveOutageTests {
 		@TieredCacheable("streams")
 		public Flux<String> flux(String prompt) {
 			return Flux.just("answer", "to", prompt);
+		}
+
+		@TieredCacheEvict(value = "answers", beforeInvocation = true)
+		public Mono<Void> forget(String prompt) {
+			return Mono.empty();
 		}
 
 		@TieredCacheable("futures")
