@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -37,6 +40,73 @@ public interface L2Store {
 	 * @param ttl the time to live, at least one millisecond
 	 */
 	void set(String key, byte[] value, Duration ttl);
+
+	/**
+	 * Returns the bytes stored under a key without blocking the caller. This default
+	 * answers with {@link #get} at once, for stores that have no asynchronous API.
+	 * @param key the full key
+	 * @return the bytes, or {@code null} when the key is absent; completed exceptionally
+	 * when the store failed
+	 */
+	default CompletionStage<byte @Nullable []> getAsync(String key) {
+		return answered(() -> get(key));
+	}
+
+	/**
+	 * Returns the bytes stored under a key with their remaining time to live, as
+	 * {@link #getWithTtl} does, without blocking the caller.
+	 * @param key the full key
+	 * @return the bytes and time to live, or {@code null} when the key is absent
+	 */
+	default CompletionStage<@Nullable Expiring> getWithTtlAsync(String key) {
+		return answered(() -> getWithTtl(key));
+	}
+
+	/**
+	 * Stores bytes under a key with a time to live, as {@link #set} does, without blocking
+	 * the caller.
+	 * @param key the full key
+	 * @param value the bytes
+	 * @param ttl the time to live, at least one millisecond
+	 * @return completes once the store holds the bytes
+	 */
+	default CompletionStage<?> setAsync(String key, byte[] value, Duration ttl) {
+		return answered(() -> {
+			set(key, value, ttl);
+			return key;
+		});
+	}
+
+	/**
+	 * Removes a key, as {@link #delete} does, without blocking the caller.
+	 * @param key the full key
+	 * @return completes once the key is gone
+	 */
+	default CompletionStage<?> deleteAsync(String key) {
+		return answered(() -> {
+			delete(key);
+			return key;
+		});
+	}
+
+	/**
+	 * Returns the generation stored under a key, as {@link #generation} does, without
+	 * blocking the caller.
+	 * @param key the generation key of a cache
+	 * @return the generation
+	 */
+	default CompletionStage<Long> generationAsync(String key) {
+		return answered(() -> generation(key));
+	}
+
+	private static <T> CompletionStage<T> answered(Supplier<T> call) {
+		try {
+			return CompletableFuture.completedFuture(call.get());
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
 
 	/**
 	 * Returns the bytes stored under several keys in one round trip: for Redis one

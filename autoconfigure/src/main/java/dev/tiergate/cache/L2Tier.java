@@ -8,6 +8,8 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -94,8 +96,43 @@ final class L2Tier {
 			this.failures.redisFailed(ex);
 			return L2Read.UNAVAILABLE;
 		}
+		return answered(bytes, known, ttlMillis, valueType);
+	}
+
+	/**
+	 * Reads and decodes a value as {@link #read} does, without blocking: the reply is
+	 * decoded on the thread that completes it. Never completes exceptionally: a failure
+	 * is {@link L2Read#UNAVAILABLE}, logged and counted as {@link #read} does.
+	 */
+	CompletableFuture<L2Read> readAsync(String redisKey, Type valueType) {
+		long known = this.generation;
+		if (known == UNKNOWN) {
+			return knownGenerationAsync().thenCompose((fetched) -> readAsync(redisKey, fetched, valueType))
+				.exceptionally(this::unavailable);
+		}
+		return readAsync(redisKey, known, valueType);
+	}
+
+	private CompletableFuture<L2Read> readAsync(String redisKey, long known, Type valueType) {
+		if (this.settings.tracksFreshness()) {
+			return this.store.getWithTtlAsync(redisKey).toCompletableFuture().handle((expiring, ex) -> (ex != null)
+					? unavailable(ex) : answered((expiring != null) ? expiring.value() : null, known,
+							(expiring != null) ? expiring.ttlMillis() : -1, valueType));
+		}
+		return this.store.getAsync(redisKey).toCompletableFuture().handle((bytes, ex) -> (ex != null)
+				? unavailable(ex) : answered(bytes, known, -1, valueType));
+	}
+
+	private L2Read answered(byte @Nullable [] bytes, long known, long ttlMillis, Type valueType) {
 		this.failures.redisAnswered();
 		return decode(bytes, known, ttlMillis, valueType);
+	}
+
+	private L2Read unavailable(Throwable ex) {
+		Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
+		this.failures.redisFailed((cause instanceof RuntimeException runtime) ? runtime
+				: new IllegalStateException(cause));
+		return L2Read.UNAVAILABLE;
 	}
 
 	/**
@@ -205,6 +242,19 @@ final class L2Tier {
 		this.failures.redisAnswered();
 	}
 
+	/**
+	 * Writes encoded bytes as {@link #write} does, without blocking.
+	 * @return completes once Redis holds them, exceptionally when it failed
+	 */
+	CompletableFuture<?> writeAsync(String redisKey, byte[] encoded) {
+		long known = this.generation;
+		CompletableFuture<Long> generation = (known != UNKNOWN) ? CompletableFuture.completedFuture(known)
+				: knownGenerationAsync();
+		return generation
+			.thenCompose((writtenUnder) -> this.store.setAsync(redisKey, withGeneration(writtenUnder, encoded), ttl()))
+			.thenRun(this.failures::redisAnswered);
+	}
+
 	private static byte[] withGeneration(long known, byte[] encoded) {
 		return (known > 0 || (encoded.length > 0 && encoded[0] == HEADER)) ? withHeader(known, encoded) : encoded;
 	}
@@ -216,6 +266,11 @@ final class L2Tier {
 		encoded.forEach((redisKey, bytes) -> writes.add(new L2Store.Write(redisKey, withGeneration(known, bytes), ttl())));
 		this.store.setAll(writes);
 		this.failures.redisAnswered();
+	}
+
+	/** Removes a key as {@link #delete} does, without blocking. */
+	CompletableFuture<?> deleteAsync(String redisKey) {
+		return this.store.deleteAsync(redisKey).toCompletableFuture().thenRun(this.failures::redisAnswered);
 	}
 
 	void delete(String redisKey) {
@@ -261,12 +316,22 @@ final class L2Tier {
 		}
 		long before = this.forgotten.get();
 		long fetched = this.store.generation(this.generationKey);
-		synchronized (this) {
-			if (this.forgotten.get() == before && this.generation == UNKNOWN) {
-				this.generation = fetched;
-			}
-		}
+		remember(before, fetched);
 		return fetched;
+	}
+
+	private CompletableFuture<Long> knownGenerationAsync() {
+		long before = this.forgotten.get();
+		return this.store.generationAsync(this.generationKey).toCompletableFuture().thenApply((fetched) -> {
+			remember(before, fetched);
+			return fetched;
+		});
+	}
+
+	private synchronized void remember(long forgottenBefore, long fetched) {
+		if (this.forgotten.get() == forgottenBefore && this.generation == UNKNOWN) {
+			this.generation = fetched;
+		}
 	}
 
 	private void learnNewerGeneration(long written) {

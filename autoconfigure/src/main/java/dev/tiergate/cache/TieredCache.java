@@ -8,11 +8,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Ticker;
@@ -87,6 +90,8 @@ public final class TieredCache {
 
 	private final KeyValues observedAs;
 
+	private final Executor asyncExecutor;
+
 	private TieredCache(Builder builder) {
 		TieredCacheSettings settings = builder.settings;
 		String namespace = builder.namespace;
@@ -112,6 +117,7 @@ public final class TieredCache {
 		this.invalidations = builder.invalidations;
 		this.refreshAhead = new RefreshAhead(builder.refresher);
 		this.ticker = ticker;
+		this.asyncExecutor = builder.asyncExecutor;
 	}
 
 	/**
@@ -261,12 +267,7 @@ public final class TieredCache {
 			return null;
 		}
 		L1Tier.Stamp stamp = this.l1.stamp(key, redisKey);
-		if (l2.read(redisKey, valueType) instanceof L2Read.Hit hit) {
-			this.l1.fill(key, hit.value(), redisKey, stamp);
-			Object value = unwrap(hit.value());
-			return () -> value;
-		}
-		return null;
+		return found(key, redisKey, stamp, l2.read(redisKey, valueType));
 	}
 
 	/**
@@ -301,6 +302,178 @@ public final class TieredCache {
 			return this.singleFlight.load(key, () -> readThrough(key, valueType, loader, storable, null));
 		}
 		return observedMiss(key, valueType, loader, storable);
+	}
+
+	/**
+	 * Returns the value for a key as {@link #get} does, without blocking the caller: an L1
+	 * hit answers with a completed future; otherwise L2 is read through its asynchronous
+	 * API, and on a miss the loader runs, once per key and JVM for concurrent callers. A
+	 * failure of L2 (a timeout, the breaker open) counts as a miss and never reaches the
+	 * caller. Each caller gets a future of its own: cancelling it leaves the shared load
+	 * alone. The loader's failure reaches every caller of that load and is not cached
+	 * (a stale L2 value answers for it, if any). The loaded value goes to L2 without
+	 * waiting for Redis. The cross-instance {@code lock} is not taken: waiting for another
+	 * instance would block.
+	 * <p>
+	 * Continuations after an L2 reply run on the thread that completes it; the loader,
+	 * when it runs after one, runs on the executor of
+	 * {@link Builder#asyncExecutor(Executor)}, never on Redis' I/O thread.
+	 * @param key the cache key
+	 * @param valueType the declared type of values, used to decode L2 bytes
+	 * @param loader starts computing the value on a miss
+	 * @param storable tells whether a loaded value may be stored (the {@code unless}
+	 * veto); {@code null} values are never stored unless the cache stores nulls
+	 * @return the value, or a future failed with what the loader failed with
+	 */
+	public CompletableFuture<@Nullable Object> getAsync(Object key, Type valueType,
+			Supplier<? extends CompletionStage<?>> loader, Predicate<@Nullable Object> storable) {
+		if (CacheLookups.bypasses(name())) {
+			CacheLookups.record(name(), CacheLookups.Lookup.BYPASS);
+			return invokeAsync(loader, null).thenApplyAsync((value) -> {
+				if ((value != null || this.settings.cacheNulls()) && storable.test(value)) {
+					put(key, valueType, value);
+				}
+				return value;
+			}, this.asyncExecutor);
+		}
+		L1Tier.Entry entry = this.l1.getIfPresent(key);
+		if (this.settings.l1Enabled()) {
+			this.statistics.recordL1Get(entry != null);
+		}
+		if (entry != null) {
+			CacheLookups.record(name(), CacheLookups.Lookup.L1_HIT);
+			return CompletableFuture.completedFuture(entry.get());
+		}
+		CacheLookups.record(name(), CacheLookups.Lookup.COLLAPSED);
+		return this.singleFlight.loadAsync(key, () -> readThroughAsync(key, valueType, loader, storable));
+	}
+
+	private CompletableFuture<@Nullable Object> readThroughAsync(Object key, Type valueType,
+			Supplier<? extends CompletionStage<?>> loader, Predicate<@Nullable Object> storable) {
+		L1Tier.Entry raced = this.l1.getIfPresent(key);
+		if (raced != null) {
+			return CompletableFuture.completedFuture(raced.get());
+		}
+		String redisKey = (this.l2 != null || this.invalidations != CacheInvalidations.NONE) ? redisKeyOrNull(key)
+				: null;
+		L1Tier.Stamp stamp = this.l1.stamp(key, redisKey);
+		L2Tier l2 = this.l2;
+		if (l2 == null || redisKey == null || this.pending.covers(redisKey)) {
+			return loadAndStoreAsync(key, redisKey, valueType, loader, storable, stamp, false, null, null);
+		}
+		return l2.readAsync(redisKey, valueType).thenCompose((read) -> {
+			if (read instanceof L2Read.Hit hit) {
+				Loader blocking = () -> joined(loader);
+				if (!hit.refreshDue()) {
+					return CompletableFuture.completedFuture(hit(key, redisKey, valueType, blocking, storable, stamp, hit));
+				}
+				Object value = hit(key, redisKey, valueType, blocking, storable, stamp, new L2Read.Hit(hit.value(), false));
+				// The refresher may reload on the calling thread, here possibly Lettuce's: hand the reload over first.
+				this.asyncExecutor.execute(() -> this.refreshAhead.refresh(key,
+						() -> refresh(key, redisKey, valueType, blocking, storable)));
+				return CompletableFuture.completedFuture(value);
+			}
+			return loadAndStoreAsync(key, redisKey, valueType, loader, storable, stamp, read != L2Read.UNAVAILABLE,
+					(read instanceof L2Read.Stale stale) ? stale : null, this.asyncExecutor);
+		});
+	}
+
+	/**
+	 * Runs the loader and stores its value, as {@code loadAndStore} does.
+	 * @param executor where the loader runs, {@code null} for the calling thread
+	 */
+	private CompletableFuture<@Nullable Object> loadAndStoreAsync(Object key, @Nullable String redisKey,
+			Type valueType, Supplier<? extends CompletionStage<?>> loader, Predicate<@Nullable Object> storable,
+			L1Tier.Stamp stamp, boolean useL2, L2Read.@Nullable Stale stale, @Nullable Executor executor) {
+		return invokeAsync(loader, executor).handle((value, ex) -> {
+			if (ex == null) {
+				store(key, redisKey, value, valueType, storable, stamp, useL2, true);
+				return value;
+			}
+			if (stale == null) {
+				throw (ex instanceof CompletionException completion) ? completion : new CompletionException(ex);
+			}
+			this.statistics.recordStaleServed();
+			this.failures.debug("answers with a stale value because the method failed: " + ex, null);
+			return unwrap(stale.value());
+		});
+	}
+
+	/** Starts the loader, timed and counted as {@code invoke} does. */
+	private CompletableFuture<@Nullable Object> invokeAsync(Supplier<? extends CompletionStage<?>> loader,
+			@Nullable Executor executor) {
+		long start = this.ticker.read();
+		CompletableFuture<@Nullable Object> loaded;
+		if (executor != null) {
+			loaded = CompletableFuture.supplyAsync(() -> started(loader), executor).thenCompose((stage) -> stage);
+		}
+		else {
+			loaded = started(loader);
+		}
+		return loaded.whenComplete((value, ex) -> {
+			this.statistics.recordLoad(ex == null);
+			this.metrics.load(this.ticker.read() - start, ex == null);
+		});
+	}
+
+	@SuppressWarnings("unchecked")
+	private static CompletableFuture<@Nullable Object> started(Supplier<? extends CompletionStage<?>> loader) {
+		CompletionStage<?> stage;
+		try {
+			stage = loader.get();
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		if (stage == null) {
+			return CompletableFuture.failedFuture(
+					new IllegalStateException("The loader returned null instead of a completion stage"));
+		}
+		return (CompletableFuture<@Nullable Object>) stage.toCompletableFuture();
+	}
+
+	/** An asynchronous loader as a blocking one, for refresh-ahead, which runs on the refresher's thread. */
+	private static @Nullable Object joined(Supplier<? extends CompletionStage<?>> loader) throws Throwable {
+		try {
+			return started(loader).join();
+		}
+		catch (CompletionException ex) {
+			throw (ex.getCause() != null) ? ex.getCause() : ex;
+		}
+	}
+
+	/**
+	 * Looks a key up in L1, then in L2, as {@link #find} does, without blocking the caller.
+	 * @param key the cache key
+	 * @param valueType the declared type of values, used to decode L2 bytes
+	 * @return the value, or {@code null} on a miss; never completes exceptionally because
+	 * of Redis
+	 */
+	public CompletableFuture<@Nullable CachedValue> findAsync(Object key, Type valueType) {
+		L1Tier.Entry entry = this.l1.getIfPresent(key);
+		if (this.settings.l1Enabled()) {
+			this.statistics.recordL1Get(entry != null);
+		}
+		L2Tier l2 = this.l2;
+		if (entry != null || l2 == null) {
+			return CompletableFuture.completedFuture(entry);
+		}
+		String redisKey = redisKeyOrNull(key);
+		if (redisKey == null || this.pending.covers(redisKey)) {
+			return CompletableFuture.completedFuture(null);
+		}
+		L1Tier.Stamp stamp = this.l1.stamp(key, redisKey);
+		return l2.readAsync(redisKey, valueType).thenApply((read) -> found(key, redisKey, stamp, read));
+	}
+
+	/** What {@code find} answers for an L2 read: a hit fills L1, anything else misses. */
+	private @Nullable CachedValue found(Object key, String redisKey, L1Tier.Stamp stamp, L2Read read) {
+		if (read instanceof L2Read.Hit hit) {
+			this.l1.fill(key, hit.value(), redisKey, stamp);
+			Object value = unwrap(hit.value());
+			return () -> value;
+		}
+		return null;
 	}
 
 	private void observeL1Hit() {
@@ -459,6 +632,12 @@ public final class TieredCache {
 		return new IllegalStateException(ex);
 	}
 
+	/** What an asynchronous step failed with, as the runtime exception the failure log takes. */
+	private static RuntimeException runtime(Throwable ex) {
+		Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
+		return (cause instanceof RuntimeException runtime) ? runtime : new IllegalStateException(cause);
+	}
+
 	/** What a read that missed L1 found, for its observation's tags. */
 	private static final class ReadTrace {
 
@@ -512,7 +691,7 @@ public final class TieredCache {
 		if (trace != null) {
 			trace.answered("method", "miss");
 		}
-		store(key, redisKey, value, valueType, storable, stamp, useL2);
+		store(key, redisKey, value, valueType, storable, stamp, useL2, false);
 		return value;
 	}
 
@@ -523,7 +702,7 @@ public final class TieredCache {
 	 * @return whether L2 was written
 	 */
 	private boolean store(Object key, @Nullable String redisKey, @Nullable Object value, Type valueType,
-			Predicate<@Nullable Object> storable, L1Tier.Stamp stamp, boolean useL2) {
+			Predicate<@Nullable Object> storable, L1Tier.Stamp stamp, boolean useL2, boolean async) {
 		if ((value == null && !this.settings.cacheNulls()) || !storable.test(value)
 				|| !this.l1.unchangedSince(key, redisKey, stamp)) {
 			return false;
@@ -532,7 +711,14 @@ public final class TieredCache {
 		L2Tier l2 = this.l2;
 		if (useL2 && l2 != null && redisKey != null) {
 			byte[] bytes = l2.encode(value, valueType);
-			if (bytes != null) {
+			if (bytes != null && async) {
+				l2.writeAsync(redisKey, bytes).whenComplete((done, ex) -> {
+					if (ex != null) {
+						this.failures.redisFailed(runtime(ex));
+					}
+				});
+			}
+			else if (bytes != null) {
 				try {
 					l2.write(redisKey, bytes);
 					written = true;
@@ -552,7 +738,7 @@ public final class TieredCache {
 		L1Tier.Stamp stamp = this.l1.stamp(key, redisKey);
 		try {
 			Object value = invoke(loader);
-			if (store(key, redisKey, value, valueType, storable, stamp, true)) {
+			if (store(key, redisKey, value, valueType, storable, stamp, true, false)) {
 				announce(redisKey);
 			}
 		}
@@ -598,6 +784,72 @@ public final class TieredCache {
 			}
 		}
 		announce(redisKey);
+	}
+
+	/**
+	 * Stores a value as {@link #put} does, without waiting for Redis: L1 holds it when
+	 * this returns; the L2 write completes later, and then the other instances are told,
+	 * or, if Redis failed, the write is kept pending as for {@link #put}.
+	 * @param key the cache key
+	 * @param valueType the declared type of the value
+	 * @param value the value; a {@code null} is stored only when the cache stores nulls,
+	 * otherwise the key is evicted
+	 */
+	public void putAsync(Object key, Type valueType, @Nullable Object value) {
+		if (value == null && !this.settings.cacheNulls()) {
+			evictAsync(key);
+			return;
+		}
+		String redisKey = redisKeyOrNull(key);
+		this.l1.put(key, (value != null) ? value : L1Tier.NULL, redisKey);
+		if (redisKey == null) {
+			return;
+		}
+		L2Tier l2 = this.l2;
+		byte[] bytes = (l2 != null) ? l2.encode(value, valueType) : null;
+		written(redisKey, (l2 == null) ? CompletableFuture.completedFuture(null)
+				: (bytes != null) ? l2.writeAsync(redisKey, bytes) : l2.deleteAsync(redisKey));
+	}
+
+	/**
+	 * Removes a key as {@link #evict} does, without waiting for Redis: L1 no longer holds
+	 * it when this returns.
+	 * @param key the cache key
+	 */
+	public void evictAsync(Object key) {
+		String redisKey = redisKeyOrNull(key);
+		this.l1.invalidate(key, redisKey);
+		this.singleFlight.forget(key);
+		L2Tier l2 = this.l2;
+		if (redisKey != null) {
+			written(redisKey, (l2 != null) ? l2.deleteAsync(redisKey) : CompletableFuture.completedFuture(null));
+		}
+	}
+
+	/**
+	 * Removes every entry as {@link #clear} does, without waiting for Redis: L1 is empty
+	 * when this returns, and the rest runs on the asynchronous executor.
+	 */
+	public void clearAsync() {
+		this.l1.clear();
+		this.singleFlight.forgetAll();
+		this.asyncExecutor.execute(this::clear);
+	}
+
+	/**
+	 * Once L2 answered a write or delete: the key is announced to the other instances, or
+	 * kept pending if Redis failed. On the asynchronous executor, since publishing waits
+	 * for Redis.
+	 */
+	private void written(String redisKey, CompletableFuture<?> write) {
+		write.whenCompleteAsync((done, ex) -> {
+			if (ex != null) {
+				writeFailed(redisKey, runtime(ex));
+				return;
+			}
+			this.pending.resolved(redisKey);
+			announce(redisKey);
+		}, this.asyncExecutor);
 	}
 
 	/**
@@ -1017,6 +1269,8 @@ public final class TieredCache {
 
 		private TiergateObservations observations = TiergateObservations.NONE;
 
+		private Executor asyncExecutor = ForkJoinPool.commonPool();
+
 		private Builder(TieredCacheSettings settings, String namespace) {
 			this.settings = settings;
 			this.namespace = namespace;
@@ -1101,6 +1355,17 @@ public final class TieredCache {
 		 */
 		public Builder observations(TiergateObservations observations) {
 			this.observations = observations;
+			return this;
+		}
+
+		/**
+		 * Sets where asynchronous reads run the loader after L2 answered, so that it never
+		 * runs on Redis' I/O thread; the common pool until set.
+		 * @param asyncExecutor the executor
+		 * @return this builder
+		 */
+		public Builder asyncExecutor(Executor asyncExecutor) {
+			this.asyncExecutor = asyncExecutor;
 			return this;
 		}
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -20,6 +21,7 @@ import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every Redis command of tiergate goes through here: bounded by the timeout, and behind a
@@ -116,13 +118,72 @@ public final class GuardedRedis implements AutoCloseable {
 				reply.cancel(false);
 			}
 			Throwable cause = (ex instanceof ExecutionException) ? ex.getCause() : ex;
-			this.breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, cause);
 			if (ex instanceof InterruptedException) {
 				Thread.currentThread().interrupt();
 			}
-			throw (cause instanceof RedisUnavailableException unavailable) ? unavailable
-					: new RedisUnavailableException("Redis command failed: " + cause, cause);
+			throw failed(start, cause);
 		}
+	}
+
+	/**
+	 * Sends a command without waiting for its reply: the asynchronous form of
+	 * {@link #call}, under the same breaker and timeout. The reply completes on Lettuce's
+	 * thread (or on the JDK's timer thread when it times out), so what follows it must not
+	 * block.
+	 * @param <T> the type of the reply
+	 * @param command sends the command
+	 * @return the reply, completed exceptionally with a {@link RedisUnavailableException}
+	 * when the breaker is open, or the command failed or timed out; never thrown
+	 */
+	public <T> CompletableFuture<T> callAsync(RedisCall<T> command) {
+		if (!this.breaker.tryAcquirePermission()) {
+			return CompletableFuture.failedFuture(BREAKER_OPEN);
+		}
+		long start = System.nanoTime();
+		CompletableFuture<T> reply;
+		try {
+			reply = command.send(this.connector.commands()).toCompletableFuture();
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(failed(start, ex));
+		}
+		CompletableFuture<T> result = new CompletableFuture<>();
+		// A copy, so that the timeout cancels Lettuce's command rather than completing it with the timeout.
+		reply.copy().orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS).whenComplete((value, ex) -> {
+			if (ex == null) {
+				succeeded(System.nanoTime() - start);
+				result.complete(value);
+				return;
+			}
+			reply.cancel(false);
+			Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
+			result.completeExceptionally(failed(start, cause));
+		});
+		return result;
+	}
+
+	/**
+	 * Records a reply that came on Lettuce's I/O thread. One that closes a half-open
+	 * breaker runs the recovery actions, which call Redis and wait: on the probe thread,
+	 * since waiting on the I/O thread would wait for itself.
+	 */
+	private void succeeded(long elapsedNanos) {
+		if (this.breaker.getState() != CircuitBreaker.State.HALF_OPEN) {
+			this.breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS);
+			return;
+		}
+		try {
+			this.prober.execute(() -> this.breaker.onSuccess(elapsedNanos, TimeUnit.NANOSECONDS));
+		}
+		catch (RejectedExecutionException ex) {
+			// Closed: nothing is left to recover.
+		}
+	}
+
+	private RedisUnavailableException failed(long start, @Nullable Throwable cause) {
+		this.breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, cause);
+		return (cause instanceof RedisUnavailableException unavailable) ? unavailable
+				: new RedisUnavailableException("Redis command failed: " + cause, cause);
 	}
 
 	/**

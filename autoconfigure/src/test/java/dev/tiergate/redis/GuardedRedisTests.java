@@ -107,6 +107,32 @@ class GuardedRedisTests {
 		assertThat(ping()).isEqualTo("PONG");
 	}
 
+	@Test
+	void anAsynchronousCallAnswersAndCountsInTheBreakerAsABlockingOneDoes() {
+		assertThat(this.redis.callAsync((commands) -> commands.ping())).succeedsWithin(Duration.ofSeconds(5))
+			.isEqualTo("PONG");
+		assertThat(this.redis.breaker().getMetrics().getNumberOfSuccessfulCalls()).isEqualTo(1);
+		this.redis.breaker().transitionToOpenState();
+		assertThat(this.redis.callAsync((commands) -> commands.ping())).failsWithin(Duration.ofSeconds(1))
+			.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+			.havingCause()
+			.isInstanceOf(RedisUnavailableException.class)
+			.withMessageContaining("circuit breaker is open");
+	}
+
+	@Test
+	void anAsynchronousReplyThatClosesTheBreakerRunsTheRecoveryOffLettucesThread() {
+		java.util.Set<String> recoveredOn = java.util.concurrent.ConcurrentHashMap.newKeySet();
+		this.state.onRecovery(() -> recoveredOn.add(Thread.currentThread().getName()));
+		this.redis.breaker().transitionToOpenState();
+		this.redis.breaker().transitionToHalfOpenState();
+		for (int i = 0; i < BreakerSettings.DEFAULT_PERMITTED_CALLS_IN_HALF_OPEN_STATE; i++) {
+			this.redis.callAsync((commands) -> commands.ping());
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> !this.state.isFallback());
+		assertThat(recoveredOn).containsExactly("tiergate-redis-probe");
+	}
+
 	private String ping() {
 		return this.redis.call((commands) -> commands.ping());
 	}

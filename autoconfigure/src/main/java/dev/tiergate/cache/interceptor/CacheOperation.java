@@ -145,6 +145,16 @@ sealed interface CacheOperation {
 			}
 		}
 
+		/** As {@link #apply}, without waiting for Redis: after an asynchronous result completed. */
+		void applyAsync(@Nullable Object[] args, @Nullable MethodEvaluation evaluation) {
+			if (this.allEntries) {
+				this.cache.clearAsync();
+			}
+			else {
+				this.cache.evictAsync(keyOf(args, evaluation));
+			}
+		}
+
 	}
 
 }

@@ -13,10 +13,14 @@ import org.jspecify.annotations.Nullable;
  * class.
  *
  * @param method the method, whose parameter names the expressions see
- * @param valueType the type cached values are bound to: the declared return type, or its
- * element type for an {@link Optional}
+ * @param valueType the type cached values are bound to: the declared return type, its
+ * element type for an {@link Optional} or an asynchronous type, a list of its elements for
+ * a {@code Flux}
  * @param optional whether the method returns an {@link Optional}, which is cached by its
  * content
+ * @param async the asynchronous type the method returns ({@code CompletableFuture},
+ * {@code Mono}, {@code Flux}), whose value is cached, or {@code null} for a value returned
+ * at once
  * @param cacheable the {@code @TieredCacheable} operation, if any
  * @param put the {@code @TieredCachePut} operation, if any
  * @param evictsBefore the {@code @TieredCacheEvict} operations that happen before the
@@ -25,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  * declaration order
  * @param needsEvaluation whether any operation needs a SpEL evaluation
  */
-record CacheOperations(AnnotatedMethod method, Type valueType, boolean optional,
+record CacheOperations(AnnotatedMethod method, Type valueType, boolean optional, @Nullable AsyncReturn async,
 		CacheOperation.@Nullable Cacheable cacheable, CacheOperation.@Nullable Put put,
 		List<CacheOperation.Evict> evictsBefore, List<CacheOperation.Evict> evictsAfter,
 		boolean needsEvaluation) implements MethodOperation {

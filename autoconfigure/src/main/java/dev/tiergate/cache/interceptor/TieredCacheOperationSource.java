@@ -89,13 +89,22 @@ final class TieredCacheOperationSource extends AnnotatedOperationSource<CacheOpe
 			checkReturnType(method, returnType);
 		}
 		boolean optional = Optional.class == returnType.toClass();
+		AsyncReturn async = AsyncReturn.of(returnType.toClass());
+		ResolvableType valueResolvable = optional ? returnType.getGeneric(0)
+				: (async != null) ? async.valueType(returnType) : returnType;
+		if (async != null && (cacheable != null || put != null)) {
+			checkAsyncValueType(method, returnType);
+		}
 		// Resolved against the target class once: List<T> of a generic base class is List<Product> here.
-		Type valueType = ResolvedTypes.of(optional ? returnType.getGeneric(0) : returnType);
+		Type valueType = ResolvedTypes.of(valueResolvable);
 		CacheOperation.Cacheable cacheableOperation = (cacheable != null) ? cacheable(method, cacheable) : null;
 		CacheOperation.Put putOperation = (put != null) ? put(method, put) : null;
 		CacheOperation.Storing storing = (cacheableOperation != null) ? cacheableOperation : putOperation;
 		if (storing != null) {
 			checkValueType(method, storing.cache(), valueType);
+		}
+		if (async != null && cacheableOperation != null) {
+			checkAsyncSettings(method, cacheableOperation.cache());
 		}
 		List<CacheOperation.Evict> evicts = declared.get(TieredCacheEvict.class)
 			.stream()
@@ -104,7 +113,7 @@ final class TieredCacheOperationSource extends AnnotatedOperationSource<CacheOpe
 		boolean needsEvaluation = (cacheableOperation != null && cacheableOperation.needsEvaluation())
 				|| (putOperation != null && putOperation.needsEvaluation())
 				|| evicts.stream().anyMatch(CacheOperation::needsEvaluation);
-		return new CacheOperations(method, valueType, optional, cacheableOperation, putOperation,
+		return new CacheOperations(method, valueType, optional, async, cacheableOperation, putOperation,
 				evicts.stream().filter(CacheOperation.Evict::beforeInvocation).toList(),
 				evicts.stream().filter((evict) -> !evict.beforeInvocation()).toList(), needsEvaluation);
 	}
@@ -147,10 +156,13 @@ final class TieredCacheOperationSource extends AnnotatedOperationSource<CacheOpe
 					"Put @TieredCacheable and @TieredCachePut on methods that return the value to cache; to remove"
 							+ " entries use @TieredCacheEvict.");
 		}
-		if (isAsynchronous(returnType)) {
+		if (AsyncReturn.of(returnType) == null && isAsynchronous(returnType)) {
 			throw method.invalid("returns an asynchronous type (" + returnType.getSimpleName()
-					+ "), which tiered caches do not support yet",
-					"Cache a method that returns the value itself and call it from the asynchronous code.");
+					+ "), which tiered caches do not support: " + (Future.class.isAssignableFrom(returnType)
+							&& !CompletionStage.class.isAssignableFrom(returnType)
+									? "a Future cannot be waited for without blocking a thread"
+									: "they cache CompletableFuture, CompletionStage, Mono and Flux"),
+					"Declare the return type as CompletableFuture<T>, CompletionStage<T>, Mono<T> or Flux<T>.");
 		}
 		if (returnType == Object.class) {
 			throw method.invalid("returns Object, so values read back from Redis could not be bound to the"
@@ -161,6 +173,34 @@ final class TieredCacheOperationSource extends AnnotatedOperationSource<CacheOpe
 			throw method.invalid("returns " + declaredReturnType + ", whose values cannot be read back from"
 					+ " Redis as what the method returned: " + unresolved,
 					"Declare the full type, for example List<Product>, or bind the type variable in the class.");
+		}
+	}
+
+	/** What {@link #checkReturnType} refuses of a plain result, for the value an asynchronous one completes with. */
+	private static void checkAsyncValueType(AnnotatedMethod method, ResolvableType returnType) {
+		Class<?> value = returnType.getGeneric(0).toClass();
+		if (value == Void.class) {
+			throw method.invalid("returns " + returnType + ", which completes with nothing to cache",
+					"Put @TieredCacheable and @TieredCachePut on methods whose result completes with the value to"
+							+ " cache; to remove entries use @TieredCacheEvict.");
+		}
+		if (value == Object.class) {
+			throw method.invalid("returns " + returnType + ", so values read back from Redis could not be bound"
+					+ " to the type the method returned", "Declare the type of the values the method returns.");
+		}
+	}
+
+	/**
+	 * Refuses the settings an asynchronous read cannot follow: waiting for another
+	 * instance's lock would block a thread.
+	 */
+	private static void checkAsyncSettings(AnnotatedMethod method, TieredCache cache) {
+		if (cache.settings().lock()) {
+			throw method.invalid("returns an asynchronous type and reads through cache '" + cache.name()
+					+ "', which has the cross-instance lock enabled; an asynchronous read cannot wait for another"
+					+ " instance's load without blocking a thread",
+					"Set tiergate.cache.caches." + cache.name() + ".lock=false (or tiergate.cache.lock=false), or"
+							+ " return the value itself.");
 		}
 	}
 

@@ -6,12 +6,14 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import dev.tiergate.cache.L2Store;
 import dev.tiergate.redis.GuardedRedis;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -57,16 +59,46 @@ public final class LettuceL2Store implements L2Store {
 
 	@Override
 	public @Nullable Expiring getWithTtl(String key) {
-		byte[] redisKey = bytes(key);
-		// Both commands are written before either reply is awaited: one round trip.
-		return this.redis.call((commands) -> commands.get(redisKey)
+		return this.redis.call((commands) -> withTtl(commands, bytes(key)));
+	}
+
+	/** Both commands are written before either reply is awaited: one round trip. */
+	private static CompletionStage<@Nullable Expiring> withTtl(RedisClusterAsyncCommands<byte[], byte[]> commands,
+			byte[] redisKey) {
+		return commands.get(redisKey)
 			.thenCombine(commands.pttl(redisKey),
-					(value, ttl) -> (value != null && ttl != null) ? new Expiring(value, ttl) : null));
+					(value, ttl) -> (value != null && ttl != null) ? new Expiring(value, ttl) : null);
 	}
 
 	@Override
 	public void set(String key, byte[] value, Duration ttl) {
 		this.redis.call((commands) -> commands.psetex(bytes(key), ttl.toMillis(), value));
+	}
+
+	@Override
+	public CompletionStage<byte @Nullable []> getAsync(String key) {
+		return this.redis.callAsync((commands) -> commands.get(bytes(key)));
+	}
+
+	@Override
+	public CompletionStage<@Nullable Expiring> getWithTtlAsync(String key) {
+		return this.redis.callAsync((commands) -> withTtl(commands, bytes(key)));
+	}
+
+	@Override
+	public CompletionStage<?> setAsync(String key, byte[] value, Duration ttl) {
+		return this.redis.callAsync((commands) -> commands.psetex(bytes(key), ttl.toMillis(), value));
+	}
+
+	@Override
+	public CompletionStage<?> deleteAsync(String key) {
+		return this.redis.callAsync((commands) -> commands.unlink(bytes(key)));
+	}
+
+	@Override
+	public CompletionStage<Long> generationAsync(String key) {
+		return this.redis.callAsync((commands) -> commands.get(bytes(key)))
+			.thenApply(LettuceL2Store::parseGeneration);
 	}
 
 	@Override

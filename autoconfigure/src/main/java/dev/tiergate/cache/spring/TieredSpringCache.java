@@ -177,21 +177,49 @@ public final class TieredSpringCache implements Cache {
 
 	@Override
 	public @Nullable CompletableFuture<?> retrieve(Object key) {
-		// The engine reads Redis synchronously: a typed view answers an L2 hit on the caller's thread.
-		CachedValue found = lookUp(key);
-		return (found != null) ? CompletableFuture.completedFuture(new SimpleValueWrapper(found.get())) : null;
+		Type type = this.valueType;
+		CachedValue inL1 = this.cache.getIfPresent(key);
+		if (inL1 != null) {
+			hit(CacheLookups.Lookup.L1_HIT);
+			return CompletableFuture.completedFuture(new SimpleValueWrapper(inL1.get()));
+		}
+		if (type == null) {
+			this.counters.recordGet(false);
+			return null;
+		}
+		// L2 through its asynchronous API: no thread waits for Redis.
+		return this.cache.findAsync(key, type).thenApply((found) -> {
+			this.counters.recordGet(found != null);
+			return (found != null) ? new SimpleValueWrapper(found.get()) : null;
+		});
 	}
 
 	@Override
+	@SuppressWarnings("unchecked")
 	public <T> CompletableFuture<T> retrieve(Object key, Supplier<CompletableFuture<T>> valueLoader) {
-		CachedValue found = lookUp(key);
-		if (found != null) {
-			return completed(found.get());
+		CachedValue inL1 = this.cache.getIfPresent(key);
+		if (inL1 != null) {
+			hit(CacheLookups.Lookup.L1_HIT);
+			return completed(inL1.get());
 		}
+		Type type = this.valueType;
+		if (type != null) {
+			// One load per key and JVM, L2 read and written without waiting, as for @TieredCacheable.
+			boolean[] loaded = { false };
+			return cast(this.cache.getAsync(key, type, () -> {
+				loaded[0] = true;
+				return valueLoader.get();
+			}, ALWAYS).whenComplete((value, ex) -> {
+				if (ex == null) {
+					this.counters.recordGet(!loaded[0]);
+				}
+			}));
+		}
+		this.counters.recordGet(false);
 		CompletableFuture<@Nullable Object> promise = new CompletableFuture<>();
 		CompletableFuture<@Nullable Object> running = this.loading.putIfAbsent(key, promise);
 		if (running != null) {
-			return cast(running);
+			return cast(running.copy());
 		}
 		CompletableFuture<T> load;
 		try {
@@ -218,7 +246,7 @@ public final class TieredSpringCache implements Cache {
 				}
 			}
 		});
-		return cast(promise);
+		return cast(promise.copy());
 	}
 
 	@Override

@@ -119,14 +119,32 @@ class TieredCacheableTypesIntegrationTests {
 	}
 
 	@Test
-	void reactiveAndAsynchronousMethodsFailStartupNamingTheMethod() {
-		for (Class<?> service : List.of(MonoService.class, FluxService.class, PublisherService.class,
-				CompletionStageService.class)) {
+	void asynchronousMethodsOfTypesThatCannotBeComposedFailStartupNamingTheMethod() {
+		for (Class<?> service : List.of(PublisherService.class, FutureService.class)) {
 			this.contextRunner.withBean(service)
 				.run((context) -> assertThat(failure(context)).hasMessageContaining(service.getSimpleName() + ".find(String)")
 					.hasMessageContaining("returns an asynchronous type")
-					.hasMessageContaining("do not support yet"));
+					.hasMessageContaining("do not support"));
 		}
+		this.contextRunner.withBean(FutureService.class)
+			.run((context) -> assertThat(failure(context))
+				.hasMessageContaining("a Future cannot be waited for without blocking a thread"));
+	}
+
+	@Test
+	void monoFluxAndCompletionStageMethodsStartAndCacheTheirValues() {
+		for (Class<?> service : List.of(MonoService.class, FluxService.class, CompletionStageService.class)) {
+			this.contextRunner.withBean(service).run((context) -> assertThat(context).hasNotFailed());
+		}
+		this.contextRunner.withBean(MonoService.class)
+			.run((context) -> assertThat(context.getBean(MonoService.class).find("a").block()).isEqualTo("a"));
+		this.contextRunner.withBean(FluxService.class)
+			.run((context) -> assertThat(context.getBean(FluxService.class).find("a").collectList().block())
+				.containsExactly("a"));
+		this.contextRunner.withBean(CompletionStageService.class)
+			.run((context) -> assertThat(context.getBean(CompletionStageService.class).find("a").toCompletableFuture())
+				.succeedsWithin(java.time.Duration.ofSeconds(5))
+				.isEqualTo("a"));
 	}
 
 	@Test
@@ -386,6 +404,15 @@ class TieredCacheableTypesIntegrationTests {
 
 		@TieredCacheable("reactive")
 		public CompletionStage<String> find(String id) {
+			return java.util.concurrent.CompletableFuture.completedFuture(id);
+		}
+
+	}
+
+	public static class FutureService {
+
+		@TieredCacheable("reactive")
+		public java.util.concurrent.Future<String> find(String id) {
 			return java.util.concurrent.CompletableFuture.completedFuture(id);
 		}
 

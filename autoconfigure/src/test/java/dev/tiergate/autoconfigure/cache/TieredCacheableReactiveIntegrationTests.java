@@ -1,0 +1,279 @@
+package dev.tiergate.autoconfigure.cache;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.tiergate.autoconfigure.redis.TiergateRedisAutoConfiguration;
+import dev.tiergate.cache.TieredCacheEvict;
+import dev.tiergate.cache.TieredCachePut;
+import dev.tiergate.cache.TieredCacheable;
+import dev.tiergate.cache.TieredCaches;
+import dev.tiergate.test.RedisProbe;
+import dev.tiergate.test.TestRedis;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.test.StepVerifier;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code @TieredCacheable}, {@code @TieredCachePut} and {@code @TieredCacheEvict} on
+ * methods returning {@code Mono}, {@code Flux} and {@code CompletableFuture}, against a
+ * real Redis; two application contexts with one key prefix are two instances.
+ */
+class TieredCacheableReactiveIntegrationTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(5);
+
+	private final String prefix = "reactive-it-" + UUID.randomUUID();
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, DataRedisAutoConfiguration.class,
+				TiergateRedisAutoConfiguration.class, TieredCacheAutoConfiguration.class))
+		.withPropertyValues("spring.data.redis.url=" + TestRedis.shared().uri(),
+				"tiergate.cache.key-prefix=" + this.prefix)
+		.withBean(ReactiveCatalog.class);
+
+	@Test
+	void anotherInstanceGetsTheValueOfAMonoFluxAndFutureMethodFromL2() {
+		this.contextRunner.run((context) -> {
+			awaitConnected(context);
+			ReactiveCatalog catalog = context.getBean(ReactiveCatalog.class);
+			StepVerifier.create(catalog.product("kettle")).expectNext(new Product("kettle", 1)).verifyComplete();
+			StepVerifier.create(catalog.reviews("kettle")).expectNext("good", "fine").verifyComplete();
+			assertThat(catalog.price("kettle")).succeedsWithin(WAIT).isEqualTo(10L);
+			awaitInL2(context, "products", "kettle");
+			awaitInL2(context, "reviews", "kettle");
+			awaitInL2(context, "prices", "kettle");
+		});
+		this.contextRunner.run((context) -> {
+			awaitConnected(context);
+			ReactiveCatalog catalog = context.getBean(ReactiveCatalog.class);
+			StepVerifier.create(catalog.product("kettle")).expectNext(new Product("kettle", 1)).verifyComplete();
+			StepVerifier.create(catalog.reviews("kettle")).expectNext("good", "fine").verifyComplete();
+			assertThat(catalog.price("kettle")).succeedsWithin(WAIT).isEqualTo(10L);
+			assertThat(catalog.invocations()).as("served from L2").isEqualTo(0);
+		});
+	}
+
+	@Test
+	void anL1HitReturnsACompletedFutureAndAMonoWithoutInvokingTheMethod() {
+		this.contextRunner.run((context) -> {
+			ReactiveCatalog catalog = context.getBean(ReactiveCatalog.class);
+			assertThat(catalog.price("kettle")).succeedsWithin(WAIT);
+			StepVerifier.create(catalog.product("kettle")).expectNextCount(1).verifyComplete();
+			assertThat(catalog.price("kettle")).isCompletedWithValue(10L);
+			StepVerifier.create(catalog.product("kettle")).expectNext(new Product("kettle", 1)).verifyComplete();
+			assertThat(catalog.invocations()).isEqualTo(2);
+		});
+	}
+
+	@Test
+	void concurrentSubscribersShareOneLoad() {
+		this.contextRunner.run((context) -> {
+			ReactiveCatalog catalog = context.getBean(ReactiveCatalog.class);
+			Sinks.One<String> answer = Sinks.one();
+			catalog.answerWith(answer.asMono());
+			AtomicReference<String> first = new AtomicReference<>();
+			AtomicReference<String> second = new AtomicReference<>();
+			catalog.slow("q").subscribe(first::set);
+			await().until(() -> catalog.invocations() == 1);
+			catalog.slow("q").subscribe(second::set);
+			answer.tryEmitValue("answer");
+			await().until(() -> "answer".equals(first.get()) && "answer".equals(second.get()));
+			assertThat(catalog.invocations()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void oneOfTwoSubscribersCancellingLeavesTheOthersValueAndTheCachedValue() {
+		this.contextRunner.run((context) -> {
+			ReactiveCatalog catalog = context.getBean(ReactiveCatalog.class);
+			Sinks.One<String> answer = Sinks.one();
+			catalog.answerWith(answer.asMono());
+			Disposable cancelled = catalog.slow("q").subscribe();
+			await().until(() -> catalog.invocations() == 1);
+			AtomicReference<String> other = new AtomicReference<>();
+			catalog.slow("q").subscribe(other::set);
+			cancelled.dispose();
+			answer.tryEmitValue("answer");
+			await().until(() -> "answer".equals(other.get()));
+			StepVerifier.create(catalog.slow("q")).expectNext("answer").verifyComplete();
+			assertThat(catalog.invocations()).as("the value was cached").isEqualTo(1);
+		});
+	}
+
+	@Test
+	void anErrorReachesBothSubscribersAndIsNotCached() {
+		this.contextRunner.run((context) -> {
+			ReactiveCatalog catalog = context.getBean(ReactiveCatalog.class);
+			Sinks.One<String> answer = Sinks.one();
+			catalog.answerWith(answer.asMono());
+			AtomicReference<Throwable> first = new AtomicReference<>();
+			AtomicReference<Throwable> second = new AtomicReference<>();
+			catalog.slow("q").subscribe((value) -> { }, first::set);
+			await().until(() -> catalog.invocations() == 1);
+			catalog.slow("q").subscribe((value) -> { }, second::set);
+			answer.tryEmitError(new IllegalStateException("the model is down"));
+			await().until(() -> first.get() != null && second.get() != null);
+			assertThat(List.of(first.get(), second.get()))
+				.allSatisfy((ex) -> assertThat(ex).isInstanceOf(IllegalStateException.class)
+					.hasMessage("the model is down"));
+			catalog.answerWith(Mono.just("recovered"));
+			StepVerifier.create(catalog.slow("q")).expectNext("recovered").verifyComplete();
+			assertThat(catalog.invocations()).as("the error was not cached").isEqualTo(2);
+		});
+	}
+
+	@Test
+	void unlessSeesTheValueOfTheMono() {
+		this.contextRunner.run((context) -> {
+			ReactiveCatalog catalog = context.getBean(ReactiveCatalog.class);
+			StepVerifier.create(catalog.product("draft")).expectNext(new Product("draft", 0)).verifyComplete();
+			StepVerifier.create(catalog.product("draft")).expectNext(new Product("draft", 0)).verifyComplete();
+			assertThat(catalog.invocations()).as("a product without stock is not cached").isEqualTo(2);
+			assertThat(context.getBean(TieredCaches.class).get("products").getIfPresent("draft")).isNull();
+		});
+	}
+
+	@Test
+	void aFluxThatFailsMidwayIsNotCached() {
+		this.contextRunner.run((context) -> {
+			ReactiveCatalog catalog = context.getBean(ReactiveCatalog.class);
+			// Collected before it is replayed: the error comes without the elements before it.
+			StepVerifier.create(catalog.reviews("broken")).verifyErrorMessage("stream broke");
+			StepVerifier.create(catalog.reviews("broken")).verifyErrorMessage("stream broke");
+			assertThat(catalog.invocations()).isEqualTo(2);
+			assertThat(new RedisProbe(TestRedis.shared())
+				.exists(context.getBean(TieredCaches.class).get("reviews").redisKey("broken"))).isFalse();
+		});
+	}
+
+	@Test
+	void aPutStoresTheCompletedValueAndAnEvictionRemovesItAfterCompletion() {
+		this.contextRunner.run((context) -> {
+			ReactiveCatalog catalog = context.getBean(ReactiveCatalog.class);
+			StepVerifier.create(catalog.update("kettle", 7)).expectNext(new Product("kettle", 7)).verifyComplete();
+			StepVerifier.create(catalog.product("kettle")).expectNext(new Product("kettle", 7)).verifyComplete();
+			assertThat(catalog.invocations()).as("the put's value answered").isEqualTo(0);
+			Mono<Void> removal = catalog.remove("kettle");
+			assertThat(context.getBean(TieredCaches.class).get("products").getIfPresent("kettle"))
+				.as("not before the result completes")
+				.isNotNull();
+			StepVerifier.create(removal).verifyComplete();
+			assertThat(context.getBean(TieredCaches.class).get("products").getIfPresent("kettle")).isNull();
+			StepVerifier.create(catalog.product("kettle")).expectNext(new Product("kettle", 1)).verifyComplete();
+		});
+	}
+
+	@Test
+	void anEvictionBeforeTheInvocationRemovesTheEntryAtTheCall() {
+		this.contextRunner.run((context) -> {
+			ReactiveCatalog catalog = context.getBean(ReactiveCatalog.class);
+			StepVerifier.create(catalog.product("kettle")).expectNextCount(1).verifyComplete();
+			catalog.removeFirst("kettle");
+			assertThat(context.getBean(TieredCaches.class).get("products").getIfPresent("kettle"))
+				.as("gone before the result completes, or is even subscribed")
+				.isNull();
+		});
+	}
+
+	@Test
+	void anAsynchronousMethodOnACacheWithTheLockFailsStartupNamingTheProperty() {
+		this.contextRunner.withPropertyValues("tiergate.cache.caches.products.lock=true")
+			.run((context) -> assertThat(TieredCacheableTypesIntegrationTests.failure(context))
+				.hasMessageContaining("ReactiveCatalog.product(String)")
+				.hasMessageContaining("cross-instance lock")
+				.satisfies((ex) -> assertThat(((dev.tiergate.TiergateConfigurationException) ex).getAction())
+					.contains("tiergate.cache.caches.products.lock=false")));
+	}
+
+	/** A loaded machine may take longer than the connect timeout: a call before that would go without L2. */
+	private static void awaitConnected(org.springframework.context.ApplicationContext context) {
+		await().atMost(Duration.ofSeconds(15))
+			.until(() -> !context.getBean(dev.tiergate.redis.RedisHealthState.class).isFallback());
+	}
+
+	private void awaitInL2(org.springframework.context.ApplicationContext context, String cache, Object key) {
+		try (RedisProbe redis = new RedisProbe(TestRedis.shared())) {
+			String redisKey = context.getBean(TieredCaches.class).get(cache).redisKey(key);
+			await().atMost(WAIT).until(() -> redis.exists(redisKey));
+		}
+	}
+
+	record Product(String name, int stock) {
+	}
+
+	public static class ReactiveCatalog {
+
+		private final AtomicInteger invocations = new AtomicInteger();
+
+		private final AtomicReference<Mono<String>> slow = new AtomicReference<>(Mono.just("v"));
+
+		// Methods, not fields: the test holds the proxy, whose fields are not the target's.
+		public int invocations() {
+			return this.invocations.get();
+		}
+
+		public void answerWith(Mono<String> answer) {
+			this.slow.set(answer);
+		}
+
+		@TieredCacheable(value = "products", unless = "#result.stock() == 0")
+		public Mono<Product> product(String name) {
+			this.invocations.incrementAndGet();
+			return Mono.just(new Product(name, name.equals("draft") ? 0 : 1));
+		}
+
+		@TieredCacheable("reviews")
+		public Flux<String> reviews(String product) {
+			this.invocations.incrementAndGet();
+			if (product.equals("broken")) {
+				return Flux.just("first").concatWith(Flux.error(new IllegalStateException("stream broke")));
+			}
+			return Flux.just("good", "fine");
+		}
+
+		@TieredCacheable("prices")
+		public CompletableFuture<Long> price(String product) {
+			this.invocations.incrementAndGet();
+			return CompletableFuture.supplyAsync(() -> 10L);
+		}
+
+		@TieredCacheable("answers")
+		public Mono<String> slow(String prompt) {
+			this.invocations.incrementAndGet();
+			return this.slow.get();
+		}
+
+		@TieredCachePut(value = "products", key = "#name")
+		public Mono<Product> update(String name, int stock) {
+			return Mono.just(new Product(name, stock));
+		}
+
+		@TieredCacheEvict(value = "products", beforeInvocation = true)
+		public Mono<Void> removeFirst(String name) {
+			return Mono.never();
+		}
+
+		@TieredCacheEvict("products")
+		public Mono<Void> remove(String name) {
+			return Mono.empty();
+		}
+
+	}
+
+}
