@@ -18,6 +18,7 @@ import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.cache.caffeine.CaffeineCacheManager;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /**
  * The application the benchmarks call into: tiergate configured by its auto-configuration
@@ -31,6 +32,12 @@ public class BenchmarkApplication {
 
 	/** Name of the cache of Spring's {@code @Cacheable}. */
 	public static final String SPRING_CACHE = "spring-products";
+
+	/**
+	 * Property that puts Spring's Caffeine cache manager in asynchronous mode, which its
+	 * {@code @Cacheable} methods returning a {@code Mono} need.
+	 */
+	public static final String ASYNC_SPRING_CACHE = "bench.spring-cache.async";
 
 	/**
 	 * Rate-limit tier of the benchmarks: so large that no check is ever rejected, and
@@ -69,16 +76,27 @@ public class BenchmarkApplication {
 	}
 
 	@Bean
+	Catalogs.TieredReactive tieredReactiveCatalog() {
+		return new Catalogs.TieredReactive();
+	}
+
+	@Bean
+	Catalogs.SpringReactive springReactiveCatalog() {
+		return new Catalogs.SpringReactive();
+	}
+
+	@Bean
 	Catalogs.Plain plainCatalog() {
 		return new Catalogs.Plain();
 	}
 
 	@Bean
 	@ConditionalOnBooleanProperty(name = "tiergate.cache.spring.enabled", havingValue = false, matchIfMissing = true)
-	CaffeineCacheManager cacheManager() {
+	CaffeineCacheManager cacheManager(Environment environment) {
 		// What Spring Boot's cache auto-configuration builds for spring.cache.type=caffeine.
 		CaffeineCacheManager manager = new CaffeineCacheManager(SPRING_CACHE);
 		manager.setCaffeine(Caffeine.newBuilder().maximumSize(10_000));
+		manager.setAsyncCacheMode(environment.getProperty(ASYNC_SPRING_CACHE, Boolean.class, false));
 		return manager;
 	}
 

@@ -1,6 +1,7 @@
 package dev.tiergate.benchmarks;
 
 import dev.tiergate.cache.TieredCacheable;
+import reactor.core.publisher.Mono;
 
 import org.springframework.cache.annotation.Cacheable;
 
@@ -41,6 +42,31 @@ public final class Catalogs {
 		@Cacheable(BenchmarkApplication.SPRING_CACHE)
 		public Product product(long id) {
 			return Product.load(id);
+		}
+
+	}
+
+	/** The methods with tiergate's {@code @TieredCacheable}, returning a {@code Mono}. */
+	public static class TieredReactive {
+
+		@TieredCacheable(TIERED)
+		public Mono<Product> product(long id) {
+			return Mono.fromSupplier(() -> Product.load(id));
+		}
+
+		@TieredCacheable(L2_ONLY)
+		public Mono<Product> productFromL2(long id) {
+			return Mono.fromSupplier(() -> Product.load(id));
+		}
+
+	}
+
+	/** The method with Spring's {@code @Cacheable}, returning a {@code Mono}. */
+	public static class SpringReactive {
+
+		@Cacheable(BenchmarkApplication.SPRING_CACHE)
+		public Mono<Product> product(long id) {
+			return Mono.fromSupplier(() -> Product.load(id));
 		}
 
 	}

@@ -67,6 +67,24 @@ class BenchmarkSetupTests {
 	}
 
 	@Test
+	void everyMonoBenchmarkAnswersTheProduct() {
+		MonoCacheBenchmark benchmark = new MonoCacheBenchmark();
+		benchmark.start();
+		try {
+			Product expected = Product.load(CacheHitBenchmark.ID);
+			for (int i = 0; i < CALLS; i++) {
+				assertThat(benchmark.tiergateMonoL1Hit()).isEqualTo(expected);
+				assertThat(benchmark.springCacheableMonoCaffeine()).isEqualTo(expected);
+				assertThat(benchmark.tiergateMonoL2Hit()).isEqualTo(expected);
+				assertThat(benchmark.rawLettuceReactiveGet()).isEqualTo(expected);
+			}
+		}
+		finally {
+			benchmark.stop();
+		}
+	}
+
+	@Test
 	void tiergateSendsOneScriptCallPerCheckAndBucket4jAtLeastTwoCommands() {
 		RateLimitBenchmark benchmark = new RateLimitBenchmark();
 		RateLimitBenchmark.Distributed redis = new RateLimitBenchmark.Distributed();
