@@ -1,19 +1,14 @@
 package dev.tiergate.benchmarks;
 
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.tiergate.cache.TieredCacheOperations;
-import dev.tiergate.cache.TieredCaches;
 import dev.tiergate.test.RedisProcess;
 import dev.tiergate.test.TestRedis;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -24,8 +19,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.BenchmarkParams;
-import tools.jackson.databind.ObjectReader;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -63,17 +56,11 @@ public class CacheL2Benchmark {
 
 	private Catalogs.Tiered tiered;
 
-	private RedisClient client;
-
-	private StatefulRedisConnection<byte[], byte[]> connection;
+	private RawL2Client raw;
 
 	private RedisCommands<byte[], byte[]> commands;
 
 	private byte[] key;
-
-	private ObjectReader reader;
-
-	private int headerLength;
 
 	private RedisCommandCount commandCount;
 
@@ -88,20 +75,9 @@ public class CacheL2Benchmark {
 		this.tiered = this.context.getBean(Catalogs.Tiered.class);
 		// The first call loads the value and writes it to Redis; the measured ones read it.
 		Product loaded = this.tiered.productFromL2(CacheHitBenchmark.ID);
-		this.key = this.context.getBean(TieredCaches.class)
-			.get(Catalogs.L2_ONLY)
-			.redisKey(CacheHitBenchmark.ID)
-			.getBytes(StandardCharsets.UTF_8);
-		this.client = RedisClient.create(this.redis.endpoint().uri());
-		this.connection = this.client.connect(ByteArrayCodec.INSTANCE);
-		this.commands = this.connection.sync();
-		byte[] stored = this.commands.get(this.key);
-		if (stored == null) {
-			throw new IllegalStateException("tiergate wrote nothing under " + new String(this.key, StandardCharsets.UTF_8));
-		}
-		// tiergate's values start with a format header ("tg1:") before the JSON.
-		this.headerLength = new String(stored, StandardCharsets.UTF_8).indexOf('{');
-		this.reader = JsonMapper.builder().build().readerFor(Product.class);
+		this.raw = new RawL2Client(this.redis.endpoint(), this.context);
+		this.commands = this.raw.connection().sync();
+		this.key = this.raw.key();
 		if (!loaded.equals(rawLettuceGet()) || !loaded.equals(this.tiered.productFromL2(CacheHitBenchmark.ID))) {
 			throw new IllegalStateException("The two benchmarks do not read the same value");
 		}
@@ -137,8 +113,7 @@ public class CacheL2Benchmark {
 	@TearDown
 	public void stop() {
 		this.commandCount.close();
-		this.connection.close();
-		this.client.shutdown();
+		this.raw.close();
 		this.context.close();
 		this.redis.close();
 	}
@@ -166,8 +141,7 @@ public class CacheL2Benchmark {
 	}
 
 	private Product rawLettuceGet() {
-		byte[] bytes = this.commands.get(this.key);
-		return this.reader.readValue(bytes, this.headerLength, bytes.length - this.headerLength);
+		return this.raw.decode(this.commands.get(this.key));
 	}
 
 	/** The calls of one benchmark thread, for the commands per call. */

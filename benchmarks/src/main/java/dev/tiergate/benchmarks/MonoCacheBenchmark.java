@@ -1,15 +1,10 @@
 package dev.tiergate.benchmarks;
 
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
-import dev.tiergate.cache.TieredCaches;
 import dev.tiergate.test.RedisProcess;
 import dev.tiergate.test.TestRedis;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.reactive.RedisReactiveCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -18,8 +13,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import tools.jackson.databind.ObjectReader;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -55,17 +48,11 @@ public class MonoCacheBenchmark {
 
 	private Catalogs.SpringReactive spring;
 
-	private RedisClient client;
-
-	private StatefulRedisConnection<byte[], byte[]> connection;
+	private RawL2Client raw;
 
 	private RedisReactiveCommands<byte[], byte[]> reactive;
 
 	private byte[] key;
-
-	private ObjectReader reader;
-
-	private int headerLength;
 
 	@Setup
 	public void start() {
@@ -82,19 +69,9 @@ public class MonoCacheBenchmark {
 			throw new IllegalStateException("The second call was not a cache hit");
 		}
 		Product loaded = this.tiered.productFromL2(CacheHitBenchmark.ID).block();
-		this.key = this.context.getBean(TieredCaches.class)
-			.get(Catalogs.L2_ONLY)
-			.redisKey(CacheHitBenchmark.ID)
-			.getBytes(StandardCharsets.UTF_8);
-		this.client = RedisClient.create(this.redis.endpoint().uri());
-		this.connection = this.client.connect(ByteArrayCodec.INSTANCE);
-		this.reactive = this.connection.reactive();
-		byte[] stored = this.connection.sync().get(this.key);
-		if (stored == null) {
-			throw new IllegalStateException("tiergate wrote nothing under " + new String(this.key, StandardCharsets.UTF_8));
-		}
-		this.headerLength = new String(stored, StandardCharsets.UTF_8).indexOf('{');
-		this.reader = JsonMapper.builder().build().readerFor(Product.class);
+		this.raw = new RawL2Client(this.redis.endpoint(), this.context);
+		this.reactive = this.raw.connection().reactive();
+		this.key = this.raw.key();
 		if (!loaded.equals(rawLettuceReactiveGet()) || !loaded.equals(tiergateMonoL2Hit())) {
 			throw new IllegalStateException("The two L2 benchmarks do not read the same value");
 		}
@@ -103,8 +80,7 @@ public class MonoCacheBenchmark {
 	@TearDown
 	public void stop() {
 		BenchmarkApplication.checkRedisInUse(this.context);
-		this.connection.close();
-		this.client.shutdown();
+		this.raw.close();
 		this.springAsync.close();
 		this.context.close();
 		this.redis.close();
@@ -131,9 +107,7 @@ public class MonoCacheBenchmark {
 	@Benchmark
 	@OutputTimeUnit(TimeUnit.MICROSECONDS)
 	public Product rawLettuceReactiveGet() {
-		return this.reactive.get(this.key)
-			.map((bytes) -> this.reader.<Product>readValue(bytes, this.headerLength, bytes.length - this.headerLength))
-			.block();
+		return this.reactive.get(this.key).map(this.raw::decode).block();
 	}
 
 }
