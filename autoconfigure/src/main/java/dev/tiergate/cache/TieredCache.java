@@ -551,7 +551,7 @@ public final class TieredCache {
 		CrossInstanceLock lock = this.lock;
 		String lockKey = null;
 		if (l2Answers && lock != null) {
-			String wanted = lockKey(redisKey);
+			String wanted = entryLockKey(redisKey);
 			switch (lock.acquire(wanted)) {
 				case ACQUIRED -> lockKey = wanted;
 				case UNAVAILABLE -> l2Answers = false;
@@ -1188,8 +1188,19 @@ public final class TieredCache {
 		});
 	}
 
-	private String lockKey(String redisKey) {
-		return this.keyPrefix + "lock:" + redisKey.substring(this.keyPrefix.length());
+	private String entryLockKey(String redisKey) {
+		return lockKey(redisKey.substring(this.keyPrefix.length()));
+	}
+
+	/**
+	 * Returns the Redis key of a lock of this cache, for example the warm-up's lease: among
+	 * the lock keys of the cache's entries, which clearing the cache leaves to expire, and
+	 * never the key of a value.
+	 * @param lockName the name of the lock within the cache
+	 * @return the key {@code <namespace>:<cache>:lock:<lockName>}
+	 */
+	public String lockKey(String lockName) {
+		return this.keyPrefix + "lock:" + lockName;
 	}
 
 	private @Nullable String redisKeyOrNull(Object key) {

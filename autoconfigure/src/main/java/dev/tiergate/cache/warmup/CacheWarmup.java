@@ -65,7 +65,7 @@ public final class CacheWarmup implements AutoCloseable {
 		this.timeout = builder.timeout;
 		this.lease = builder.lease;
 		this.ticker = builder.ticker;
-		this.run = new WarmupRun(builder.caches, new WarmupLease(builder.l2, builder.caches.namespace()),
+		this.run = new WarmupRun(builder.caches, new WarmupLease(builder.l2),
 				builder.ticker, builder.listener);
 		UnaryOperator<@Nullable Instant> nextRun = builder.nextRun;
 		this.schedule = (nextRun != null) ? new WarmupSchedule(nextRun, builder.clock) : null;

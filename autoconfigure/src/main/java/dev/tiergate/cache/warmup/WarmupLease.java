@@ -23,17 +23,10 @@ final class WarmupLease {
 
 	private final @Nullable L2Store store;
 
-	private final String namespace;
-
 	private final String token = UUID.randomUUID().toString();
 
-	WarmupLease(@Nullable L2Store store, String namespace) {
+	WarmupLease(@Nullable L2Store store) {
 		this.store = store;
-		this.namespace = namespace;
-	}
-
-	static String key(String namespace, String cacheName) {
-		return namespace + ":" + cacheName + ":lock:warmup";
 	}
 
 	/** Whether this instance may warm the cache now: it took the lease, or there is no L2 to share. */
@@ -43,7 +36,7 @@ final class WarmupLease {
 			return true;
 		}
 		try {
-			return store.tryLock(key(this.namespace, cache.name()), this.token, lease);
+			return store.tryLock(cache.lockKey("warmup"), this.token, lease);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("The warm-up lease of cache '" + cache.name() + "' could not be taken (" + ex
@@ -59,7 +52,7 @@ final class WarmupLease {
 			return;
 		}
 		try {
-			store.unlock(key(this.namespace, cache.name()), this.token);
+			store.unlock(cache.lockKey("warmup"), this.token);
 		}
 		catch (RuntimeException ex) {
 			// The lease expires by itself.

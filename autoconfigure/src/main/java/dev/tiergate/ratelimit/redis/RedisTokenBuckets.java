@@ -103,8 +103,17 @@ public final class RedisTokenBuckets implements TokenBuckets {
 	 * @return the key
 	 */
 	public String key(String tier, String clientKey) {
-		return "{" + this.namespace + ":rl:" + tier + ":" + new String(hexHash(clientKey), StandardCharsets.US_ASCII)
-				+ FORMAT_SUFFIX;
+		return tierPrefix(tier) + new String(hexHash(clientKey), StandardCharsets.US_ASCII) + FORMAT_SUFFIX;
+	}
+
+	/** The start of every bucket key of this namespace; its hash tag opens here. */
+	private String bucketsPrefix() {
+		return "{" + this.namespace + ":rl:";
+	}
+
+	/** The start of the bucket keys of a tier, up to the hashed client key. */
+	private String tierPrefix(String tier) {
+		return bucketsPrefix() + tier + ":";
 	}
 
 	/**
@@ -114,7 +123,7 @@ public final class RedisTokenBuckets implements TokenBuckets {
 	 */
 	@Override
 	public long deleteAll() {
-		return this.redis.scanPrefix("{" + this.namespace + ":rl:", (keys) -> {
+		return this.redis.scanPrefix(bucketsPrefix(), (keys) -> {
 			Long unlinked = this.redis.call((commands) -> commands.unlink(keys.toArray(new byte[0][])));
 			return (unlinked != null) ? unlinked : 0;
 		});
@@ -176,8 +185,7 @@ public final class RedisTokenBuckets implements TokenBuckets {
 		private final byte[] noneKey;
 
 		TierArguments(RateLimitTier tier) {
-			this.keyStart = ("{" + RedisTokenBuckets.this.namespace + ":rl:" + tier.name() + ":")
-				.getBytes(StandardCharsets.UTF_8);
+			this.keyStart = tierPrefix(tier.name()).getBytes(StandardCharsets.UTF_8);
 			List<RateLimitTier.Limit> tierLimits = tier.limits();
 			this.limits = new byte[tierLimits.size() * 3][];
 			for (int i = 0; i < tierLimits.size(); i++) {

@@ -106,7 +106,7 @@ class CacheWarmupTests {
 		warmup(caches(this.store), List.of(counted)).run();
 		assertThat(calls).hasValue(1);
 		assertThat(this.results).extracting(Result::outcome).containsExactly(Outcome.COMPLETED, Outcome.SKIPPED_LEASE);
-		assertThat(this.store.exists(WarmupLease.key("test", "products"))).isTrue();
+		assertThat(this.store.exists("test:products:lock:warmup")).isTrue();
 		this.ticker.advance(CacheWarmup.DEFAULT_LEASE);
 		warmup(caches(this.store), List.of(counted)).run();
 		assertThat(calls).hasValue(2);
@@ -117,7 +117,7 @@ class CacheWarmupTests {
 		warmup(caches(this.store), List.of(new TestWarmer("products", () -> {
 			throw new IllegalStateException("the database is away");
 		}))).run();
-		assertThat(this.store.exists(WarmupLease.key("test", "products"))).isFalse();
+		assertThat(this.store.exists("test:products:lock:warmup")).isFalse();
 		warmup(caches(this.store), List.of(warmer("products", range(1, 3)))).run();
 		assertThat(this.results).extracting(Result::outcome).containsExactly(Outcome.FAILED, Outcome.COMPLETED);
 	}
