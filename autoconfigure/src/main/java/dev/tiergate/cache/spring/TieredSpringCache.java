@@ -136,7 +136,7 @@ public final class TieredSpringCache implements Cache {
 		}
 		CachedValue inL1 = this.cache.getIfPresent(key);
 		if (inL1 != null) {
-			hit(CacheLookups.Lookup.L1_HIT);
+			this.counters.recordGet(true);
 			return (T) inL1.get();
 		}
 		Type type = this.valueType;
@@ -149,12 +149,8 @@ public final class TieredSpringCache implements Cache {
 				loaded[0] = true;
 				return valueLoader.call();
 			}, ALWAYS);
-			if (loaded[0]) {
-				miss(value);
-			}
-			else {
-				hit(CacheLookups.Lookup.L2_HIT);
-			}
+			// TieredCache.get recorded where the value came from: L2, this call's load, or another's.
+			this.counters.recordGet(!loaded[0]);
 			return (T) value;
 		}
 		catch (Throwable ex) {
@@ -180,7 +176,7 @@ public final class TieredSpringCache implements Cache {
 		Type type = this.valueType;
 		CachedValue inL1 = this.cache.getIfPresent(key);
 		if (inL1 != null) {
-			hit(CacheLookups.Lookup.L1_HIT);
+			this.counters.recordGet(true);
 			return CompletableFuture.completedFuture(new SimpleValueWrapper(inL1.get()));
 		}
 		if (type == null) {
@@ -199,7 +195,7 @@ public final class TieredSpringCache implements Cache {
 	public <T> CompletableFuture<T> retrieve(Object key, Supplier<CompletableFuture<T>> valueLoader) {
 		CachedValue inL1 = this.cache.getIfPresent(key);
 		if (inL1 != null) {
-			hit(CacheLookups.Lookup.L1_HIT);
+			this.counters.recordGet(true);
 			return completed(inL1.get());
 		}
 		Type type = this.valueType;
@@ -304,7 +300,7 @@ public final class TieredSpringCache implements Cache {
 		}
 		CachedValue found = this.cache.getIfPresent(key);
 		if (found != null) {
-			hit(CacheLookups.Lookup.L1_HIT);
+			this.counters.recordGet(true);
 		}
 		else {
 			this.counters.recordGet(false);
@@ -315,12 +311,12 @@ public final class TieredSpringCache implements Cache {
 	private @Nullable CachedValue find(Object key, Type type) {
 		CachedValue inL1 = this.cache.getIfPresent(key);
 		if (inL1 != null) {
-			hit(CacheLookups.Lookup.L1_HIT);
+			this.counters.recordGet(true);
 			return inL1;
 		}
 		CachedValue found = this.cache.find(key, type);
 		if (found != null) {
-			hit(CacheLookups.Lookup.L2_HIT);
+			l2Hit();
 		}
 		else {
 			// Until a put says otherwise: a vetoed result is not stored.
@@ -330,9 +326,10 @@ public final class TieredSpringCache implements Cache {
 		return found;
 	}
 
-	private void hit(CacheLookups.Lookup lookup) {
+	/** Counts a hit from L2 and records it for {@code Cache-Status}; an L1 hit's lookup {@code TieredCache.getIfPresent} records itself. */
+	private void l2Hit() {
 		this.counters.recordGet(true);
-		CacheLookups.record(getName(), lookup);
+		CacheLookups.record(getName(), CacheLookups.Lookup.L2_HIT);
 	}
 
 	private void miss(@Nullable Object value) {
