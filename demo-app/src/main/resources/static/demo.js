@@ -331,6 +331,57 @@
 		refresh();
 	}
 
+	/**
+	 * Streams the chat answer into its box with an EventSource: one message event per
+	 * token, then a done event with how many streamed answers the model wrote so far. An
+	 * EventSource cannot read the status: an error before it opened is a refusal (HTTP 429
+	 * once the chat tier's bucket is empty).
+	 */
+	function streamChat() {
+		const button = byId('chat-stream-ask');
+		const box = byId('chat-stream-answer');
+		const prompt = byId('chat-stream-prompt').value;
+		const url = '/api/chat/stream?prompt=' + encodeURIComponent(prompt);
+		const tokens = [];
+		const started = performance.now();
+		let firstTokenMillis = null;
+		let opened = false;
+		button.disabled = true;
+		box.textContent = '';
+		box.dataset.state = 'streaming';
+		setText('chat-stream-status', 'streaming…');
+		const events = new EventSource(url);
+		const finish = (state, status, text) => {
+			events.close();
+			button.disabled = false;
+			box.dataset.state = state;
+			setText('chat-stream-status', text);
+			logRequest('GET ' + url, status, [], Math.round(performance.now() - started));
+			refresh();
+		};
+		events.onopen = () => {
+			opened = true;
+		};
+		events.onmessage = (event) => {
+			if (firstTokenMillis === null) {
+				firstTokenMillis = Math.round(performance.now() - started);
+			}
+			tokens.push(event.data);
+			box.textContent = tokens.join(' ');
+		};
+		events.addEventListener('done', (event) => {
+			const millis = Math.round(performance.now() - started);
+			finish('done', 200, tokens.length + ' tokens in ' + millis + ' ms, the first after ' + firstTokenMillis
+				+ ' ms; answers the model wrote so far: ' + event.data);
+		});
+		events.onerror = () => {
+			finish('failed', opened ? 'stream broke' : 'refused',
+				opened ? 'The stream broke off.' : 'Refused: HTTP 429 once the chat tier is empty (or 400 for a prompt over 2,000 characters).');
+		};
+	}
+
+	byId('chat-stream-ask').addEventListener('click', streamChat);
+
 	document.addEventListener('click', (event) => {
 		const button = event.target.closest('button[data-request]');
 		if (button) {

@@ -14,25 +14,35 @@ import dev.tiergate.ratelimit.RateLimitStatistics;
 import dev.tiergate.ratelimit.RateLimitTier;
 import dev.tiergate.ratelimit.RateLimiters;
 import dev.tiergate.ratelimit.TierRateLimiter;
+import dev.tiergate.ratelimit.redis.RedisTierOverrides;
 import dev.tiergate.redis.GuardedRedis;
 import dev.tiergate.redis.RedisHealthState;
+import dev.tiergate.redis.RedisUnavailableException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.boot.convert.DurationStyle;
 
 /**
  * The {@code tiergate} actuator endpoint: the Redis mode and whether this instance
  * receives cache invalidations; per cache its L1 size, hit
  * ratios, loads, absorbed errors, stale answers and settings; per rate-limit tier its
- * limits and allowed and rejected calls. Its delete operations evict
- * one key or a whole cache in both tiers and in every instance's L1, so, like Spring
- * Boot's own write operations, they must only be exposed behind authentication.
+ * limits, plans, whether they were changed, and allowed and rejected calls. Its delete
+ * operations evict one key or a whole cache in both tiers and in every instance's L1, its
+ * write operation changes a tier's limit in every instance (and a delete reverts it), so,
+ * like Spring Boot's own write operations, they must only be exposed behind
+ * authentication.
  */
 @Endpoint(id = "tiergate")
 public class TiergateEndpoint {
+
+	/** The first path segment of the rate-limit tiers' write operations. */
+	private static final String RATE_LIMITS = "ratelimits";
 
 	private final @Nullable TieredCaches caches;
 
@@ -41,6 +51,8 @@ public class TiergateEndpoint {
 	private final @Nullable RateLimiters rateLimiters;
 
 	private final @Nullable RedisCacheInvalidations invalidations;
+
+	private final @Nullable RedisTierOverrides tierOverrides;
 
 	/**
 	 * Creates the endpoint without cache invalidations to report.
@@ -62,10 +74,26 @@ public class TiergateEndpoint {
 	 */
 	public TiergateEndpoint(@Nullable TieredCaches caches, @Nullable GuardedRedis redis,
 			@Nullable RateLimiters rateLimiters, @Nullable RedisCacheInvalidations invalidations) {
+		this(caches, redis, rateLimiters, invalidations, null);
+	}
+
+	/**
+	 * Creates the endpoint, with live changes of rate limits.
+	 * @param caches the tiered caches, if caching is on
+	 * @param redis the guarded Redis, if Redis is configured
+	 * @param rateLimiters the rate limiters, if rate limiting is on
+	 * @param invalidations the cache invalidations, if caching uses Redis
+	 * @param tierOverrides changes the rate limits of every instance, if rate limiting
+	 * uses Redis
+	 */
+	public TiergateEndpoint(@Nullable TieredCaches caches, @Nullable GuardedRedis redis,
+			@Nullable RateLimiters rateLimiters, @Nullable RedisCacheInvalidations invalidations,
+			@Nullable RedisTierOverrides tierOverrides) {
 		this.caches = caches;
 		this.redis = redis;
 		this.rateLimiters = rateLimiters;
 		this.invalidations = invalidations;
+		this.tierOverrides = tierOverrides;
 	}
 
 	@ReadOperation
@@ -100,19 +128,81 @@ public class TiergateEndpoint {
 
 	/**
 	 * Removes one entry of a cache, in both tiers and every instance.
-	 * @param cache the cache name
+	 * Under {@code ratelimits/{tier}}, gives the tier back its configured main limit in
+	 * every instance instead.
+	 * @param cache the cache name, or {@code ratelimits}
 	 * @param key the key as it appears in Redis after {@code <prefix>:<cache>:}, for
-	 * example {@code 42} or {@code "kettle"}
-	 * @return whether the cache exists
+	 * example {@code 42} or {@code "kettle"}; or the tier
+	 * @return whether the cache exists; for a tier, as {@link #changeRateLimit}
 	 */
 	@DeleteOperation
-	public boolean evict(@Selector String cache, @Selector String key) {
+	public Object evict(@Selector String cache, @Selector String key) {
+		if (RATE_LIMITS.equals(cache)) {
+			return changeRateLimit(key, null);
+		}
 		TieredCache found = (this.caches != null) ? this.caches.find(cache) : null;
 		if (found == null) {
 			return false;
 		}
 		found.evictEncoded(key);
 		return true;
+	}
+
+	/**
+	 * Changes the main limit of a rate-limit tier in every instance, until the next change
+	 * or a {@code DELETE}; its extra limits and plans stay. Buckets keep their fill level
+	 * as a share of the new capacity.
+	 * @param section {@code ratelimits}
+	 * @param tier the tier
+	 * @param capacity the new capacity
+	 * @param refillTokens the new tokens per period
+	 * @param refillPeriod the new period, such as {@code 10s} or {@code PT10S}
+	 * @return the tier as {@link #describe()} shows it; 400 with what is wrong, 404 for an
+	 * unknown tier, 503 when Redis cannot be reached (nothing changed)
+	 */
+	@WriteOperation
+	public WebEndpointResponse<Object> changeRateLimit(@Selector String section, @Selector String tier,
+			long capacity, long refillTokens, String refillPeriod) {
+		if (!RATE_LIMITS.equals(section)) {
+			return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
+		}
+		RateLimitTier.Limit limit;
+		try {
+			limit = new RateLimitTier.Limit(capacity, refillTokens, DurationStyle.detectAndParse(refillPeriod));
+		}
+		catch (IllegalArgumentException ex) {
+			return problem(WebEndpointResponse.STATUS_BAD_REQUEST, "Invalid limit for rate-limit tier '" + tier + "': "
+					+ ex.getMessage());
+		}
+		return changeRateLimit(tier, limit);
+	}
+
+	private WebEndpointResponse<Object> changeRateLimit(String tier, RateLimitTier.@Nullable Limit limit) {
+		TierRateLimiter limiter = (this.rateLimiters != null) ? this.rateLimiters.find(tier) : null;
+		if (limiter == null) {
+			return problem(WebEndpointResponse.STATUS_NOT_FOUND, "No rate-limit tier '" + tier + "'");
+		}
+		if (this.tierOverrides == null) {
+			return problem(WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE,
+					"Rate limits are changed at run time through Redis, which this application does not use");
+		}
+		try {
+			if (limit != null) {
+				this.tierOverrides.change(tier, limit);
+			}
+			else {
+				this.tierOverrides.revert(tier);
+			}
+		}
+		catch (RedisUnavailableException ex) {
+			return problem(WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE,
+					"Redis cannot be reached, nothing was changed: " + ex.getMessage());
+		}
+		return new WebEndpointResponse<>(describe(limiter));
+	}
+
+	private static WebEndpointResponse<Object> problem(int status, String detail) {
+		return new WebEndpointResponse<>(Map.of("status", status, "detail", detail), status);
 	}
 
 	private RedisDescriptor describeRedis() {
@@ -136,19 +226,27 @@ public class TiergateEndpoint {
 		}
 		Map<String, TierDescriptor> tiers = new TreeMap<>();
 		for (TierRateLimiter limiter : this.rateLimiters.all()) {
-			RateLimitTier tier = limiter.tier();
-			RateLimitStatistics statistics = limiter.statistics();
-			List<LimitDescriptor> limits = tier.limits()
-				.stream()
-				.map((limit) -> new LimitDescriptor(limit.capacity(), limit.refillTokens(),
-						limit.refillPeriod().toString()))
-				.toList();
-			tiers.put(tier.name(),
-					new TierDescriptor(limits, tier.onRedisFailure().name(), statistics.allowed(),
-							statistics.rejected(), statistics.checks(Enforcement.LOCAL),
-							limiter.localBuckets()));
+			tiers.put(limiter.tier().name(), describe(limiter));
 		}
-		return new RateLimitsDescriptor(this.rateLimiters.isDistributed() ? "DISTRIBUTED" : "LOCAL", tiers);
+		int instances = this.rateLimiters.liveInstances();
+		return new RateLimitsDescriptor(this.rateLimiters.isDistributed() ? "DISTRIBUTED" : "LOCAL", tiers,
+				instances, 1.0 / instances);
+	}
+
+	private static TierDescriptor describe(TierRateLimiter limiter) {
+		RateLimitTier tier = limiter.tier();
+		RateLimitStatistics statistics = limiter.statistics();
+		Map<String, List<LimitDescriptor>> plans = new TreeMap<>();
+		limiter.plans().forEach((name, plan) -> plans.put(name, describe(plan.limits())));
+		return new TierDescriptor(describe(tier.limits()), tier.onRedisFailure().name(), statistics.allowed(),
+				statistics.rejected(), statistics.checks(Enforcement.LOCAL), limiter.localBuckets(),
+				limiter.isChanged(), plans, tier.mode().name(), statistics.shadowRejected());
+	}
+
+	private static List<LimitDescriptor> describe(List<RateLimitTier.Limit> limits) {
+		return limits.stream()
+			.map((limit) -> new LimitDescriptor(limit.capacity(), limit.refillTokens(), limit.refillPeriod().toString()))
+			.toList();
 	}
 
 	private static CacheDescriptor describe(TieredCache cache) {
@@ -183,8 +281,14 @@ public class TiergateEndpoint {
 	 * @param mode {@code DISTRIBUTED} while buckets live in Redis, {@code LOCAL} while
 	 * they live in this JVM (no Redis, or an outage)
 	 * @param tiers the tiers by name
+	 * @param instancesSeen the instances alive at this one's last heartbeat, itself
+	 * included; 1 without Redis or with fair shares off
+	 * @param outageShare the share of each limit that this instance's local buckets of a
+	 * {@code local} tier hold during an outage, 1/instancesSeen (capacities rounded down, at
+	 * least 1 token)
 	 */
-	public record RateLimitsDescriptor(String mode, Map<String, TierDescriptor> tiers) {
+	public record RateLimitsDescriptor(String mode, Map<String, TierDescriptor> tiers, int instancesSeen,
+			double outageShare) {
 	}
 
 	/**
@@ -196,9 +300,15 @@ public class TiergateEndpoint {
 	 * @param rejected calls rejected since startup
 	 * @param checkedLocally checks made in this JVM rather than in Redis
 	 * @param localBuckets clients with a bucket in this JVM now
+	 * @param changed whether the main limit was changed at run time and differs from the
+	 * configured one
+	 * @param plans the limits of each plan
+	 * @param mode {@code ENFORCE}, or {@code SHADOW} when refusals are only counted
+	 * @param shadowRejected calls of a shadow tier its buckets refused and that went on
 	 */
 	public record TierDescriptor(List<LimitDescriptor> limits, String onRedisFailure, long allowed, long rejected,
-			long checkedLocally, long localBuckets) {
+			long checkedLocally, long localBuckets, boolean changed, Map<String, List<LimitDescriptor>> plans,
+			String mode, long shadowRejected) {
 	}
 
 	/**

@@ -79,7 +79,9 @@ final class CrossInstanceLock {
 			}
 			try {
 				if (!this.store.exists(lockKey)) {
-					return L2Read.MISS;
+					// The holder may have stored its value and let go since the read above.
+					L2Read last = l2.read(redisKey, valueType);
+					return (last instanceof L2Read.Hit || last == L2Read.UNAVAILABLE) ? last : L2Read.MISS;
 				}
 			}
 			catch (RuntimeException ex) {

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -56,6 +57,14 @@ final class L2Tier {
 
 	/** Moves on whenever the known generation is forgotten, so a reply that raced with that is not taken. */
 	private final AtomicLong forgotten = new AtomicLong();
+
+	/**
+	 * Sent once every write and delete queued so far is sent, or {@code null} when none
+	 * waits. An asynchronous write that has to fetch the generation first is sent a round
+	 * trip late; what a caller does after it (an eviction of the key, another put) queues
+	 * behind it, since Redis must get one caller's commands in the order they were made.
+	 */
+	private volatile @Nullable CompletableFuture<Void> unsent;
 
 	L2Tier(TieredCacheSettings settings, String keyPrefix, L2Store store, L2Codec codec, FailureLog failures,
 			CacheStatistics statistics, Runnable onNewerGeneration) {
@@ -237,6 +246,7 @@ final class L2Tier {
 
 	/** Writes encoded bytes with the cache's TTL, under the generation this instance knows. */
 	void write(String redisKey, byte[] encoded) {
+		awaitUnsent();
 		long known = knownGeneration();
 		this.store.set(redisKey, withGeneration(known, encoded), ttl());
 		this.failures.redisAnswered();
@@ -248,11 +258,81 @@ final class L2Tier {
 	 */
 	CompletableFuture<?> writeAsync(String redisKey, byte[] encoded) {
 		long known = this.generation;
-		CompletableFuture<Long> generation = (known != UNKNOWN) ? CompletableFuture.completedFuture(known)
-				: knownGenerationAsync();
-		return generation
-			.thenCompose((writtenUnder) -> this.store.setAsync(redisKey, withGeneration(writtenUnder, encoded), ttl()))
+		if (known != UNKNOWN && this.unsent == null) {
+			return set(redisKey, encoded, known);
+		}
+		return queue((reply) -> {
+			long now = this.generation;
+			CompletableFuture<Long> generation = (now != UNKNOWN) ? CompletableFuture.completedFuture(now)
+					: knownGenerationAsync();
+			return generation.<Void>handle((writtenUnder, ex) -> {
+				if (ex != null) {
+					reply.completeExceptionally(ex);
+				}
+				else {
+					send(reply, () -> set(redisKey, encoded, writtenUnder));
+				}
+				return null;
+			});
+		});
+	}
+
+	private CompletableFuture<?> set(String redisKey, byte[] encoded, long writtenUnder) {
+		return this.store.setAsync(redisKey, withGeneration(writtenUnder, encoded), ttl())
+			.toCompletableFuture()
 			.thenRun(this.failures::redisAnswered);
+	}
+
+	/** Queues a command behind those not sent yet; returns its reply. */
+	private CompletableFuture<?> queue(QueuedCommand command) {
+		CompletableFuture<Object> reply = new CompletableFuture<>();
+		CompletableFuture<Void> sent;
+		synchronized (this) {
+			CompletableFuture<Void> earlier = this.unsent;
+			sent = ((earlier != null) ? earlier : CompletableFuture.<Void>completedFuture(null))
+				.thenCompose((earlierSent) -> command.sendWhenDue(reply))
+				// Never failed, so that the commands behind it are sent.
+				.exceptionally((ex) -> {
+					reply.completeExceptionally(ex);
+					return null;
+				});
+			this.unsent = sent;
+		}
+		sent.whenComplete((done, ex) -> {
+			synchronized (this) {
+				if (this.unsent == sent) {
+					this.unsent = null;
+				}
+			}
+		});
+		return reply;
+	}
+
+	private static void send(CompletableFuture<Object> reply, Supplier<CompletableFuture<?>> command) {
+		try {
+			command.get().whenComplete((done, ex) -> {
+				if (ex != null) {
+					reply.completeExceptionally(ex);
+				}
+				else {
+					reply.complete(done);
+				}
+			});
+		}
+		catch (RuntimeException ex) {
+			reply.completeExceptionally(ex);
+		}
+	}
+
+	/**
+	 * Waits until the queued writes are sent (within the timeout of the generation's
+	 * fetch), so a blocking write or delete does not overtake them.
+	 */
+	private void awaitUnsent() {
+		CompletableFuture<Void> earlier = this.unsent;
+		if (earlier != null) {
+			earlier.join();
+		}
 	}
 
 	private static byte[] withGeneration(long known, byte[] encoded) {
@@ -261,6 +341,7 @@ final class L2Tier {
 
 	/** Writes several encoded values in one round trip, each with its own TTL. */
 	void writeAll(Map<String, byte[]> encoded) {
+		awaitUnsent();
 		long known = knownGeneration();
 		List<L2Store.Write> writes = new ArrayList<>(encoded.size());
 		encoded.forEach((redisKey, bytes) -> writes.add(new L2Store.Write(redisKey, withGeneration(known, bytes), ttl())));
@@ -270,21 +351,35 @@ final class L2Tier {
 
 	/** Removes a key as {@link #delete} does, without blocking. */
 	CompletableFuture<?> deleteAsync(String redisKey) {
+		if (this.unsent == null) {
+			return sendDelete(redisKey);
+		}
+		return queue((reply) -> {
+			send(reply, () -> sendDelete(redisKey));
+			return CompletableFuture.completedFuture(null);
+		});
+	}
+
+	private CompletableFuture<?> sendDelete(String redisKey) {
 		return this.store.deleteAsync(redisKey).toCompletableFuture().thenRun(this.failures::redisAnswered);
 	}
 
 	void delete(String redisKey) {
+		awaitUnsent();
 		this.store.delete(redisKey);
 		this.failures.redisAnswered();
 	}
 
 	void deleteAll(Collection<String> redisKeys) {
+		awaitUnsent();
 		this.store.deleteAll(redisKeys);
 		this.failures.redisAnswered();
 	}
 
 	/** Makes every value written so far a miss, in one command. */
 	void clear() {
+		// A queued write would otherwise be sent under the next generation, surviving the clear.
+		awaitUnsent();
 		long next = this.store.advanceGeneration(this.generationKey, generationTtl());
 		this.failures.redisAnswered();
 		this.forgotten.incrementAndGet();
@@ -409,6 +504,19 @@ final class L2Tier {
 		catch (NumberFormatException ex) {
 			return -1;
 		}
+	}
+
+	/** A write or delete that waits for the ones before it to be sent. */
+	@FunctionalInterface
+	private interface QueuedCommand {
+
+		/**
+		 * Sends the command, its reply going to the caller.
+		 * @param reply completes with Redis's answer, or exceptionally
+		 * @return completes (normally, always) once the command is sent
+		 */
+		CompletableFuture<Void> sendWhenDue(CompletableFuture<Object> reply);
+
 	}
 
 }

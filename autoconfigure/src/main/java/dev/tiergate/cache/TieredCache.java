@@ -444,6 +444,10 @@ public final class TieredCache {
 
 	/**
 	 * Looks a key up in L1, then in L2, as {@link #find} does, without blocking the caller.
+	 * An L1 hit answers with a completed future; an answer of Redis completes it on the
+	 * {@linkplain Builder#asyncExecutor(Executor) asynchronous executor}, never on Redis'
+	 * I/O thread, since what callers do next (Spring invokes the method on a miss, and
+	 * stores its value with a blocking put) must not hold up every Redis reply.
 	 * @param key the cache key
 	 * @param valueType the declared type of values, used to decode L2 bytes
 	 * @return the value, or {@code null} on a miss; never completes exceptionally because
@@ -463,7 +467,8 @@ public final class TieredCache {
 			return CompletableFuture.completedFuture(null);
 		}
 		L1Tier.Stamp stamp = this.l1.stamp(key, redisKey);
-		return l2.readAsync(redisKey, valueType).thenApply((read) -> found(key, redisKey, stamp, read));
+		return l2.readAsync(redisKey, valueType)
+			.thenApplyAsync((read) -> found(key, redisKey, stamp, read), this.asyncExecutor);
 	}
 
 	/** What {@code find} answers for an L2 read: a hit fills L1, anything else misses. */

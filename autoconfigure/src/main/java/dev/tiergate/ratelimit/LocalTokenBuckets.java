@@ -7,10 +7,15 @@ import java.util.function.Function;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tiergate.ratelimit.RateLimitDecision.Enforcement;
+import io.github.bucket4j.BandwidthBuilder.BandwidthBuilderBuildStage;
+import io.github.bucket4j.BandwidthBuilder.BandwidthBuilderCapacityStage;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.BucketState;
+import io.github.bucket4j.ConfigurationBuilder;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.TokensInheritanceStrategy;
 import io.github.bucket4j.local.LocalBucketBuilder;
 
 /**
@@ -28,32 +33,47 @@ final class LocalTokenBuckets implements TokenBuckets {
 	 */
 	private static final Duration ACCESS_TIME_TOLERANCE = Duration.ofSeconds(1).plusMillis(1);
 
-	private final RateLimitTier tier;
-
-	private final List<RateLimitTier.Limit> limits;
-
 	private final TimeMeter timeMeter;
+
+	private final long maxBuckets;
 
 	private final Cache<String, Bucket> buckets;
 
 	private final Function<String, Bucket> newBucket = (key) -> newBucket();
 
-	private final long costBeyondCapacityRetryNanos;
-
-	/** Computed once: it is needed for every rejection, and the tier computes it with a stream. */
-	private final long smallestCapacity;
+	/** One read per check sees the tier and what is derived from it alike, also while it is changed. */
+	private volatile Shape shape;
 
 	LocalTokenBuckets(RateLimitTier tier, TimeMeter timeMeter, long maxBuckets) {
-		this.tier = tier;
-		this.limits = tier.limits();
+		this.shape = new Shape(tier);
 		this.timeMeter = timeMeter;
+		this.maxBuckets = maxBuckets;
 		this.buckets = Caffeine.newBuilder()
 			.maximumSize(maxBuckets)
 			.expireAfterAccess(tier.timeToFill().plus(ACCESS_TIME_TOLERANCE))
 			.ticker(timeMeter::currentTimeNanos)
 			.build();
-		this.costBeyondCapacityRetryNanos = tier.timeToFill().toNanos();
-		this.smallestCapacity = tier.smallestCapacity();
+	}
+
+	/**
+	 * Changes the limits of every bucket, each keeping its tokens as a share of the new
+	 * capacity (half full stays half full).
+	 * @param tier the tier with its new limits, of the same name and number of limits
+	 */
+	void reconfigure(RateLimitTier tier) {
+		Shape previous = this.shape;
+		if (!tier.name().equals(previous.tier.name()) || tier.limits().size() != previous.limits.size()) {
+			throw new IllegalArgumentException("These buckets are of tier '" + previous.tier.name() + "' with "
+					+ previous.limits.size() + " limit(s), not '" + tier.name() + "' with " + tier.limits().size());
+		}
+		this.shape = new Shape(tier);
+		this.buckets.policy()
+			.expireAfterAccess()
+			.ifPresent((expiry) -> expiry.setExpiresAfter(tier.timeToFill().plus(ACCESS_TIME_TOLERANCE)));
+		BucketConfiguration configuration = configuration(tier.limits());
+		this.buckets.asMap()
+			.values()
+			.forEach((bucket) -> bucket.replaceConfiguration(configuration, TokensInheritanceStrategy.PROPORTIONALLY));
 	}
 
 	/**
@@ -65,41 +85,67 @@ final class LocalTokenBuckets implements TokenBuckets {
 	 */
 	@Override
 	public RateLimitDecision tryConsume(RateLimitTier tier, String clientKey, long cost) {
-		if (tier != this.tier) {
-			throw new IllegalArgumentException("These buckets are of tier '" + this.tier.name() + "', not '"
-					+ tier.name() + "'");
-		}
+		Shape shape = checkTier(tier);
 		Bucket bucket = this.buckets.get(clientKey, this.newBucket);
-		if (this.limits.size() == 1) {
+		if (shape.limits.size() == 1) {
 			ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(cost);
-			return decision(probe, cost, 0, probe.getRemainingTokens(), probe.getNanosToWaitForReset());
+			return decision(shape, probe, cost, 0, probe.getRemainingTokens(), probe.getNanosToWaitForReset());
 		}
 		// The state of every limit, for the headers of the one closest to exhaustion.
 		var result = bucket.asVerbose().tryConsumeAndReturnRemaining(cost);
 		BucketState state = result.getState();
-		long[] remaining = new long[this.limits.size()];
-		long[] resetNanos = new long[this.limits.size()];
+		long[] remaining = new long[shape.limits.size()];
+		long[] resetNanos = new long[shape.limits.size()];
 		for (int i = 0; i < remaining.length; i++) {
-			RateLimitTier.Limit limit = this.limits.get(i);
+			RateLimitTier.Limit limit = shape.limits.get(i);
 			remaining[i] = state.getCurrentSize(i);
 			resetNanos[i] = nanosToFull(limit, remaining[i], state.getRoundingError(i));
 		}
 		int closest = RateLimitDecision.closestToExhaustion(remaining, resetNanos);
 		ConsumptionProbe probe = result.getValue();
-		return decision(probe, cost, closest, remaining[closest], resetNanos[closest]);
+		return decision(shape, probe, cost, closest, remaining[closest], resetNanos[closest]);
 	}
 
-	private RateLimitDecision decision(ConsumptionProbe probe, long cost, int limitIndex, long remaining,
-			long resetNanos) {
+	/**
+	 * Settles a call, as {@link TokenBuckets#settle} says: a refund adds tokens up to
+	 * full; a charge takes them ignoring the limits, down to the smallest capacity below
+	 * empty.
+	 */
+	@Override
+	public void settle(RateLimitTier tier, String clientKey, long tokens) {
+		Shape shape = checkTier(tier);
+		Bucket bucket = this.buckets.get(clientKey, this.newBucket);
+		if (tokens < 0) {
+			bucket.addTokens(-tokens);
+			return;
+		}
+		long charge = Math.min(tokens, bucket.getAvailableTokens() + shape.smallestCapacity);
+		if (charge > 0) {
+			bucket.consumeIgnoringRateLimits(charge);
+		}
+	}
+
+	private Shape checkTier(RateLimitTier tier) {
+		Shape shape = this.shape;
+		if (!tier.name().equals(shape.tier.name())) {
+			throw new IllegalArgumentException("These buckets are of tier '" + shape.tier.name() + "', not '"
+					+ tier.name() + "'");
+		}
+		return shape;
+	}
+
+	private static RateLimitDecision decision(Shape shape, ConsumptionProbe probe, long cost, int limitIndex,
+			long remaining, long resetNanos) {
 		return probe.isConsumed()
-				? RateLimitDecision.allowed(this.tier, Enforcement.LOCAL, limitIndex, remaining, resetNanos)
-				: RateLimitDecision.rejected(this.tier, Enforcement.LOCAL, limitIndex, remaining, resetNanos,
-						retryNanos(probe, cost));
+				? RateLimitDecision.allowed(shape.tier, Enforcement.LOCAL, limitIndex, remaining, resetNanos)
+				: RateLimitDecision.rejected(shape.tier, Enforcement.LOCAL, limitIndex, remaining, resetNanos,
+						retryNanos(shape, probe, cost));
 	}
 
 	/** Bucket4j waits forever for a cost above the capacity; a header needs a finite time. */
-	private long retryNanos(ConsumptionProbe probe, long cost) {
-		return (cost > this.smallestCapacity) ? this.costBeyondCapacityRetryNanos : probe.getNanosToWaitForRefill();
+	private static long retryNanos(Shape shape, ConsumptionProbe probe, long cost) {
+		return (cost > shape.smallestCapacity) ? shape.costBeyondCapacityRetryNanos
+				: probe.getNanosToWaitForRefill();
 	}
 
 	/**
@@ -121,6 +167,15 @@ final class LocalTokenBuckets implements TokenBuckets {
 		}
 	}
 
+	/**
+	 * Returns empty buckets of another tier, with the same clock and bound.
+	 * @param other the tier, such as one instance's share of this one
+	 * @return the buckets
+	 */
+	LocalTokenBuckets forTier(RateLimitTier other) {
+		return new LocalTokenBuckets(other, this.timeMeter, this.maxBuckets);
+	}
+
 	@Override
 	public long deleteAll() {
 		long held = size();
@@ -135,11 +190,43 @@ final class LocalTokenBuckets implements TokenBuckets {
 
 	private Bucket newBucket() {
 		LocalBucketBuilder builder = Bucket.builder().withCustomTimePrecision(this.timeMeter);
-		for (RateLimitTier.Limit limit : this.limits) {
-			builder.addLimit((bandwidth) -> bandwidth.capacity(limit.capacity())
-				.refillGreedy(limit.refillTokens(), limit.refillPeriod()));
-		}
+		this.shape.limits.forEach((limit) -> builder.addLimit(bandwidth(limit)));
 		return builder.build();
+	}
+
+	private static BucketConfiguration configuration(List<RateLimitTier.Limit> limits) {
+		ConfigurationBuilder builder = BucketConfiguration.builder();
+		limits.forEach((limit) -> builder.addLimit(bandwidth(limit)));
+		return builder.build();
+	}
+
+	private static Function<BandwidthBuilderCapacityStage, BandwidthBuilderBuildStage> bandwidth(
+			RateLimitTier.Limit limit) {
+		return (bandwidth) -> bandwidth.capacity(limit.capacity())
+			.refillGreedy(limit.refillTokens(), limit.refillPeriod());
+	}
+
+	/**
+	 * A tier and what every check needs of it, computed once: the smallest capacity is
+	 * needed for every rejection, and the tier computes it with a stream.
+	 */
+	private static final class Shape {
+
+		private final RateLimitTier tier;
+
+		private final List<RateLimitTier.Limit> limits;
+
+		private final long smallestCapacity;
+
+		private final long costBeyondCapacityRetryNanos;
+
+		Shape(RateLimitTier tier) {
+			this.tier = tier;
+			this.limits = tier.limits();
+			this.smallestCapacity = tier.smallestCapacity();
+			this.costBeyondCapacityRetryNanos = tier.timeToFill().toNanos();
+		}
+
 	}
 
 }

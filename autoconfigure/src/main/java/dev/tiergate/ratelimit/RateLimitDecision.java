@@ -25,8 +25,16 @@ public final class RateLimitDecision {
 
 	private final long retryAfterNanos;
 
+	private final boolean concurrencyLimited;
+
 	private RateLimitDecision(RateLimitTier tier, Outcome outcome, Enforcement enforcement, int limitIndex,
 			long remaining, long resetNanos, long retryAfterNanos) {
+		this(tier, outcome, enforcement, limitIndex, remaining, resetNanos, retryAfterNanos, false);
+	}
+
+	private RateLimitDecision(RateLimitTier tier, Outcome outcome, Enforcement enforcement, int limitIndex,
+			long remaining, long resetNanos, long retryAfterNanos, boolean concurrencyLimited) {
+		this.concurrencyLimited = concurrencyLimited;
 		this.tier = tier;
 		this.outcome = outcome;
 		this.enforcement = enforcement;
@@ -67,6 +75,28 @@ public final class RateLimitDecision {
 	}
 
 	/**
+	 * Returns a decision that rejects a call because the client has as many calls in
+	 * flight as the tier's concurrency limit allows; its tokens are not looked at.
+	 * @param tier the tier checked
+	 * @param enforcement where the leases are
+	 * @param retryAfterNanos what to tell the client to wait
+	 * @return the decision
+	 */
+	public static RateLimitDecision rejectedForConcurrency(RateLimitTier tier, Enforcement enforcement,
+			long retryAfterNanos) {
+		return new RateLimitDecision(tier, Outcome.REJECTED, enforcement, 0, 0, 0, retryAfterNanos, true);
+	}
+
+	/**
+	 * Returns whether the call was rejected by the tier's concurrency limit (too many calls
+	 * in flight) rather than by its tokens.
+	 * @return whether rejected for concurrency
+	 */
+	public boolean isConcurrencyLimited() {
+		return this.concurrencyLimited;
+	}
+
+	/**
 	 * Returns which limit of several is closest to exhaustion: the fewest tokens left,
 	 * then the longest time to fill.
 	 * @param remaining the tokens left per limit
@@ -97,7 +127,22 @@ public final class RateLimitDecision {
 	 * @return whether it is allowed
 	 */
 	public boolean isAllowed() {
-		return this.outcome == Outcome.ALLOWED;
+		return this.outcome != Outcome.REJECTED;
+	}
+
+	/**
+	 * Returns whether the buckets refused the call but its tier is in shadow mode, so it
+	 * goes on.
+	 * @return whether the call would have been refused
+	 */
+	public boolean isShadowRejected() {
+		return this.outcome == Outcome.SHADOW_REJECTED;
+	}
+
+	/** The decision of a shadow tier: a refusal becomes a call that goes on, counted apart. */
+	RateLimitDecision shadowed() {
+		return (this.outcome != Outcome.REJECTED) ? this : new RateLimitDecision(this.tier, Outcome.SHADOW_REJECTED,
+				this.enforcement, this.limitIndex, this.remaining, this.resetNanos, this.retryAfterNanos);
 	}
 
 	/**
@@ -176,7 +221,8 @@ public final class RateLimitDecision {
 	}
 
 	/**
-	 * Returns how long until a rejected call would be allowed; zero when allowed.
+	 * Returns how long until a rejected call would be allowed; zero when allowed, and for
+	 * a shadow rejection how long it would have had to wait.
 	 * @return the time to wait
 	 */
 	public Duration retryAfter() {
@@ -199,7 +245,7 @@ public final class RateLimitDecision {
 	@Override
 	public String toString() {
 		return "RateLimitDecision[tier=" + this.tier.name() + ", allowed=" + isAllowed() + ", distributed="
-				+ isDistributed() + ", limit=" + capacity() + ", remaining=" + this.remaining + ", reset="
+				+ isDistributed() + (this.concurrencyLimited ? ", concurrency-limited" : "") + ", limit=" + capacity() + ", remaining=" + this.remaining + ", reset="
 				+ reset() + ", retryAfter=" + retryAfter() + "]";
 	}
 
@@ -212,7 +258,10 @@ public final class RateLimitDecision {
 		ALLOWED("allowed"),
 
 		/** The bucket did not hold the tokens: the call is refused. */
-		REJECTED("rejected");
+		REJECTED("rejected"),
+
+		/** The bucket did not hold the tokens, but the tier is in shadow mode: the call goes on. */
+		SHADOW_REJECTED("shadow-rejected");
 
 		private final String tag;
 

@@ -20,8 +20,9 @@ public class RateLimitExceededException extends RuntimeException {
 	 * @param decision the decision that rejected it
 	 */
 	public RateLimitExceededException(RateLimitDecision decision) {
-		super("Rate limit of tier '" + decision.tier().name() + "' exceeded; retry after "
-				+ decision.retryAfterSeconds() + "s", null, false, false);
+		super((decision.isConcurrencyLimited() ? "Concurrency limit of tier '" + decision.tier().name()
+				+ "' reached (too many calls in flight)" : "Rate limit of tier '" + decision.tier().name() + "' exceeded")
+				+ "; retry after " + decision.retryAfterSeconds() + "s", null, false, false);
 		this.decision = decision;
 	}
 

@@ -1,23 +1,41 @@
 package dev.tiergate.ratelimit;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * A named family of token buckets, one per client: its limits, all of which a call must
- * pass, and what it does while Redis is away.
+ * pass, what it does while Redis is away, whether it refuses calls or only counts them,
+ * and what one token stands for.
  *
  * @param name the name, as in {@code @RateLimited("chat")}
  * @param limits the limits, at least one; the first is the tier's main limit
  * @param onRedisFailure what to do while Redis cannot be reached
+ * @param mode whether a call the buckets refuse is refused ({@link Mode#ENFORCE}) or
+ * allowed and counted ({@link Mode#SHADOW})
+ * @param unit what a token counts, the quota unit of the IETF {@code RateLimit-Policy}
+ * field: {@value #REQUESTS}, {@code content-bytes}, {@code concurrent-requests} or another
+ * lower-case name
+ * @param concurrency how many calls of one client may be in flight at once, {@code null}
+ * for no such limit
  */
-public record RateLimitTier(String name, List<Limit> limits, OnRedisFailure onRedisFailure) {
+public record RateLimitTier(String name, List<Limit> limits, OnRedisFailure onRedisFailure, Mode mode,
+		String unit, @Nullable Concurrency concurrency) {
+
+	/** The quota unit of a tier whose calls cost one token each, unless a cost says otherwise. */
+	public static final String REQUESTS = "requests";
 
 	/**
 	 * Creates a tier, checking its arguments.
 	 * @param name the name
 	 * @param limits the limits, at least one
 	 * @param onRedisFailure what to do while Redis cannot be reached
+	 * @param mode whether refused calls are refused or only counted
+	 * @param unit what a token counts, a lower-case name such as {@value #REQUESTS}
+	 * @param concurrency the most calls of one client in flight, {@code null} for no limit
 	 */
 	public RateLimitTier {
 		if (name.isBlank()) {
@@ -26,7 +44,77 @@ public record RateLimitTier(String name, List<Limit> limits, OnRedisFailure onRe
 		if (limits.isEmpty()) {
 			throw new IllegalArgumentException("Rate-limit tier '" + name + "' has no limit");
 		}
+		if (!unit.matches("[a-z][a-z0-9-]*")) {
+			throw new IllegalArgumentException("unit must be a lower-case name such as requests or content-bytes"
+					+ " but was '" + unit + "'");
+		}
 		limits = List.copyOf(limits);
+	}
+
+	/**
+	 * Creates an enforced tier of requests without a concurrency limit.
+	 * @param name the name
+	 * @param limits the limits, at least one
+	 * @param onRedisFailure what to do while Redis cannot be reached
+	 */
+	public RateLimitTier(String name, List<Limit> limits, OnRedisFailure onRedisFailure) {
+		this(name, limits, onRedisFailure, Mode.ENFORCE, REQUESTS, null);
+	}
+
+	/**
+	 * Creates an enforced tier of requests.
+	 * @param name the name
+	 * @param limits the limits, at least one
+	 * @param onRedisFailure what to do while Redis cannot be reached
+	 * @param concurrency the most calls of one client in flight, {@code null} for no limit
+	 */
+	public RateLimitTier(String name, List<Limit> limits, OnRedisFailure onRedisFailure,
+			@Nullable Concurrency concurrency) {
+		this(name, limits, onRedisFailure, Mode.ENFORCE, REQUESTS, concurrency);
+	}
+
+	/**
+	 * Returns a plan of this tier: the same tier with other limits, whose buckets are
+	 * apart from the tier's, named {@code <tier>:<plan>} (a name no configured tier can
+	 * have) in keys, headers and messages. Mode, unit and concurrency limit are the tier's.
+	 * @param plan the plan name
+	 * @param limits the plan's limits, at least one
+	 * @return the plan, as a tier
+	 */
+	public RateLimitTier plan(String plan, List<Limit> limits) {
+		if (plan.isBlank()) {
+			throw new IllegalArgumentException("A plan of rate-limit tier '" + this.name + "' needs a name");
+		}
+		return new RateLimitTier(this.name + ":" + plan, limits, this.onRedisFailure, this.mode, this.unit,
+				this.concurrency);
+	}
+
+	/**
+	 * Returns this tier with another main limit, its extra limits and everything else as
+	 * they are.
+	 * @param main the new main limit
+	 * @return the changed tier
+	 */
+	public RateLimitTier withMainLimit(Limit main) {
+		List<Limit> changed = new ArrayList<>(this.limits);
+		changed.set(0, main);
+		return new RateLimitTier(this.name, changed, this.onRedisFailure, this.mode, this.unit, this.concurrency);
+	}
+
+	/**
+	 * Whether a tier refuses the calls its buckets refuse.
+	 */
+	public enum Mode {
+
+		/** A call the buckets refuse is refused. */
+		ENFORCE,
+
+		/**
+		 * Every call is checked and counted, and a call the buckets refuse is allowed,
+		 * counted as {@code shadow-rejected}: for trying a limit on live traffic.
+		 */
+		SHADOW
+
 	}
 
 	/**
@@ -48,6 +136,32 @@ public record RateLimitTier(String name, List<Limit> limits, OnRedisFailure onRe
 			nanos = Math.max(nanos, limit.nanosToFill(limit.capacity()));
 		}
 		return Duration.ofNanos(nanos);
+	}
+
+	/**
+	 * At most {@code maxCalls} calls of one client in flight at once, across every
+	 * instance: each holds a lease that ends when the call does, or after
+	 * {@code leaseTtl} if its instance died (or the call outlived it).
+	 *
+	 * @param maxCalls the most calls in flight, at least 1
+	 * @param leaseTtl how long a lease lasts at most, at least 1s
+	 */
+	public record Concurrency(int maxCalls, Duration leaseTtl) {
+
+		/**
+		 * Creates a concurrency limit, checking its arguments.
+		 * @param maxCalls the most calls in flight, at least 1
+		 * @param leaseTtl how long a lease lasts at most, at least 1s
+		 */
+		public Concurrency {
+			if (maxCalls < 1) {
+				throw new IllegalArgumentException("max concurrent calls must be positive but was " + maxCalls);
+			}
+			if (leaseTtl.compareTo(Duration.ofSeconds(1)) < 0) {
+				throw new IllegalArgumentException("lease TTL must be at least 1s but was " + leaseTtl);
+			}
+		}
+
 	}
 
 	/**
@@ -136,7 +250,7 @@ public record RateLimitTier(String name, List<Limit> limits, OnRedisFailure onRe
 			return -Math.floorDiv(-dividend, divisor);
 		}
 
-		private static long gcd(long a, long b) {
+		static long gcd(long a, long b) {
 			return (b == 0) ? a : gcd(b, a % b);
 		}
 

@@ -73,4 +73,29 @@ public @interface RateLimited {
 	 */
 	String costExpression() default "";
 
+	/**
+	 * SpEL expression computing what a call actually cost, once it has returned, from
+	 * {@code #result} and the arguments: for example
+	 * {@code #result.usage().totalTokens()} of an LLM answer (a token budget). The estimate
+	 * ({@link #cost()} or {@link #costExpression()}) is taken before the call, atomically,
+	 * so concurrent calls cannot overshoot the budget; afterwards the difference is given
+	 * back or taken, in one more round trip to Redis only when it is not 0. A charge may
+	 * leave the bucket below empty (at most one capacity), which delays the next calls; it
+	 * never fails the finished call: an expression that fails or computes no whole number
+	 * of tokens (0 or more), and Redis that cannot be reached, are logged and counted
+	 * ({@code tiergate.ratelimit.settlements.failed}), and the estimate stands. Empty (the
+	 * default) means the estimate is the cost. The rate-limit headers describe the check
+	 * before the call.
+	 * @return the actual cost expression
+	 */
+	String actualCostExpression() default "";
+
+	/**
+	 * Whether a call that throws gives back the tokens it took, when
+	 * {@link #actualCostExpression()} is set; without one a failed call costs what a
+	 * successful one does, so failing calls (a wrong password) cannot be sent for free.
+	 * @return whether to refund on an exception
+	 */
+	boolean refundOnError() default true;
+
 }

@@ -3,6 +3,7 @@ package dev.tiergate.ratelimit;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.tiergate.observation.TiergateObservations;
@@ -19,6 +20,8 @@ public final class RateLimiters {
 	private final Map<String, TierRateLimiter> limiters;
 
 	private final @Nullable TokenBuckets distributed;
+
+	private final LiveInstances liveInstances;
 
 	/**
 	 * Creates the rate limiters of some tiers.
@@ -44,16 +47,72 @@ public final class RateLimiters {
 	 */
 	public RateLimiters(Collection<RateLimitTier> tiers, @Nullable TokenBuckets distributed,
 			TimeMeter timeMeter, long maxLocalBuckets, TiergateObservations observations) {
+		this(tiers, Map.of(), PlanResolver.NONE, distributed, timeMeter, maxLocalBuckets, observations,
+				LiveInstances.ONE, null);
+	}
+
+	/**
+	 * Creates the rate limiters of some tiers without plans whose local buckets, during a
+	 * Redis outage, hold this instance's share of the limits, with the leases of tiers
+	 * that limit concurrency in Redis.
+	 * @param tiers the tiers
+	 * @param distributed the buckets in Redis, or {@code null} to keep every bucket in this
+	 * JVM
+	 * @param timeMeter the time source of the buckets in this JVM
+	 * @param maxLocalBuckets the most buckets (clients) each tier keeps in this JVM
+	 * @param observations observes the checks sent to Redis
+	 * @param liveInstances the number of instances last seen alive
+	 * @param distributedLeases the leases of calls in flight in Redis, or {@code null} to
+	 * count them in this JVM
+	 */
+	public RateLimiters(Collection<RateLimitTier> tiers, @Nullable TokenBuckets distributed,
+			TimeMeter timeMeter, long maxLocalBuckets, TiergateObservations observations,
+			LiveInstances liveInstances, @Nullable ConcurrencyLeases distributedLeases) {
+		this(tiers, Map.of(), PlanResolver.NONE, distributed, timeMeter, maxLocalBuckets, observations,
+				liveInstances, distributedLeases);
+	}
+
+	/**
+	 * Creates the rate limiters of some tiers with plans, observing their checks that go
+	 * to Redis; during a Redis outage their local buckets hold this instance's share of
+	 * the limits, and the tiers that limit concurrency keep their leases in Redis.
+	 * @param tiers the tiers
+	 * @param plans the limits of each plan (by plan name) of each tier (by tier name); a
+	 * tier without plans needs no entry
+	 * @param planResolver chooses the plan of each call of a tier that has plans
+	 * @param distributed the buckets in Redis, or {@code null} to keep every bucket in this
+	 * JVM
+	 * @param timeMeter the time source of the buckets in this JVM
+	 * @param maxLocalBuckets the most buckets (clients) each tier and each plan keeps in
+	 * this JVM
+	 * @param observations observes the checks sent to Redis
+	 * @param liveInstances the number of instances last seen alive: during an outage the
+	 * local buckets of an {@link OnRedisFailure#LOCAL} tier hold 1/N of its limits;
+	 * {@link LiveInstances#ONE} for the whole limits
+	 * @param distributedLeases the leases of calls in flight in Redis, or {@code null} to
+	 * count them in this JVM
+	 */
+	public RateLimiters(Collection<RateLimitTier> tiers, Map<String, Map<String, List<RateLimitTier.Limit>>> plans,
+			PlanResolver planResolver, @Nullable TokenBuckets distributed, TimeMeter timeMeter,
+			long maxLocalBuckets, TiergateObservations observations, LiveInstances liveInstances,
+			@Nullable ConcurrencyLeases distributedLeases) {
 		if (maxLocalBuckets < 1) {
 			throw new IllegalArgumentException("maxLocalBuckets must be positive but was " + maxLocalBuckets);
 		}
 		Map<String, TierRateLimiter> limiters = new LinkedHashMap<>();
 		for (RateLimitTier tier : tiers) {
-			limiters.put(tier.name(), new TierRateLimiter(tier, distributed,
-					new LocalTokenBuckets(tier, timeMeter, maxLocalBuckets), observations));
+			limiters.put(tier.name(), new TierRateLimiter(tier, plans.getOrDefault(tier.name(), Map.of()),
+					planResolver, distributed, new LocalTokenBuckets(tier, timeMeter, maxLocalBuckets),
+					(plan) -> new LocalTokenBuckets(plan, timeMeter, maxLocalBuckets), observations, liveInstances,
+					distributedLeases));
+		}
+		if (!limiters.keySet().containsAll(plans.keySet())) {
+			throw new IllegalArgumentException("Plans of unknown tiers: " + plans.keySet() + " but the tiers are "
+					+ limiters.keySet());
 		}
 		this.limiters = Collections.unmodifiableMap(limiters);
 		this.distributed = distributed;
+		this.liveInstances = liveInstances;
 	}
 
 	/**
@@ -101,6 +160,15 @@ public final class RateLimiters {
 	public long reset() {
 		this.limiters.values().forEach(TierRateLimiter::clearLocal);
 		return (this.distributed != null) ? this.distributed.deleteAll() : 0;
+	}
+
+	/**
+	 * Returns how many instances this one last saw alive: during an outage each holds
+	 * that share of the limits of the tiers that check calls locally.
+	 * @return the count, at least 1; 1 without Redis or with fair shares off
+	 */
+	public int liveInstances() {
+		return (this.distributed != null) ? Math.max(1, this.liveInstances.count()) : 1;
 	}
 
 	/**

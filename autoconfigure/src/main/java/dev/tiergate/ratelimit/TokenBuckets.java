@@ -1,5 +1,8 @@
 package dev.tiergate.ratelimit;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
 /**
  * Token buckets of rate-limit tiers: in Redis, shared by every instance of the
  * application, or in this JVM.
@@ -17,6 +20,42 @@ public interface TokenBuckets {
 	 * and it cannot be reached
 	 */
 	RateLimitDecision tryConsume(RateLimitTier tier, String clientKey, long cost);
+
+	/**
+	 * Settles a call whose estimate {@link #tryConsume} took, once its actual cost is
+	 * known, without a check: a charge may leave the bucket below empty (at most one
+	 * capacity below), so that the next calls wait until it has refilled; a refund never
+	 * fills it above full.
+	 * @param tier the tier
+	 * @param clientKey the client, not yet hashed
+	 * @param tokens the tokens to take (a charge), or when negative to give back (a
+	 * refund); never 0
+	 * @throws dev.tiergate.redis.RedisUnavailableException when the buckets are in Redis
+	 * and it cannot be reached
+	 */
+	default void settle(RateLimitTier tier, String clientKey, long tokens) {
+		// Decisions made without buckets (on-redis-failure allow or deny) took nothing.
+	}
+
+	/**
+	 * Takes tokens as {@link #tryConsume} does, without blocking the caller. Buckets in this
+	 * JVM answer with a completed stage; buckets in Redis send the check and complete the
+	 * stage on the thread that receives the reply (Lettuce's I/O thread, or the timeout's).
+	 * @param tier the tier
+	 * @param clientKey the client, not yet hashed
+	 * @param cost the tokens to take, at least 1
+	 * @return the decision to come, failed with
+	 * {@link dev.tiergate.redis.RedisUnavailableException} when the buckets are in Redis and
+	 * it cannot be reached
+	 */
+	default CompletionStage<RateLimitDecision> tryConsumeAsync(RateLimitTier tier, String clientKey, long cost) {
+		try {
+			return CompletableFuture.completedFuture(tryConsume(tier, clientKey, cost));
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
 
 	/**
 	 * Deletes every bucket of this application, of every tier and client, so that each

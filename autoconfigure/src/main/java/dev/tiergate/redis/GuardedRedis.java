@@ -11,6 +11,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.function.BiConsumer;
 
 import dev.tiergate.InvalidSettingException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -37,6 +40,10 @@ public final class GuardedRedis implements AutoCloseable {
 	private static final RedisUnavailableException BREAKER_OPEN = new RedisUnavailableException(
 			"Redis is not used while the circuit breaker is open", null, false);
 
+	/** Why an asynchronous call after {@link #close()} fails. */
+	private static final RedisUnavailableException CLOSED = new RedisUnavailableException(
+			"Redis is not used once tiergate's guard is closed", null, false);
+
 	/** Keys asked of each SCAN: large enough for few round trips, small enough not to stall the server. */
 	private static final int SCAN_BATCH = 500;
 
@@ -50,6 +57,8 @@ public final class GuardedRedis implements AutoCloseable {
 
 	private final ScheduledExecutorService prober;
 
+	private final AsyncTimeouts timeouts;
+
 	/**
 	 * Creates a guard.
 	 * @param connector the connection
@@ -60,6 +69,7 @@ public final class GuardedRedis implements AutoCloseable {
 		this.connector = connector;
 		this.state = state;
 		this.timeoutNanos = connector.timeout().toNanos();
+		this.timeouts = AsyncTimeouts.start(connector.timeout(), "tiergate-redis-timeouts");
 		this.breaker = CircuitBreaker.of("tiergate-redis", CircuitBreakerConfig.custom()
 			// Lock-free: every cache miss and rate-limit check records its outcome here.
 			.slidingWindow(settings.slidingWindowSize(), settings.minimumNumberOfCalls(), SlidingWindowType.COUNT_BASED,
@@ -128,14 +138,18 @@ public final class GuardedRedis implements AutoCloseable {
 	/**
 	 * Sends a command without waiting for its reply: the asynchronous form of
 	 * {@link #call}, under the same breaker and timeout. The reply completes on Lettuce's
-	 * thread (or on the JDK's timer thread when it times out), so what follows it must not
-	 * block.
+	 * thread (or on the guard's timeout thread when it times out), so what follows it must
+	 * not block.
 	 * @param <T> the type of the reply
 	 * @param command sends the command
 	 * @return the reply, completed exceptionally with a {@link RedisUnavailableException}
 	 * when the breaker is open, or the command failed or timed out; never thrown
 	 */
 	public <T> CompletableFuture<T> callAsync(RedisCall<T> command) {
+		// Closed, no thread would time the call out.
+		if (this.timeouts.isClosed()) {
+			return CompletableFuture.failedFuture(CLOSED);
+		}
 		if (!this.breaker.tryAcquirePermission()) {
 			return CompletableFuture.failedFuture(BREAKER_OPEN);
 		}
@@ -147,19 +161,76 @@ public final class GuardedRedis implements AutoCloseable {
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(failed(start, ex));
 		}
-		CompletableFuture<T> result = new CompletableFuture<>();
-		// A copy, so that the timeout cancels Lettuce's command rather than completing it with the timeout.
-		reply.copy().orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS).whenComplete((value, ex) -> {
-			if (ex == null) {
-				succeeded(System.nanoTime() - start);
-				result.complete(value);
+		AsyncCall<T> call = new AsyncCall<>(reply, start);
+		reply.whenComplete(call);
+		this.timeouts.add(call);
+		return call.result;
+	}
+
+	/**
+	 * One asynchronous call: settled once, by its reply or by its timeout, whichever comes
+	 * first. A timeout cancels Lettuce's command rather than completing it, and the
+	 * caller's future is a separate one, so that it completes only after the breaker has
+	 * counted the call.
+	 */
+	private final class AsyncCall<T> extends AsyncTimeouts.Entry implements BiConsumer<T, Throwable> {
+
+		private static final AtomicIntegerFieldUpdater<AsyncCall<?>> SETTLED = newSettledUpdater();
+
+		private final CompletableFuture<T> result = new CompletableFuture<>();
+
+		private final long start;
+
+		/** Let go of once settled: the entry stays queued until the timeout thread next looks. */
+		private @Nullable CompletableFuture<T> reply;
+
+		private volatile int settled;
+
+		AsyncCall(CompletableFuture<T> reply, long start) {
+			super(start + GuardedRedis.this.timeoutNanos);
+			this.reply = reply;
+			this.start = start;
+		}
+
+		@SuppressWarnings({ "rawtypes", "unchecked" })
+		private static AtomicIntegerFieldUpdater<AsyncCall<?>> newSettledUpdater() {
+			return (AtomicIntegerFieldUpdater) AtomicIntegerFieldUpdater.newUpdater(AsyncCall.class, "settled");
+		}
+
+		@Override
+		public void accept(@Nullable T value, @Nullable Throwable ex) {
+			if (!SETTLED.compareAndSet(this, 0, 1)) {
 				return;
 			}
-			reply.cancel(false);
+			this.reply = null;
+			if (ex == null) {
+				succeeded(System.nanoTime() - this.start);
+				this.result.complete(value);
+				return;
+			}
 			Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
-			result.completeExceptionally(failed(start, cause));
-		});
-		return result;
+			this.result.completeExceptionally(failed(this.start, cause));
+		}
+
+		@Override
+		boolean isSettled() {
+			return this.settled != 0;
+		}
+
+		@Override
+		void expire() {
+			if (!SETTLED.compareAndSet(this, 0, 1)) {
+				return;
+			}
+			CompletableFuture<T> command = this.reply;
+			this.reply = null;
+			if (command != null) {
+				command.cancel(false);
+			}
+			this.result.completeExceptionally(failed(this.start, new TimeoutException(
+					"No reply from Redis within " + Duration.ofNanos(GuardedRedis.this.timeoutNanos))));
+		}
+
 	}
 
 	/**
@@ -305,6 +376,7 @@ public final class GuardedRedis implements AutoCloseable {
 	@Override
 	public void close() {
 		this.prober.shutdownNow();
+		this.timeouts.close();
 	}
 
 	/**

@@ -29,7 +29,7 @@ class ConfigurationDocsTests {
 	/** Properties without a default in the metadata: maps, an empty list, prefixes whose absence means "derive it", and the optional cron. */
 	private static final Set<String> WITHOUT_DEFAULT = Set.of("tiergate.cache.key-prefix",
 			"tiergate.rate-limit.key-prefix", "tiergate.cache.caches", "tiergate.rate-limit.tiers",
-			"tiergate.rate-limit.trusted-proxies", "tiergate.cache.warmup.cron");
+			"tiergate.rate-limit.trusted-proxies", "tiergate.cache.warmup.cron", "tiergate.rate-limit.routes");
 
 	@Test
 	void everyPropertyInTheMetadataIsMentionedInTheConfigurationPage() throws IOException {

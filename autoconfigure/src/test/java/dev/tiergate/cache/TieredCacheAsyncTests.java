@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -84,6 +85,57 @@ class TieredCacheAsyncTests {
 		assertThat(this.loads).hasValue(1);
 		assertThat(second.statistics().l2Hits()).isEqualTo(1);
 		assertThat(second.getIfPresent("k")).as("the L2 hit filled L1").isNotNull();
+	}
+
+	@Test
+	void anEvictionRightAfterAnAsynchronousPutIsNotOvertakenByThePutsWrite() {
+		// A new cache does not know its generation yet: the put's SET waits for it a round trip.
+		List<String> answered = new CopyOnWriteArrayList<>();
+		TieredCache cache = TieredCache.builder(settings(), this.namespace)
+			.l2(new LettuceL2Store(guarded))
+			.invalidations(recording(answered))
+			.build();
+		cache.putAsync("k", String.class, "old");
+		cache.evictAsync("k");
+		await().atMost(WAIT).until(() -> answered.size() == 2);
+		assertThat(redis.exists(cache.redisKey("k"))).as("the eviction came last").isFalse();
+	}
+
+	@Test
+	void twoAsynchronousPutsOfAKeyLandInTheOrderTheyWereMade() {
+		List<String> answered = new CopyOnWriteArrayList<>();
+		TieredCache cache = TieredCache.builder(settings(), this.namespace)
+			.l2(new LettuceL2Store(guarded))
+			.invalidations(recording(answered))
+			.build();
+		cache.putAsync("k", String.class, "first");
+		cache.putAsync("k", String.class, "second");
+		cache.putAsync("k", String.class, "third");
+		await().atMost(WAIT).until(() -> answered.size() == 3);
+		TieredCache other = cache();
+		assertThat(other.getAsync("k", String.class, loader("loaded"), (value) -> true)).succeedsWithin(WAIT)
+			.isEqualTo("third");
+	}
+
+	@Test
+	void aBlockingEvictionAfterAnAsynchronousPutIsNotOvertakenEither() {
+		List<String> answered = new CopyOnWriteArrayList<>();
+		TieredCache cache = TieredCache.builder(settings(), this.namespace)
+			.l2(new LettuceL2Store(guarded))
+			.invalidations(recording(answered))
+			.build();
+		cache.putAsync("k", String.class, "old");
+		cache.evict("k");
+		await().atMost(WAIT).until(() -> answered.size() == 2);
+		assertThat(redis.exists(cache.redisKey("k"))).isFalse();
+	}
+
+	/** Records the key of every write and delete that Redis answered, as tiergate announces them. */
+	private static CacheInvalidations recording(List<String> answered) {
+		return (cacheName, redisKey) -> {
+			answered.add(String.valueOf(redisKey));
+			return true;
+		};
 	}
 
 	@Test

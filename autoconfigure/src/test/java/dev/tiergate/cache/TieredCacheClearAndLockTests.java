@@ -15,6 +15,7 @@ import dev.tiergate.redis.RedisHealthState;
 import dev.tiergate.test.RedisProbe;
 import dev.tiergate.test.RedisProcess;
 import dev.tiergate.test.TestRedis;
+import dev.tiergate.test.TestThreads;
 import io.lettuce.core.RedisClient;
 import org.junit.jupiter.api.Test;
 
@@ -66,7 +67,7 @@ class TieredCacheClearAndLockTests {
 				cache.clearL1(); // e.g. L1 expired, or never held it on this instance
 
 				database[0] = "v2";
-				CompletableFuture<Void> reindex = CompletableFuture.runAsync(cache::clear); // @TieredCacheEvict(allEntries = true)
+				CompletableFuture<Void> reindex = CompletableFuture.runAsync(cache::clear, TestThreads.perTask()); // @TieredCacheEvict(allEntries = true)
 				assertThat(scanStarted.await(5, TimeUnit.SECONDS)).isTrue();
 				cache.get(42L, String.class, () -> database[0], (v) -> true); // a request meanwhile
 				readDone.countDown();
@@ -160,7 +161,7 @@ class TieredCacheClearAndLockTests {
 				catch (Throwable ex) {
 					throw new IllegalStateException(ex);
 				}
-			});
+			}, TestThreads.perTask());
 			assertThat(aLoading.await(5, TimeUnit.SECONDS)).isTrue();
 			long start = System.nanoTime();
 			instanceB.get(1L, String.class, () -> null, (v) -> true);

@@ -23,6 +23,7 @@ import dev.tiergate.redis.RedisUnavailableException;
 import dev.tiergate.test.ManualTicker;
 import dev.tiergate.test.RedisProbe;
 import dev.tiergate.test.TestRedis;
+import dev.tiergate.test.TestThreads;
 import io.lettuce.core.RedisClient;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
@@ -93,7 +94,7 @@ class TieredCacheRaceTests {
 		// Another instance filled L2 with v1 earlier.
 		cache(real, false, CacheInvalidations.NONE).get(42L, String.class, database::get, (v) -> true);
 
-		CompletableFuture<Object> reader = CompletableFuture.supplyAsync(() -> get(cache, 42L, database::get));
+		CompletableFuture<Object> reader = CompletableFuture.supplyAsync(() -> get(cache, 42L, database::get), TestThreads.perTask());
 		assertThat(readDone.await(5, TimeUnit.SECONDS)).isTrue();
 		// The update: write the database, then evict (as @TieredCacheEvict does after the method).
 		database.set("v2");
@@ -114,7 +115,7 @@ class TieredCacheRaceTests {
 		L2Store slowReads = pausingFirstGet(real, readDone, putDone);
 		TieredCache cache = cache(slowReads, false, CacheInvalidations.NONE);
 		cache(real, false, CacheInvalidations.NONE).get(7L, String.class, () -> "v1", (v) -> true);
-		CompletableFuture<Object> reader = CompletableFuture.supplyAsync(() -> get(cache, 7L, () -> "v1"));
+		CompletableFuture<Object> reader = CompletableFuture.supplyAsync(() -> get(cache, 7L, () -> "v1"), TestThreads.perTask());
 		assertThat(readDone.await(5, TimeUnit.SECONDS)).isTrue();
 		cache.put(7L, String.class, "v2");
 		putDone.countDown();

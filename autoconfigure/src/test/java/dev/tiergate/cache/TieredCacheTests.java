@@ -12,7 +12,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,6 +25,7 @@ import dev.tiergate.test.ManualTicker;
 import dev.tiergate.test.RedisProbe;
 import dev.tiergate.test.RedisProcess;
 import dev.tiergate.test.TestRedis;
+import dev.tiergate.test.TestThreads;
 import io.lettuce.core.RedisClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -64,7 +64,7 @@ class TieredCacheTests {
 
 	private final AtomicInteger loads = new AtomicInteger();
 
-	private final ExecutorService refresher = Executors.newSingleThreadExecutor();
+	private final ExecutorService refresher = TestThreads.pool(1);
 
 	@BeforeAll
 	static void connect() {
@@ -161,7 +161,7 @@ class TieredCacheTests {
 		TieredCache cache = cache(settings());
 		CountDownLatch started = new CountDownLatch(50);
 		CountDownLatch release = new CountDownLatch(1);
-		ExecutorService threads = Executors.newFixedThreadPool(50);
+		ExecutorService threads = TestThreads.pool(50);
 		try {
 			List<Future<Object>> results = new ArrayList<>();
 			for (int i = 0; i < 50; i++) {
@@ -190,7 +190,7 @@ class TieredCacheTests {
 	void differentKeysLoadInParallel() throws Exception {
 		TieredCache cache = cache(settings());
 		CountDownLatch secondLoading = new CountDownLatch(1);
-		ExecutorService threads = Executors.newFixedThreadPool(2);
+		ExecutorService threads = TestThreads.pool(2);
 		try {
 			Future<Object> first = threads.submit(
 					() -> inThread(cache, "a", () -> secondLoading.await(10, TimeUnit.SECONDS)));
@@ -389,7 +389,7 @@ class TieredCacheTests {
 		CountDownLatch firstLoading = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
 		AtomicInteger secondLoads = new AtomicInteger();
-		ExecutorService threads = Executors.newFixedThreadPool(2);
+		ExecutorService threads = TestThreads.pool(2);
 		try {
 			Future<Object> leader = threads.submit(() -> inThread(first, "k", () -> {
 				firstLoading.countDown();
@@ -414,6 +414,35 @@ class TieredCacheTests {
 	}
 
 	@Test
+	void withTheLockAWaiterTakesTheValueOfAHolderThatFinishedJustBeforeItSawTheLockGone() throws Exception {
+		AtomicInteger checks = new AtomicInteger();
+		TieredCache[] holder = new TieredCache[1];
+		// The holder stores its value and releases the lock between the waiter's read of L2 and
+		// its check of the lock: the moment the follower of the two-instance test can hit.
+		InMemoryL2Store store = new InMemoryL2Store(this.ticker) {
+
+			@Override
+			public boolean exists(String key) {
+				// The first check is the waiter's SET NX of the lock, the second its look after a miss.
+				if (key.contains(":lock:") && checks.incrementAndGet() == 2) {
+					holder[0].put("k", Object.class, "from the holder");
+					delete(key);
+				}
+				return super.exists(key);
+			}
+
+		};
+		TieredCache waiter = TieredCache.builder(withLock(Duration.ofSeconds(5)), this.namespace)
+			.l2(store)
+			.ticker(this.ticker)
+			.build();
+		holder[0] = TieredCache.builder(settings(), this.namespace).l2(store).ticker(this.ticker).build();
+		store.set(lockKey(waiter, "k"), "another instance".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(10));
+		assertThat(inThread(waiter, "k", loader("loaded here"))).isEqualTo("from the holder");
+		assertThat(this.loads).hasValue(0);
+	}
+
+	@Test
 	void withTheLockAnInstanceStopsWaitingAfterTheLockWait() throws Throwable {
 		TieredCacheSettings locking = withLock(Duration.ofMillis(200));
 		TieredCache cache = cache(locking);
@@ -425,7 +454,7 @@ class TieredCacheTests {
 			catch (Throwable ex) {
 				throw new IllegalStateException(ex);
 			}
-		});
+		}, TestThreads.perTask());
 		// The wait is measured on the cache's ticker: it ends once the ticker passed the lock wait.
 		await().atMost(Duration.ofSeconds(5)).until(() -> {
 			this.ticker.advance(Duration.ofMillis(50));

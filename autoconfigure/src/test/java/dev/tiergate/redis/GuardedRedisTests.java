@@ -133,6 +133,31 @@ class GuardedRedisTests {
 		assertThat(recoveredOn).containsExactly("tiergate-redis-probe");
 	}
 
+	@Test
+	void anAsynchronousCallWithoutAReplyWithinTheTimeoutFailsAndCountsInTheBreaker() {
+		try (RedisConnector shortTimeout = new RedisConnector(this.client, Duration.ofMillis(200), Duration.ofMillis(100));
+				GuardedRedis guarded = new GuardedRedis(shortTimeout, new RedisHealthState(Clock.systemUTC()),
+						BreakerSettings.DEFAULTS)) {
+			shortTimeout.awaitConnection(Duration.ofSeconds(5));
+			byte[] empty = ("guarded-timeout-" + System.nanoTime()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+			// Redis holds the reply of a BLPOP on an empty list for 30 s: only the timeout can end the call.
+			java.util.concurrent.CompletableFuture<?> blocked = guarded
+				.callAsync((commands) -> commands.blpop(30, empty));
+			assertThat(blocked).failsWithin(Duration.ofSeconds(10))
+				.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+				.havingCause()
+				.isInstanceOf(RedisUnavailableException.class)
+				.withMessageContaining("TimeoutException");
+			assertThat(guarded.breaker().getMetrics().getNumberOfFailedCalls()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void afterCloseAnAsynchronousCallFailsAtOnce() {
+		this.redis.close();
+		assertThat(this.redis.callAsync((commands) -> commands.ping())).isCompletedExceptionally();
+	}
+
 	private String ping() {
 		return this.redis.call((commands) -> commands.ping());
 	}

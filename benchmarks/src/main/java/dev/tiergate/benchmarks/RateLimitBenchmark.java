@@ -1,15 +1,21 @@
 package dev.tiergate.benchmarks;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.tiergate.ratelimit.RateLimitDecision;
+import dev.tiergate.ratelimit.RateLimitTier;
 import dev.tiergate.ratelimit.RateLimiters;
 import dev.tiergate.ratelimit.TierRateLimiter;
+import dev.tiergate.ratelimit.redis.RedisTokenBuckets;
 import dev.tiergate.test.RedisProcess;
 import dev.tiergate.test.TestRedis;
 import io.github.bucket4j.Bucket;
@@ -20,7 +26,9 @@ import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -52,6 +60,12 @@ import org.springframework.context.ConfigurableApplicationContext;
  * time, {@code tryConsumeAndReturnRemaining(1)}: the floor of {@code tiergateLocal};</li>
  * <li>{@code tiergateRedis}: the same limiter in an application with Redis: one
  * {@code EVALSHA} of tiergate's token-bucket script per check;</li>
+ * <li>{@code rawEvalsha}: the floor of {@code tiergateRedis}: the same token-bucket script
+ * (the same bytes, so the same SHA-1), key and arguments that tiergate sends for the check,
+ * as a plain synchronous {@code EVALSHA} of Lettuce on a connection of its own (shared by
+ * the threads, as tiergate's is), the reply left as Lettuce decodes it; the difference is
+ * tiergate's own (the client key's hash, the guard's timeout and circuit breaker, the
+ * decision, the metrics);</li>
  * <li>{@code bucket4jLettuce}: {@code tryConsume(1)} on a bucket of Bucket4j's Lettuce
  * proxy manager ({@code Bucket4jLettuce.casBasedBuilder}, compare-and-swap: a {@code GET},
  * then an {@code EVAL} that writes only if nobody wrote in between, retried when somebody
@@ -64,7 +78,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Redis-backed limiters are counted ({@code INFO commandstats}) and printed after every
  * iteration as a {@code [redis]} line. Targets: {@code tiergateLocal} at most 1.5 times
  * the time of {@code bucket4jLocal}; {@code tiergateRedis} at least twice the throughput
- * of {@code bucket4jLettuce} on 8 threads, with exactly one command per check.
+ * of {@code bucket4jLettuce} on 8 threads, with exactly one command per check, and at
+ * least 0.9 times the throughput of {@code rawEvalsha} on 1 and on 8 threads.
  * <p>
  * Run it alone from the project root:
  * <pre>
@@ -114,6 +129,23 @@ public class RateLimitBenchmark {
 			checks.rejected++;
 		}
 		return decision;
+	}
+
+	/**
+	 * One round trip of tiergate's script without tiergate: what {@code tiergateRedis}
+	 * cannot beat.
+	 */
+	@Benchmark
+	@BenchmarkMode(Mode.Throughput)
+	@OutputTimeUnit(TimeUnit.SECONDS)
+	public List<Long> rawEvalsha(Distributed redis, Checks checks) {
+		List<Long> reply = redis.rawCommands.evalsha(redis.scriptSha1, ScriptOutputType.MULTI, redis.rawKeys,
+				redis.rawArguments);
+		checks.count++;
+		if (reply.get(0) != 1) {
+			checks.rejected++;
+		}
+		return reply;
 	}
 
 	@Benchmark
@@ -199,6 +231,14 @@ public class RateLimitBenchmark {
 
 		RedisCommandCount commandCount;
 
+		RedisCommands<byte[], byte[]> rawCommands;
+
+		String scriptSha1;
+
+		byte[][] rawKeys;
+
+		byte[][] rawArguments;
+
 		@Setup
 		public void start() {
 			this.redis = TestRedis.startPrivate();
@@ -216,7 +256,43 @@ public class RateLimitBenchmark {
 			if (!this.limiter.check(CLIENT, 1).isDistributed() || !this.bucket.tryConsume(1)) {
 				throw new IllegalStateException("A first check in Redis failed");
 			}
+			startRaw();
 			this.commandCount = new RedisCommandCount(this.redis.endpoint());
+		}
+
+		/**
+		 * The script as tiergate ships it, loaded by hand, and what tiergate's check of
+		 * {@link #CLIENT} sends: its bucket key, then the server's clock (an empty time),
+		 * a cost of 1, and the capacity, units per token and units per microsecond of the
+		 * tier's one limit.
+		 */
+		private void startRaw() {
+			byte[] script;
+			try (InputStream in = RedisTokenBuckets.class.getResourceAsStream("token-bucket.lua")) {
+				if (in == null) {
+					throw new IllegalStateException("token-bucket.lua is missing beside " + RedisTokenBuckets.class);
+				}
+				script = in.readAllBytes();
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+			this.rawCommands = this.connection.sync();
+			this.scriptSha1 = this.rawCommands.scriptLoad(script);
+			RedisTokenBuckets buckets = this.context.getBean(RedisTokenBuckets.class);
+			this.rawKeys = new byte[][] { buckets.key(BenchmarkApplication.TIER, CLIENT).getBytes(StandardCharsets.UTF_8) };
+			RateLimitTier.Limit limit = this.limiter.tier().limits().get(0);
+			this.rawArguments = new byte[][] { new byte[0], ascii(1), ascii(limit.capacity()), ascii(limit.scale()),
+					ascii(limit.unitsPerMicro()) };
+			List<Long> reply = this.rawCommands.evalsha(this.scriptSha1, ScriptOutputType.MULTI, this.rawKeys,
+					this.rawArguments);
+			if (reply.get(0) != 1) {
+				throw new IllegalStateException("A first raw script call was rejected: " + reply);
+			}
+		}
+
+		private static byte[] ascii(long value) {
+			return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
 		}
 
 		@Setup(Level.Iteration)
@@ -226,7 +302,9 @@ public class RateLimitBenchmark {
 
 		@TearDown(Level.Iteration)
 		public void printCount(BenchmarkParams params) {
-			System.out.println(count(params.getBenchmark().endsWith(".tiergateRedis"))
+			boolean tiergateScript = params.getBenchmark().endsWith(".tiergateRedis")
+					|| params.getBenchmark().endsWith(".rawEvalsha");
+			System.out.println(count(tiergateScript)
 				.describe(params.getBenchmark() + " on " + params.getThreads() + " threads"));
 			BenchmarkApplication.checkRedisInUse(this.context);
 		}
@@ -239,6 +317,7 @@ public class RateLimitBenchmark {
 		 * tiergate sends {@code EVALSHA} (or {@code EVAL} once, if the server lacks the
 		 * script); its {@code token-bucket.lua} runs {@code TIME}, {@code GET} and, when
 		 * the call is allowed, {@code SET}: none of those three is sent by a client here.
+		 * {@code rawEvalsha} sends the same.
 		 */
 		static long sentByTiergate(RedisCommandCount.Calls calls) {
 			return calls.total() - calls.of("TIME") - calls.of("GET") - calls.of("SET");

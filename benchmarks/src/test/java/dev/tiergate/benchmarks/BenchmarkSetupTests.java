@@ -1,6 +1,10 @@
 package dev.tiergate.benchmarks;
 
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
 import dev.tiergate.ratelimit.RateLimitDecision;
+import dev.tiergate.test.RedisProbe;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -85,7 +89,7 @@ class BenchmarkSetupTests {
 	}
 
 	@Test
-	void tiergateSendsOneScriptCallPerCheckAndBucket4jAtLeastTwoCommands() {
+	void tiergateAndTheRawScriptCallSendOneScriptCallPerCheckAndBucket4jAtLeastTwoCommands() {
 		RateLimitBenchmark benchmark = new RateLimitBenchmark();
 		RateLimitBenchmark.Distributed redis = new RateLimitBenchmark.Distributed();
 		redis.start();
@@ -101,6 +105,20 @@ class BenchmarkSetupTests {
 			RedisCommandCount.Result tiergate = redis.count(true);
 			assertThat(tiergate.sentPerOperation()).isEqualTo(1.0);
 			assertThat(tiergate.perCommand()).containsEntry("EVALSHA", (long) CALLS);
+			redis.resetCount();
+			for (int i = 0; i < CALLS; i++) {
+				List<Long> reply = benchmark.rawEvalsha(redis, checks);
+				assertThat(reply.get(0)).isOne();
+				assertThat(reply).hasSize(4);
+			}
+			RedisCommandCount.Result raw = redis.count(true);
+			assertThat(raw.sentPerOperation()).isEqualTo(1.0);
+			assertThat(raw.perCommand()).containsEntry("EVALSHA", (long) CALLS);
+			assertThat(raw.rejected()).isZero();
+			try (RedisProbe probe = new RedisProbe(redis.redis.endpoint())) {
+				assertThat(probe.scanKeys("*:rl:*")).as("the raw calls wrote tiergate's own bucket of the client")
+					.containsExactly(new String(redis.rawKeys[0], StandardCharsets.UTF_8));
+			}
 			redis.resetCount();
 			for (int i = 0; i < CALLS; i++) {
 				assertThat(benchmark.bucket4jLettuce(redis, checks)).isTrue();

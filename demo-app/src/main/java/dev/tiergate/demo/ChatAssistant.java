@@ -9,17 +9,18 @@ import org.springframework.stereotype.Service;
 /**
  * An expensive "LLM" call, limited by the {@code chat} tier (5 calls in a burst, then one
  * every 10 seconds, per client): the kind of call a rate limit protects the bill of. A
- * call's cost grows with the prompt.
+ * call's cost grows with the prompt. The {@link LanguageModel} it asks has a token budget
+ * of its own ({@code llm-tokens}), settled from each completion's usage.
  */
 @Service
 public class ChatAssistant {
 
-	private final DemoProperties properties;
+	private final LanguageModel model;
 
 	private final AtomicLong calls = new AtomicLong();
 
-	public ChatAssistant(DemoProperties properties) {
-		this.properties = properties;
+	public ChatAssistant(LanguageModel model) {
+		this.model = model;
 	}
 
 	/**
@@ -30,10 +31,9 @@ public class ChatAssistant {
 	@RateLimited(value = "chat", costExpression = "#request.cost()")
 	public ChatAnswer answer(ChatRequest request) {
 		this.calls.incrementAndGet();
-		Delays.pause(this.properties.llmDelay());
-		String prompt = request.prompt().strip();
-		String topic = prompt.isEmpty() ? "nothing" : prompt.substring(0, Math.min(prompt.length(), 40));
-		return new ChatAnswer("A thoughtful answer about " + topic + ".", request.cost());
+		LanguageModel.Completion completion = this.model.complete(request.prompt().strip());
+		return new ChatAnswer(completion.text(), request.cost(), new ChatAnswer.Usage(completion.promptTokens(),
+				completion.completionTokens(), completion.totalTokens()));
 	}
 
 	/**

@@ -11,8 +11,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param backendDelay how long each call to the simulated product and content backends
  * takes
  * @param llmDelay how long each call to the simulated language model takes
+ * @param llmTokenDelay how long the simulated language model takes for each token of a
+ * streamed answer
  */
 @ConfigurationProperties("demo")
-public record DemoProperties(@DefaultValue("300ms") Duration backendDelay, @DefaultValue("800ms") Duration llmDelay) {
+public record DemoProperties(@DefaultValue("300ms") Duration backendDelay, @DefaultValue("800ms") Duration llmDelay,
+		@DefaultValue("80ms") Duration llmTokenDelay) {
 
 }

@@ -34,7 +34,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
  * docs/testing.md.
  */
 @WebMvcTest(controllers = ChatController.class, properties = "demo.llm-delay=1ms")
-@Import(ChatAssistant.class)
+@Import({ ChatAssistant.class, LanguageModel.class })
 @ImportAutoConfiguration(DataRedisAutoConfiguration.class)
 @EnableConfigurationProperties(DemoProperties.class)
 class ChatControllerWebMvcTests {

@@ -8,6 +8,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import dev.tiergate.cache.TieredCache;
 import dev.tiergate.cache.TieredCaches;
 import dev.tiergate.ratelimit.RateLimitStatistics;
+import dev.tiergate.ratelimit.RateLimitStatistics.Settlement;
 import dev.tiergate.ratelimit.RateLimiters;
 import dev.tiergate.test.RedisProbe;
 import dev.tiergate.test.TestRedis;
@@ -280,6 +281,24 @@ class DemoApplicationTests {
 		assertThat(JsonMapper.builder().build().readTree(answer.getBody()).path("cost").asLong()).isEqualTo(3);
 		assertThat(this.demo.postAs(client, "/api/chat", new ChatRequest("x".repeat(2001))).getStatusCode())
 			.isEqualTo(HttpStatus.BAD_REQUEST);
+	}
+
+	@Test
+	void theLanguageModelsTokenBudgetIsSettledFromTheAnswersUsage() throws Exception {
+		RateLimitStatistics budget = this.context.getBean(RateLimiters.class).get("llm-tokens").statistics();
+		long refundedBefore = budget.settledTokens(Settlement.REFUNDED);
+		ResponseEntity<String> answer = this.demo.postAs(newClientAddress(), "/api/chat",
+				new ChatRequest("x".repeat(400)));
+		assertThat(answer.getStatusCode()).isEqualTo(HttpStatus.OK);
+		JsonNode usage = JsonMapper.builder().build().readTree(answer.getBody()).path("usage");
+		assertThat(usage.path("promptTokens").asLong()).isEqualTo(101);
+		long total = usage.path("totalTokens").asLong();
+		assertThat(total).isEqualTo(101 + usage.path("completionTokens").asLong());
+		assertThat(budget.settledTokens(Settlement.REFUNDED) - refundedBefore)
+			.as("the estimate (101 + 64) less what the answer used")
+			.isEqualTo(101 + 64 - total);
+		assertThat(answer.getHeaders().getFirst("X-RateLimit-Limit")).as("the chat tier's headers still")
+			.isEqualTo("5");
 	}
 
 	@Test

@@ -1,5 +1,7 @@
 package dev.tiergate.demo;
 
+import java.util.concurrent.ThreadLocalRandom;
+
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.HttpStatusCode;
@@ -62,6 +64,15 @@ final class DemoClient {
 			.body(body)
 			.retrieve()
 			.toEntity(String.class);
+	}
+
+	/**
+	 * Returns a random client address of the benchmarking range 198.18.0.0/15, for
+	 * {@link #getAs}: tests with rate-limit buckets in a shared Redis never collide.
+	 */
+	static String newClientAddress() {
+		ThreadLocalRandom random = ThreadLocalRandom.current();
+		return "198." + random.nextInt(18, 20) + "." + random.nextInt(256) + "." + random.nextInt(1, 255);
 	}
 
 	ResponseEntity<String> product(long id) {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import dev.tiergate.cache.TieredCaches;
+import dev.tiergate.ratelimit.RateLimiters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,12 @@ class DemoPageBrowserTests {
 
 	@Autowired
 	private TieredCaches caches;
+
+	@Autowired
+	private RateLimiters rateLimiters;
+
+	@Autowired
+	private StreamingChatAssistant assistant;
 
 	private WebDriver browser;
 
@@ -193,6 +200,40 @@ class DemoPageBrowserTests {
 		click("fetch-reviews-1");
 		await().atMost(Duration.ofSeconds(5))
 			.untilAsserted(() -> assertThat(text("reviews-cache-status")).isEqualTo("Cache-Status: tiergate; fwd=miss; stored"));
+	}
+
+	@Test
+	void chatStreamBoxFillsWithTheStreamedAnswerThenReplaysItFromTheCache() {
+		this.browser.get("http://localhost:" + this.port + "/");
+		awaitMode("TIERED", "TIERED", SHOWS_TIERED_WITHIN);
+		// Other tests of this class drain the page's chat bucket.
+		this.rateLimiters.reset();
+		this.caches.get("chat-streams").clear();
+		long callsBefore = this.assistant.calls();
+
+		click("chat-stream-ask");
+		await().atMost(Duration.ofSeconds(20))
+			.ignoreException(StaleElementReferenceException.class)
+			.untilAsserted(() -> {
+				assertThat(this.browser.findElement(By.id("chat-stream-answer")).getDomAttribute("data-state"))
+					.isEqualTo("done");
+				assertThat(text("chat-stream-status")).endsWith("answers the model wrote so far: " + (callsBefore + 1));
+			});
+		String answer = text("chat-stream-answer");
+		assertThat(answer).startsWith("Here is a thoughtful answer about Why stream an LLM answer?")
+			.endsWith("replays it from the cache, all at once.");
+
+		click("chat-stream-ask");
+		await().atMost(Duration.ofSeconds(20))
+			.ignoreException(StaleElementReferenceException.class)
+			.untilAsserted(() -> assertThat(this.browser.findElements(By.cssSelector("#request-log tbody tr")))
+				.hasSize(2));
+		assertThat(text("chat-stream-answer")).isEqualTo(answer);
+		assertThat(text("chat-stream-status")).as("replayed: the model wrote nothing more")
+			.matches("\\d+ tokens in \\d+ ms, the first after \\d+ ms; answers the model wrote so far: "
+					+ (callsBefore + 1));
+		assertThat(this.browser.findElement(By.cssSelector("#request-log tbody tr")).getText())
+			.contains("GET /api/chat/stream?prompt=Why%20stream%20an%20LLM%20answer%3F", "200");
 	}
 
 	/** The server's lookup time from a panel's "lookup 21 ms, round trip 25 ms". */

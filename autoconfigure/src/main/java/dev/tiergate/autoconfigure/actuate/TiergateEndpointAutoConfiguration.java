@@ -6,6 +6,7 @@ import dev.tiergate.autoconfigure.ratelimit.RateLimitAutoConfiguration;
 import dev.tiergate.cache.TieredCaches;
 import dev.tiergate.cache.redis.RedisCacheInvalidations;
 import dev.tiergate.ratelimit.RateLimiters;
+import dev.tiergate.ratelimit.redis.RedisTierOverrides;
 import dev.tiergate.redis.GuardedRedis;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -28,9 +29,10 @@ public final class TiergateEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	TiergateEndpoint tiergateEndpoint(ObjectProvider<TieredCaches> caches, ObjectProvider<GuardedRedis> redis,
-			ObjectProvider<RateLimiters> rateLimiters, ObjectProvider<RedisCacheInvalidations> invalidations) {
+			ObjectProvider<RateLimiters> rateLimiters, ObjectProvider<RedisCacheInvalidations> invalidations,
+			ObjectProvider<RedisTierOverrides> tierOverrides) {
 		return new TiergateEndpoint(caches.getIfAvailable(), redis.getIfAvailable(), rateLimiters.getIfAvailable(),
-				invalidations.getIfAvailable());
+				invalidations.getIfAvailable(), tierOverrides.getIfAvailable());
 	}
 
 }

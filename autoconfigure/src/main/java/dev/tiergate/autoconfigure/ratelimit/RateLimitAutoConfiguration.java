@@ -1,5 +1,6 @@
 package dev.tiergate.autoconfigure.ratelimit;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,13 +14,21 @@ import dev.tiergate.observation.TiergateObservations;
 import dev.tiergate.ratelimit.ClientKeyResolver;
 import dev.tiergate.ratelimit.ClientKeyResolvers;
 import dev.tiergate.ratelimit.ClientKeySpec;
+import dev.tiergate.ratelimit.ConcurrencyLeases;
+import dev.tiergate.ratelimit.LiveInstances;
+import dev.tiergate.ratelimit.PlanResolver;
 import dev.tiergate.ratelimit.RateLimitListener;
 import dev.tiergate.ratelimit.RateLimitTier;
 import dev.tiergate.ratelimit.RateLimiters;
 import dev.tiergate.ratelimit.TokenBuckets;
 import dev.tiergate.ratelimit.interceptor.RateLimitAdvisor;
+import dev.tiergate.ratelimit.redis.InstanceHeartbeat;
+import dev.tiergate.ratelimit.redis.RedisConcurrencyLeases;
+import dev.tiergate.ratelimit.redis.RedisTierOverrides;
 import dev.tiergate.ratelimit.redis.RedisTokenBuckets;
+import dev.tiergate.ratelimit.web.RateLimitProblem;
 import dev.tiergate.ratelimit.web.RateLimitResponseHeaders;
+import dev.tiergate.ratelimit.web.RateLimitRouteFilter;
 import dev.tiergate.ratelimit.web.ServletClientKeyResolvers;
 import dev.tiergate.redis.GuardedRedis;
 import io.github.bucket4j.Bucket;
@@ -45,6 +54,7 @@ import org.springframework.boot.context.properties.bind.PropertySourcesPlacehold
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
@@ -77,16 +87,22 @@ public final class RateLimitAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RateLimiters rateLimiters(RateLimitProperties properties, ObjectProvider<TokenBuckets> distributedBuckets,
-			ObjectProvider<TimeMeter> timeMeter, ObjectProvider<TiergateObservations> observations) {
+			ObjectProvider<TimeMeter> timeMeter, ObjectProvider<TiergateObservations> observations,
+			ObjectProvider<PlanResolver> planResolver, ObjectProvider<LiveInstances> liveInstances,
+			ObjectProvider<ConcurrencyLeases> distributedLeases) {
 		List<RateLimitTier> tiers = RateLimitSettingsMapper.tiers(properties);
+		Map<String, Map<String, List<RateLimitTier.Limit>>> plans = RateLimitSettingsMapper.plans(properties);
 		RateLimitSettingsMapper.checkClientAddressProperties(properties);
+		RateLimitSettingsMapper.fairShare(properties);
 		long maxBuckets = RateLimitSettingsMapper.maxLocalBuckets(properties);
 		TokenBuckets distributed = distributedBuckets.getIfAvailable();
 		if (distributed == null) {
 			logger.info("No Lettuce connection to Redis is configured: rate limits are enforced per instance");
 		}
-		return new RateLimiters(tiers, distributed, timeMeter.getIfAvailable(() -> TimeMeter.SYSTEM_NANOTIME),
-				maxBuckets, observations.getIfAvailable(() -> TiergateObservations.NONE));
+		return new RateLimiters(tiers, plans, planResolver.getIfAvailable(() -> PlanResolver.NONE), distributed,
+				timeMeter.getIfAvailable(() -> TimeMeter.SYSTEM_NANOTIME), maxBuckets,
+				observations.getIfAvailable(() -> TiergateObservations.NONE),
+				liveInstances.getIfAvailable(() -> LiveInstances.ONE), distributedLeases.getIfAvailable());
 	}
 
 	@Bean
@@ -119,15 +135,8 @@ public final class RateLimitAutoConfiguration {
 		});
 	}
 
-	private static Supplier<RateLimitListener> listener(ObjectProvider<RateLimitListener> listeners) {
-		return () -> {
-			List<RateLimitListener> all = listeners.orderedStream().toList();
-			return switch (all.size()) {
-				case 0 -> RateLimitListener.NONE;
-				case 1 -> all.get(0);
-				default -> (decision) -> all.forEach((listener) -> listener.onDecision(decision));
-			};
-		};
+	static Supplier<RateLimitListener> listener(ObjectProvider<RateLimitListener> listeners) {
+		return () -> RateLimitListener.all(listeners.orderedStream().toList());
 	}
 
 	@Bean
@@ -155,6 +164,33 @@ public final class RateLimitAutoConfiguration {
 				ObjectProvider<TimeMeter> testTime) {
 			// A TimeMeter bean is for tests: it replaces Redis's clock, so time can be moved by hand.
 			return new RedisTokenBuckets(redis, namespace.rateLimits(), testTime.getIfAvailable());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(LiveInstances.class)
+		@ConditionalOnBooleanProperty(name = PREFIX + "fair-share.enabled", matchIfMissing = true)
+		InstanceHeartbeat rateLimitInstanceHeartbeat(GuardedRedis redis, TiergateNamespace namespace,
+				RateLimitProperties properties) {
+			RateLimitProperties.FairShare fairShare = RateLimitSettingsMapper.fairShare(properties);
+			return new InstanceHeartbeat(redis, namespace.rateLimits(), fairShare.getInstanceTimeout(),
+					Clock.systemUTC())
+				.start(fairShare.getHeartbeatInterval());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		ConcurrencyLeases rateLimitRedisLeases(GuardedRedis redis, TiergateNamespace namespace,
+				ObjectProvider<TimeMeter> testTime) {
+			return new RedisConcurrencyLeases(redis, namespace.rateLimits(), testTime.getIfAvailable());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		RedisTierOverrides rateLimitTierOverrides(GuardedRedis redis, TiergateNamespace namespace,
+				RateLimiters rateLimiters) {
+			RedisTierOverrides overrides = new RedisTierOverrides(redis, namespace.rateLimits(), rateLimiters);
+			overrides.start();
+			return overrides;
 		}
 
 	}
@@ -186,8 +222,17 @@ public final class RateLimitAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		RateLimitExceptionHandler rateLimitExceptionHandler() {
-			return new RateLimitExceptionHandler();
+		@Conditional(OnRateLimitRoutes.class)
+		RateLimitRouteFilter rateLimitRouteFilter(RateLimitProperties properties, RateLimiters rateLimiters,
+				ClientKeyResolvers clientKeyResolvers, ObjectProvider<RateLimitListener> listeners) {
+			return new RateLimitRouteFilter(RateLimitRoutesMapper.routes(properties, rateLimiters, clientKeyResolvers),
+					listener(listeners), new RateLimitProblem(properties.getHeaders().isIetf()));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		RateLimitExceptionHandler rateLimitExceptionHandler(RateLimitProperties properties) {
+			return new RateLimitExceptionHandler(new RateLimitProblem(properties.getHeaders().isIetf()));
 		}
 
 	}

@@ -1,6 +1,7 @@
 package dev.tiergate.autoconfigure.ratelimit;
 
 import dev.tiergate.ratelimit.RateLimitExceededException;
+import dev.tiergate.ratelimit.web.RateLimitProblem;
 import dev.tiergate.ratelimit.web.RateLimitResponseHeaders;
 
 import org.springframework.core.Ordered;
@@ -13,8 +14,9 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 
 /**
  * Answers a {@link RateLimitExceededException} with HTTP 429 Too Many Requests and an RFC
- * 9457 problem body ({@code application/problem+json}), with the properties {@code tier}
- * and {@code retryAfter} (seconds). The headers, {@code Retry-After} included, were
+ * 9457 problem body ({@code application/problem+json}), {@link RateLimitProblem}: the
+ * properties {@code tier} and {@code retryAfter} (seconds), and with the IETF headers on
+ * the type {@code quota-exceeded} and {@code violated-policies}. The headers, {@code Retry-After} included, were
  * written when the call was rejected ({@link RateLimitResponseHeaders}).
  * <p>
  * It has the lowest precedence: an {@code @ExceptionHandler} for the exception in an
@@ -24,6 +26,12 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 @Order(Ordered.LOWEST_PRECEDENCE)
 final class RateLimitExceptionHandler {
 
+	private final RateLimitProblem problem;
+
+	RateLimitExceptionHandler(RateLimitProblem problem) {
+		this.problem = problem;
+	}
+
 	/**
 	 * Answers a rejected call.
 	 * @param ex the rejection
@@ -31,14 +39,7 @@ final class RateLimitExceptionHandler {
 	 */
 	@ExceptionHandler(RateLimitExceededException.class)
 	public ResponseEntity<ProblemDetail> rateLimitExceeded(RateLimitExceededException ex) {
-		long retryAfter = ex.getDecision().retryAfterSeconds();
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS,
-				"Rate limit of tier '" + ex.getTier() + "' exceeded. Retry after " + retryAfter + " second"
-						+ ((retryAfter == 1) ? "." : "s."));
-		problem.setTitle(HttpStatus.TOO_MANY_REQUESTS.getReasonPhrase());
-		problem.setProperty("tier", ex.getTier());
-		problem.setProperty("retryAfter", retryAfter);
-		return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).body(problem);
+		return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).body(this.problem.of(ex.getDecision()));
 	}
 
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import dev.tiergate.autoconfigure.cache.TieredCacheProperties;
 import dev.tiergate.ratelimit.ClientKeySpec;
 import dev.tiergate.ratelimit.OnRedisFailure;
+import dev.tiergate.ratelimit.RateLimitTier;
 import dev.tiergate.ratelimit.web.ForwardedHeader;
 import dev.tiergate.ratelimit.web.ServletClientKeyResolvers;
 import org.jspecify.annotations.Nullable;
@@ -77,9 +78,20 @@ public class RateLimitProperties {
 	private final Local local = new Local();
 
 	/**
+	 * Shares of the limits that each instance enforces during a Redis outage.
+	 */
+	private final FairShare fairShare = new FairShare();
+
+	/**
 	 * Tiers by name, as named by @RateLimited.
 	 */
 	private Map<String, Tier> tiers = defaultTiers();
+
+	/**
+	 * Rate limits applied to HTTP requests by path and method, without an annotation;
+	 * the first route that matches a request applies.
+	 */
+	private List<Route> routes = new ArrayList<>();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -145,6 +157,10 @@ public class RateLimitProperties {
 		return this.local;
 	}
 
+	public FairShare getFairShare() {
+		return this.fairShare;
+	}
+
 	public Map<String, Tier> getTiers() {
 		return this.tiers;
 	}
@@ -159,6 +175,88 @@ public class RateLimitProperties {
 		tiers.put("content", new Tier(100, 10, Duration.ofSeconds(1)));
 		tiers.put("admin", new Tier(50, 5, Duration.ofSeconds(1)));
 		return tiers;
+	}
+
+	public List<Route> getRoutes() {
+		return this.routes;
+	}
+
+	public void setRoutes(List<Route> routes) {
+		this.routes = routes;
+	}
+
+	/**
+	 * A rate limit applied to servlet requests by path and method.
+	 */
+	public static class Route {
+
+		/**
+		 * Path pattern of the requests, in Spring's PathPattern syntax, such as
+		 * '/api/llm/**'.
+		 */
+		private @Nullable String path;
+
+		/**
+		 * HTTP methods of the requests, such as POST; every method when empty. GET
+		 * includes HEAD, which Spring MVC answers with the GET handler.
+		 */
+		private List<String> methods = new ArrayList<>();
+
+		/**
+		 * Tier whose buckets the requests take tokens from.
+		 */
+		private @Nullable String tier;
+
+		/**
+		 * How the requests' clients are told apart, overriding the tier's key-resolver.
+		 */
+		private @Nullable ClientKeySpec keyResolver;
+
+		/**
+		 * Tokens a request takes.
+		 */
+		private long cost = 1;
+
+		public @Nullable String getPath() {
+			return this.path;
+		}
+
+		public void setPath(@Nullable String path) {
+			this.path = path;
+		}
+
+		public List<String> getMethods() {
+			return this.methods;
+		}
+
+		public void setMethods(List<String> methods) {
+			this.methods = methods;
+		}
+
+		public @Nullable String getTier() {
+			return this.tier;
+		}
+
+		public void setTier(@Nullable String tier) {
+			this.tier = tier;
+		}
+
+		public @Nullable ClientKeySpec getKeyResolver() {
+			return this.keyResolver;
+		}
+
+		public void setKeyResolver(@Nullable ClientKeySpec keyResolver) {
+			this.keyResolver = keyResolver;
+		}
+
+		public long getCost() {
+			return this.cost;
+		}
+
+		public void setCost(long cost) {
+			this.cost = cost;
+		}
+
 	}
 
 	/**
@@ -214,6 +312,56 @@ public class RateLimitProperties {
 
 		public void setMaxBuckets(long maxBuckets) {
 			this.maxBuckets = maxBuckets;
+		}
+
+	}
+
+	/**
+	 * Shares of the limits during a Redis outage: each instance announces itself in Redis
+	 * and, while Redis is away, the local buckets of the 'local' tiers hold 1/N of every
+	 * limit, N being the instances it last saw alive.
+	 */
+	public static class FairShare {
+
+		/**
+		 * Whether each instance enforces its share of the limits during an outage rather
+		 * than the whole limits.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Time between two announcements of this instance in Redis.
+		 */
+		private Duration heartbeatInterval = Duration.ofSeconds(5);
+
+		/**
+		 * How long after its last announcement an instance still counts as alive; longer
+		 * than the heartbeat interval.
+		 */
+		private Duration instanceTimeout = Duration.ofSeconds(15);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getHeartbeatInterval() {
+			return this.heartbeatInterval;
+		}
+
+		public void setHeartbeatInterval(Duration heartbeatInterval) {
+			this.heartbeatInterval = heartbeatInterval;
+		}
+
+		public Duration getInstanceTimeout() {
+			return this.instanceTimeout;
+		}
+
+		public void setInstanceTimeout(Duration instanceTimeout) {
+			this.instanceTimeout = instanceTimeout;
 		}
 
 	}
@@ -298,6 +446,37 @@ public class RateLimitProperties {
 		 */
 		private OnRedisFailure onRedisFailure = OnRedisFailure.LOCAL;
 
+		/**
+		 * Most calls of one client in flight at once, across every instance; 0 for no
+		 * limit. A call over it is rejected like one without tokens, with Retry-After 1.
+		 */
+		private int maxConcurrent;
+
+		/**
+		 * How long a call's lease lasts at most, with max-concurrent: the time a dead
+		 * instance's calls keep their places. Set it above the longest call: a call that
+		 * outlives it no longer counts, so another may start. At least 1s.
+		 */
+		private Duration leaseTtl = Duration.ofMinutes(1);
+
+		/**
+		 * Plans by name, each with limits of its own that replace the tier's for the calls
+		 * the PlanResolver bean assigns to it.
+		 */
+		private Map<String, Plan> plans = new LinkedHashMap<>();
+
+		/**
+		 * Whether calls the buckets refuse are refused ('enforce') or allowed and counted
+		 * as 'shadow-rejected' ('shadow'), for trying a limit on live traffic.
+		 */
+		private RateLimitTier.Mode mode = RateLimitTier.Mode.ENFORCE;
+
+		/**
+		 * What a token counts, the quota unit 'qu' of the IETF RateLimit-Policy field:
+		 * 'requests', 'content-bytes', 'concurrent-requests' or another lower-case name.
+		 */
+		private String unit = RateLimitTier.REQUESTS;
+
 		public Tier() {
 		}
 
@@ -321,12 +500,72 @@ public class RateLimitProperties {
 			this.keyResolver = keyResolver;
 		}
 
+		public RateLimitTier.Mode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(RateLimitTier.Mode mode) {
+			this.mode = mode;
+		}
+
+		public String getUnit() {
+			return this.unit;
+		}
+
+		public void setUnit(String unit) {
+			this.unit = unit;
+		}
+
 		public OnRedisFailure getOnRedisFailure() {
 			return this.onRedisFailure;
 		}
 
 		public void setOnRedisFailure(OnRedisFailure onRedisFailure) {
 			this.onRedisFailure = onRedisFailure;
+		}
+
+		public int getMaxConcurrent() {
+			return this.maxConcurrent;
+		}
+
+		public void setMaxConcurrent(int maxConcurrent) {
+			this.maxConcurrent = maxConcurrent;
+		}
+
+		public Duration getLeaseTtl() {
+			return this.leaseTtl;
+		}
+
+		public void setLeaseTtl(Duration leaseTtl) {
+			this.leaseTtl = leaseTtl;
+		}
+
+		public Map<String, Plan> getPlans() {
+			return this.plans;
+		}
+
+		public void setPlans(Map<String, Plan> plans) {
+			this.plans = plans;
+		}
+
+	}
+
+	/**
+	 * A plan of a tier: a main limit and further limits, in place of the tier's.
+	 */
+	public static class Plan extends Limit {
+
+		/**
+		 * Further limits every call of the plan must also pass.
+		 */
+		private List<Limit> extraLimits = new ArrayList<>();
+
+		public List<Limit> getExtraLimits() {
+			return this.extraLimits;
+		}
+
+		public void setExtraLimits(List<Limit> extraLimits) {
+			this.extraLimits = extraLimits;
 		}
 
 	}

@@ -21,6 +21,9 @@ final class RateLimitSettingsMapper {
 
 	private static final String PREFIX = "tiergate.rate-limit.";
 
+	/** What a tier or plan may be named: it becomes part of Redis keys and header values. */
+	private static final String NAME = "[A-Za-z0-9._-]+";
+
 	private RateLimitSettingsMapper() {
 	}
 
@@ -30,6 +33,22 @@ final class RateLimitSettingsMapper {
 			throw invalid("local.max-buckets", maxBuckets, "must be at least 1 but was " + maxBuckets);
 		}
 		return maxBuckets;
+	}
+
+	/** The heartbeat interval and instance timeout of fair shares, checked. */
+	static RateLimitProperties.FairShare fairShare(RateLimitProperties properties) {
+		RateLimitProperties.FairShare fairShare = properties.getFairShare();
+		Duration interval = fairShare.getHeartbeatInterval();
+		if (interval.compareTo(Duration.ofMillis(100)) < 0) {
+			throw invalid("fair-share.heartbeat-interval", interval, "must be at least 100ms but was " + interval);
+		}
+		Duration timeout = fairShare.getInstanceTimeout();
+		if (timeout.compareTo(interval) <= 0) {
+			throw invalid("fair-share.instance-timeout", timeout,
+					"must be longer than fair-share.heartbeat-interval (" + interval + ") but was " + timeout
+							+ ": an instance would count as dead between two of its beats");
+		}
+		return fairShare;
 	}
 
 	/** The key resolver setting of every tier that has its own, checked. */
@@ -71,17 +90,60 @@ final class RateLimitSettingsMapper {
 		List<RateLimitTier> tiers = new ArrayList<>();
 		properties.getTiers().forEach((name, tier) -> {
 			String prefix = "tiers." + name + ".";
-			if (!name.matches("[A-Za-z0-9._-]+")) {
+			if (!name.matches(NAME)) {
 				throw invalid("tiers." + name, name, "is not a valid tier name: use letters, digits, '.', '_' and '-'");
 			}
-			List<RateLimitTier.Limit> limits = new ArrayList<>();
-			limits.add(limit(prefix, tier));
-			for (int i = 0; i < tier.getExtraLimits().size(); i++) {
-				limits.add(limit(prefix + "extra-limits[" + i + "].", tier.getExtraLimits().get(i)));
+			String unit = tier.getUnit();
+			if (!unit.matches("[a-z][a-z0-9-]*")) {
+				throw invalid(prefix + "unit", unit, "must be 'requests', 'content-bytes', 'concurrent-requests' or"
+						+ " another lower-case name but was '" + unit + "'");
 			}
-			tiers.add(new RateLimitTier(name, limits, tier.getOnRedisFailure()));
+			tiers.add(new RateLimitTier(name, limits(prefix, tier, tier.getExtraLimits()), tier.getOnRedisFailure(),
+					tier.getMode(), unit, concurrency(prefix, tier)));
 		});
 		return tiers;
+	}
+
+	private static RateLimitTier.@Nullable Concurrency concurrency(String prefix, RateLimitProperties.Tier tier) {
+		int max = tier.getMaxConcurrent();
+		if (max < 0) {
+			throw invalid(prefix + "max-concurrent", max, "must be 0 (no limit) or more but was " + max);
+		}
+		Duration leaseTtl = tier.getLeaseTtl();
+		if (leaseTtl == null || leaseTtl.compareTo(Duration.ofSeconds(1)) < 0) {
+			throw invalid(prefix + "lease-ttl", leaseTtl, "must be at least 1s but was " + leaseTtl);
+		}
+		return (max == 0) ? null : new RateLimitTier.Concurrency(max, leaseTtl);
+	}
+
+	/** The configured plans of every tier that has some, checked, each problem reported with its property. */
+	static Map<String, Map<String, List<RateLimitTier.Limit>>> plans(RateLimitProperties properties) {
+		Map<String, Map<String, List<RateLimitTier.Limit>>> plans = new LinkedHashMap<>();
+		properties.getTiers().forEach((tierName, tier) -> {
+			Map<String, List<RateLimitTier.Limit>> tierPlans = new LinkedHashMap<>();
+			tier.getPlans().forEach((planName, plan) -> {
+				String prefix = "tiers." + tierName + ".plans." + planName + ".";
+				if (!planName.matches(NAME)) {
+					throw invalid("tiers." + tierName + ".plans." + planName, planName,
+							"is not a valid plan name: use letters, digits, '.', '_' and '-'");
+				}
+				tierPlans.put(planName, limits(prefix, plan, plan.getExtraLimits()));
+			});
+			if (!tierPlans.isEmpty()) {
+				plans.put(tierName, tierPlans);
+			}
+		});
+		return plans;
+	}
+
+	private static List<RateLimitTier.Limit> limits(String prefix, RateLimitProperties.Limit main,
+			List<RateLimitProperties.Limit> extraLimits) {
+		List<RateLimitTier.Limit> limits = new ArrayList<>();
+		limits.add(limit(prefix, main));
+		for (int i = 0; i < extraLimits.size(); i++) {
+			limits.add(limit(prefix + "extra-limits[" + i + "].", extraLimits.get(i)));
+		}
+		return limits;
 	}
 
 	private static RateLimitTier.Limit limit(String prefix, RateLimitProperties.Limit limit) {

@@ -2,6 +2,7 @@ package dev.tiergate.cache.interceptor;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -47,6 +48,17 @@ interface AsyncReturn {
 	 * subscription (each time) for a publisher.
 	 */
 	Object deferred(Supplier<? extends CompletionStage<?>> value);
+
+	/**
+	 * A value to come through a cache, as the method returns it: {@code flight} joins or
+	 * starts the key's load with the loader it is given and completes with the value;
+	 * {@code invocation} invokes the method. A stream hands the subscriber whose
+	 * subscription runs the load each element as the method produces it.
+	 */
+	default Object readThrough(Function<Supplier<? extends CompletionStage<?>>, ? extends CompletionStage<?>> flight,
+			Supplier<@Nullable Object> invocation) {
+		return deferred(() -> flight.apply(() -> value(invocation.get())));
+	}
 
 	/** {@code CompletableFuture<T>} and {@code CompletionStage<T>}. */
 	final class Futures implements AsyncReturn {

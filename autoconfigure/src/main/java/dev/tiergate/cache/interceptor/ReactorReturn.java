@@ -2,6 +2,7 @@ package dev.tiergate.cache.interceptor;
 
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -12,7 +13,8 @@ import org.springframework.core.ResolvableType;
 
 /**
  * {@code Mono<T>}, cached as its value ({@code null} when empty), and {@code Flux<T>},
- * cached as the list of its elements and replayed from it. Loaded only when Reactor is
+ * cached as the list of its elements and replayed from it; on a miss, the subscriber whose
+ * subscription loads it gets the elements as they come ({@link StreamedLoad}). Loaded only when Reactor is
  * present ({@link AsyncReturn#REACTOR_PRESENT}).
  */
 abstract class ReactorReturn implements AsyncReturn {
@@ -65,6 +67,13 @@ abstract class ReactorReturn implements AsyncReturn {
 				.flatMapIterable((list) -> (List<?>) list);
 		}
 
+		@Override
+		public Object readThrough(
+				Function<Supplier<? extends CompletionStage<?>>, ? extends CompletionStage<?>> flight,
+				Supplier<@Nullable Object> invocation) {
+			return StreamedLoad.elements(flight, invocation);
+		}
+
 	};
 
 	static @Nullable AsyncReturn of(Class<?> returnType) {
@@ -79,7 +88,7 @@ abstract class ReactorReturn implements AsyncReturn {
 				: Mono.error(new IllegalStateException("The method returned null instead of a Mono"));
 	}
 
-	private static Flux<?> flux(@Nullable Object result) {
+	static Flux<?> flux(@Nullable Object result) {
 		return (result != null) ? (Flux<?>) result
 				: Flux.error(new IllegalStateException("The method returned null instead of a Flux"));
 	}

@@ -99,9 +99,9 @@ final class TieredCacheInterceptor extends AnnotatedMethodInterceptor<CacheOpera
 				return async.completed(cached.get());
 			}
 		}
-		return async.deferred(() -> afterCompletion(operations, args, evaluation,
-				cache.getAsync(key, operations.valueType(), () -> async.value(proceed(invocation)),
-						(loaded) -> !cacheable.vetoes(evaluation, loaded))));
+		return async.readThrough((loader) -> afterCompletion(operations, args, evaluation,
+				cache.getAsync(key, operations.valueType(), loader, (loaded) -> !cacheable.vetoes(evaluation, loaded))),
+				() -> proceed(invocation));
 	}
 
 	/** Puts and evicts once the value is there, as {@link #invoke} does once the method returned. */

@@ -152,6 +152,18 @@ public final class RedisCacheInvalidations implements CacheInvalidations, AutoCl
 	}
 
 	/**
+	 * Returns the message {@link #publish} sends, for a caller that publishes it itself
+	 * in one step with a write (a script that writes and publishes), so that the other
+	 * instances hear of the write exactly when it is made.
+	 * @param cacheName the cache, or what the listeners take as its name
+	 * @param redisKey the Redis key, {@code null} for all entries
+	 * @return the message, as sent on {@link #channel()}
+	 */
+	public byte[] message(String cacheName, @Nullable String redisKey) {
+		return mapper.writeValueAsBytes(new Message(this.sender, cacheName, redisKey, null));
+	}
+
+	/**
 	 * Starts listening to the other instances, subscribing in the background and retrying
 	 * until it succeeds.
 	 * @param listener receives the cache name and the Redis key ({@code null} for all

@@ -73,10 +73,10 @@ final class RateLimitOperationSource extends AnnotatedOperationSource<RateLimitO
 							+ ", or name one of the configured tiers.");
 		}
 		boolean hasCostExpression = !annotation.costExpression().isBlank();
-		long smallestCapacity = limiter.tier().smallestCapacity();
+		long smallestCapacity = limiter.smallestCapacity();
 		if (!hasCostExpression && (annotation.cost() < 1 || annotation.cost() > smallestCapacity)) {
 			throw method.invalid("costs " + annotation.cost() + " token(s) per call, but a cost must be at least 1"
-					+ " and at most the capacity of tier '" + tierName + "' (" + smallestCapacity + ")",
+					+ " and at most the smallest capacity of tier '" + tierName + "' and its plans (" + smallestCapacity + ")",
 					"Set cost between 1 and " + smallestCapacity + ", or raise the tier's capacity.");
 		}
 		// Without a key the tier's key resolver finds the client, not the arguments.
@@ -84,8 +84,22 @@ final class RateLimitOperationSource extends AnnotatedOperationSource<RateLimitO
 				: parseKey(method, "@RateLimited", annotation.key(), BEFORE_INVOCATION);
 		Expression costExpression = parseExpression(method, "@RateLimited", "costExpression",
 				annotation.costExpression(), BEFORE_INVOCATION);
+		Expression actualCostExpression = parseExpression(method, "@RateLimited", "actualCostExpression",
+				annotation.actualCostExpression(), ResultVariable.AVAILABLE);
+		if (actualCostExpression != null && AfterCall.isDeferred(method.method().getReturnType())) {
+			throw method.invalid("has an actualCostExpression but returns "
+					+ method.method().getReturnType().getSimpleName() + ", whose result is known only later",
+					"Settle token budgets on methods that return their result; asynchronous results are not settled"
+							+ " yet.");
+		}
+		if (limiter.limitsConcurrency() && AfterCall.isDeferred(method.method().getReturnType())) {
+			throw method.invalid("is limited by tier '" + tierName + "', which has max-concurrent, but returns "
+					+ method.method().getReturnType().getSimpleName() + ", whose call ends only later",
+					"Limit the concurrency of methods that return their result, or use a tier without"
+							+ " max-concurrent; asynchronous calls do not hold leases yet.");
+		}
 		return new RateLimitOperation(method, limiter, this.keyResolvers.apply(tierName), key, annotation.cost(),
-				costExpression);
+				costExpression, actualCostExpression, annotation.refundOnError());
 	}
 
 	private String tierNames() {

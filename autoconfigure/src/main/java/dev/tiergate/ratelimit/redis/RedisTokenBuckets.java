@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -38,6 +39,9 @@ public final class RedisTokenBuckets implements TokenBuckets {
 	private static final byte[] SERVER_TIME = new byte[0];
 
 	private static final byte[] ONE = ascii(1);
+
+	/** Starts the arguments that name the fields of limits whose rate changed (see the script). */
+	private static final byte[] RENAMED = "renamed".getBytes(StandardCharsets.US_ASCII);
 
 	private static final int HASH_BYTES = 16;
 
@@ -89,11 +93,40 @@ public final class RedisTokenBuckets implements TokenBuckets {
 
 	@Override
 	public RateLimitDecision tryConsume(RateLimitTier tier, String clientKey, long cost) {
-		TierArguments arguments = this.tiers.computeIfAbsent(tier.name(), (name) -> new TierArguments(tier));
+		TierArguments arguments = arguments(tier);
 		byte[] key = arguments.key(clientKey);
 		byte[][] argv = arguments.argv(now(), cost);
 		List<Long> reply = this.redis.call((commands) -> this.script.run(commands, key, argv));
 		return decision(tier, reply);
+	}
+
+	/** One {@code EVALSHA} of the script in its settle mode (a cost starting with {@code ~}). */
+	@Override
+	public void settle(RateLimitTier tier, String clientKey, long tokens) {
+		TierArguments arguments = arguments(tier);
+		byte[] key = arguments.key(clientKey);
+		byte[][] argv = arguments.argv(now(), ("~" + tokens).getBytes(StandardCharsets.US_ASCII));
+		this.redis.call((commands) -> this.script.run(commands, key, argv));
+	}
+
+	/** The arguments of a tier's limits, made again when a live change replaced the tier. */
+	private TierArguments arguments(RateLimitTier tier) {
+		TierArguments arguments = this.tiers.get(tier.name());
+		if (arguments == null || arguments.tier != tier) {
+			arguments = this.tiers.compute(tier.name(), (name, previous) -> (previous != null && previous.tier == tier)
+					? previous : new TierArguments(tier, previous));
+		}
+		return arguments;
+	}
+
+	/** One {@code EVALSHA} sent through {@link GuardedRedis#callAsync}: nothing waits for the reply. */
+	@Override
+	public CompletionStage<RateLimitDecision> tryConsumeAsync(RateLimitTier tier, String clientKey, long cost) {
+		TierArguments arguments = arguments(tier);
+		byte[] key = arguments.key(clientKey);
+		byte[][] argv = arguments.argv(now(), cost);
+		return this.redis.<List<Long>>callAsync((commands) -> this.script.run(commands, key, argv))
+			.thenApply((reply) -> decision(tier, reply));
 	}
 
 	/**
@@ -148,22 +181,34 @@ public final class RedisTokenBuckets implements TokenBuckets {
 		boolean allowed = reply.get(0) == 1;
 		long waitMicros = reply.get(1);
 		int count = tier.limits().size();
+		if (count == 1) {
+			// The usual tier: no arrays to find the limit closest to exhaustion among one.
+			long remaining = reply.get(2);
+			long resetNanos = reply.get(3) * 1000;
+			return allowed ? RateLimitDecision.allowed(tier, Enforcement.DISTRIBUTED, 0, remaining, resetNanos)
+					: RateLimitDecision.rejected(tier, Enforcement.DISTRIBUTED, 0, remaining, resetNanos,
+							retryNanos(tier, waitMicros));
+		}
 		long[] remaining = new long[count];
 		long[] resetNanos = new long[count];
 		for (int i = 0; i < count; i++) {
 			remaining[i] = reply.get(2 + 2 * i);
 			resetNanos[i] = reply.get(3 + 2 * i) * 1000;
 		}
-		int closest = (count == 1) ? 0 : RateLimitDecision.closestToExhaustion(remaining, resetNanos);
-		// -1: the call costs more than a capacity and never passes; a header needs a finite time.
-		long retryNanos = (waitMicros < 0) ? tier.timeToFill().toNanos() : waitMicros * 1000;
+		int closest = RateLimitDecision.closestToExhaustion(remaining, resetNanos);
 		return allowed ? RateLimitDecision.allowed(tier, Enforcement.DISTRIBUTED, closest, remaining[closest],
 				resetNanos[closest])
 				: RateLimitDecision.rejected(tier, Enforcement.DISTRIBUTED, closest, remaining[closest],
-						resetNanos[closest], retryNanos);
+						resetNanos[closest], retryNanos(tier, waitMicros));
 	}
 
-	private static byte[] hexHash(String clientKey) {
+	/** -1: the call costs more than a capacity and never passes; a header needs a finite time. */
+	private static long retryNanos(RateLimitTier tier, long waitMicros) {
+		return (waitMicros < 0) ? tier.timeToFill().toNanos() : waitMicros * 1000;
+	}
+
+	/** The client key's hash in keys: SHA-256, the first 128 bits in hex. */
+	static byte[] hexHash(String clientKey) {
 		byte[] digest = SHA_256.get().digest(clientKey.getBytes(StandardCharsets.UTF_8));
 		byte[] hex = new byte[HASH_BYTES * 2];
 		for (int i = 0; i < HASH_BYTES; i++) {
@@ -176,6 +221,8 @@ public final class RedisTokenBuckets implements TokenBuckets {
 	/** What every check of one tier sends alike, encoded once. */
 	private final class TierArguments {
 
+		private final RateLimitTier tier;
+
 		private final byte[] keyStart;
 
 		private final byte[][] limits;
@@ -184,15 +231,38 @@ public final class RedisTokenBuckets implements TokenBuckets {
 
 		private final byte[] noneKey;
 
-		TierArguments(RateLimitTier tier) {
+		/**
+		 * Encodes the arguments of a tier.
+		 * @param tier the tier
+		 * @param previous the arguments of the tier before its limits changed in this JVM, if
+		 * they did: a limit whose rate changed is sent with the field name of its previous
+		 * rate, so that the script carries its tokens over as a share of the new capacity
+		 */
+		TierArguments(RateLimitTier tier, @Nullable TierArguments previous) {
+			this.tier = tier;
 			this.keyStart = tierPrefix(tier.name()).getBytes(StandardCharsets.UTF_8);
 			List<RateLimitTier.Limit> tierLimits = tier.limits();
-			this.limits = new byte[tierLimits.size() * 3][];
+			List<RateLimitTier.Limit> before = (previous != null) ? previous.tier.limits() : List.of();
+			boolean renamed = false;
+			byte[][] renames = new byte[tierLimits.size()][];
+			for (int i = 0; i < tierLimits.size(); i++) {
+				RateLimitTier.Limit limit = tierLimits.get(i);
+				renames[i] = new byte[0];
+				if (i < before.size() && !rateId(before.get(i)).equals(rateId(limit))) {
+					renames[i] = rateId(before.get(i)).getBytes(StandardCharsets.US_ASCII);
+					renamed = true;
+				}
+			}
+			this.limits = new byte[tierLimits.size() * 3 + (renamed ? 1 + renames.length : 0)][];
 			for (int i = 0; i < tierLimits.size(); i++) {
 				RateLimitTier.Limit limit = tierLimits.get(i);
 				this.limits[3 * i] = ascii(limit.capacity());
 				this.limits[3 * i + 1] = ascii(limit.scale());
 				this.limits[3 * i + 2] = ascii(limit.unitsPerMicro());
+			}
+			if (renamed) {
+				this.limits[3 * tierLimits.size()] = RENAMED;
+				System.arraycopy(renames, 0, this.limits, 3 * tierLimits.size() + 1, renames.length);
 			}
 			// The keys of the 'global' resolver and of calls without a client are the same every time.
 			this.globalKey = build("global");
@@ -208,9 +278,13 @@ public final class RedisTokenBuckets implements TokenBuckets {
 		}
 
 		byte[][] argv(byte[] now, long cost) {
+			return argv(now, (cost == 1) ? ONE : ascii(cost));
+		}
+
+		byte[][] argv(byte[] now, byte[] cost) {
 			byte[][] argv = new byte[2 + this.limits.length][];
 			argv[0] = now;
-			argv[1] = (cost == 1) ? ONE : ascii(cost);
+			argv[1] = cost;
 			System.arraycopy(this.limits, 0, argv, 2, this.limits.length);
 			return argv;
 		}
@@ -224,6 +298,11 @@ public final class RedisTokenBuckets implements TokenBuckets {
 			return key;
 		}
 
+	}
+
+	/** The name of a limit's field in the script's state: its rate, as a reduced fraction of units. */
+	private static String rateId(RateLimitTier.Limit limit) {
+		return limit.unitsPerMicro() + "/" + limit.scale();
 	}
 
 	private static byte[] ascii(long value) {

@@ -21,7 +21,8 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
  * {@code EVALSHA}: one command and one round trip per check. A server that does not have
  * the script yet (first use, restart, failover, {@code SCRIPT FLUSH}) answers
  * {@code NOSCRIPT}; the check is then sent again as {@code EVAL}, which also caches it
- * there.
+ * there. The concurrency-lease script ({@code concurrency-lease.lua}) is sent the same
+ * way.
  */
 final class TokenBucketScript {
 
@@ -41,14 +42,23 @@ final class TokenBucketScript {
 	 * @return the script
 	 */
 	static TokenBucketScript load() {
-		try (InputStream in = TokenBucketScript.class.getResourceAsStream(RESOURCE)) {
+		return load(RESOURCE);
+	}
+
+	/**
+	 * Loads another script of this package that replies with integers, sent the same way.
+	 * @param resource the script's file name beside this class
+	 * @return the script
+	 */
+	static TokenBucketScript load(String resource) {
+		try (InputStream in = TokenBucketScript.class.getResourceAsStream(resource)) {
 			if (in == null) {
-				throw new IllegalStateException(RESOURCE + " is missing beside " + TokenBucketScript.class.getName());
+				throw new IllegalStateException(resource + " is missing beside " + TokenBucketScript.class.getName());
 			}
 			return new TokenBucketScript(in.readAllBytes());
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot read " + RESOURCE, ex);
+			throw new UncheckedIOException("Cannot read " + resource, ex);
 		}
 	}
 

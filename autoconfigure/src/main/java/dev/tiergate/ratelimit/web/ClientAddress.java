@@ -2,12 +2,10 @@ package dev.tiergate.ratelimit.web;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 
-import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,8 +21,11 @@ import org.jspecify.annotations.Nullable;
  * client is its network prefix ({@code /64} by default: every host gets at least a /64,
  * and can send each request from another address of it); an IPv4-mapped IPv6 address is
  * its IPv4 address. Addresses are parsed as literals, never looked up in a name service.
+ * <p>
+ * It reads requests of any web stack through {@link Request}: servlet requests and
+ * WebFlux's {@code ServerHttpRequest} follow the same rules.
  */
-final class ClientAddress {
+public final class ClientAddress {
 
 	/** The prefix length an IPv6 client is keyed by unless configured otherwise. */
 	static final int DEFAULT_IPV6_PREFIX_LENGTH = 64;
@@ -42,6 +43,23 @@ final class ClientAddress {
 	private final int ipv6PrefixLength;
 
 	private final String ipv6Suffix;
+
+	/**
+	 * Creates a finder.
+	 * @param trustedProxies the proxies whose forwarding headers are believed, each
+	 * {@code address/prefix-length} or a single address
+	 * @param forwardedHeaders the headers the trusted proxies write, at least one; when a
+	 * request has several of them, the first of this list that it has is read
+	 * @param ipv6PrefixLength the length of the prefix that identifies an IPv6 client, 1 to
+	 * 128
+	 * @return the finder
+	 * @throws IllegalArgumentException naming the first range that cannot be parsed, or if
+	 * there is no header or the length is out of range
+	 */
+	public static ClientAddress of(List<String> trustedProxies, List<ForwardedHeader> forwardedHeaders,
+			int ipv6PrefixLength) {
+		return new ClientAddress(TrustedProxies.of(trustedProxies), forwardedHeaders, ipv6PrefixLength);
+	}
 
 	/**
 	 * Creates a finder that reads {@code X-Forwarded-For} from trusted proxies and keys IPv6
@@ -85,8 +103,8 @@ final class ClientAddress {
 	 * or, when a trusted proxy recorded something that is not an address
 	 * ({@code unknown}), that text
 	 */
-	String of(HttpServletRequest request) {
-		String peer = request.getRemoteAddr();
+	public String of(Request request) {
+		String peer = request.peerAddress();
 		byte[] peerAddress = IpAddresses.bytes(peer);
 		if (this.trustedProxies.isEmpty() || !this.trustedProxies.contains(peerAddress)) {
 			return client(peerAddress, peer);
@@ -129,9 +147,9 @@ final class ClientAddress {
 		return IpAddresses.format(network) + this.ipv6Suffix;
 	}
 
-	private List<String> forwardedHops(HttpServletRequest request) {
+	private List<String> forwardedHops(Request request) {
 		for (ForwardedHeader header : this.forwardedHeaders) {
-			List<String> lines = Collections.list(request.getHeaders(header.headerName()));
+			List<String> lines = request.headerValues(header.headerName());
 			if (!lines.isEmpty()) {
 				return (header == ForwardedHeader.FORWARDED) ? forwardedElements(lines) : hopList(lines);
 			}
@@ -197,6 +215,26 @@ final class ClientAddress {
 		int colon = node.indexOf(':');
 		// One colon: IPv4 with a port. More: an IPv6 address without brackets.
 		return (colon != -1 && colon == node.lastIndexOf(':')) ? node.substring(0, colon) : node;
+	}
+
+	/**
+	 * What the client address is read from: a request of some web stack.
+	 */
+	public interface Request {
+
+		/**
+		 * Returns the address of the peer of the connection.
+		 * @return the address as text; empty when unknown
+		 */
+		String peerAddress();
+
+		/**
+		 * Returns the values of a request header, one per line received.
+		 * @param name the header's name
+		 * @return the values, empty when the request has none
+		 */
+		List<String> headerValues(String name);
+
 	}
 
 }

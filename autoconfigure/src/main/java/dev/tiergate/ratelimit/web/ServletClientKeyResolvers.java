@@ -1,6 +1,8 @@
 package dev.tiergate.ratelimit.web;
 
 import java.security.Principal;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
 
 import dev.tiergate.ratelimit.ClientKeyResolver;
@@ -97,7 +99,26 @@ public final class ServletClientKeyResolvers implements ClientKeyResolvers {
 	}
 
 	private String ip(HttpServletRequest request) {
-		return "ip:" + this.clientAddress.of(request);
+		return "ip:" + this.clientAddress.of(request(request));
+	}
+
+	/** A servlet request, as the client address reads it. */
+	static ClientAddress.Request request(HttpServletRequest request) {
+		return new ClientAddress.Request() {
+
+			@Override
+			public String peerAddress() {
+				String peer = request.getRemoteAddr();
+				return (peer != null) ? peer : "";
+			}
+
+			@Override
+			public List<String> headerValues(String name) {
+				Enumeration<String> values = request.getHeaders(name);
+				return (values != null) ? Collections.list(values) : List.of();
+			}
+
+		};
 	}
 
 	private @Nullable String user() {

@@ -6,11 +6,16 @@
 -- ARGV[1]  the time in microseconds, or '' for the Redis server's clock. Only tests pass
 --          a time (and then keys live at least a minute of real time); instances with
 --          unsynchronised clocks must not.
--- ARGV[2]  the tokens the call costs, at least 1
+-- ARGV[2]  the tokens the call costs, at least 1; or, to settle a finished call (token
+--          budgets), '~' and the tokens to take (a charge) or, when negative, to give
+--          back (a refund), applied without a check
 -- then per limit i (1-based), three arguments:
 --   ARGV[3i]    capacity, in tokens
 --   ARGV[3i+1]  units per token (the scale)
 --   ARGV[3i+2]  units refilled per microsecond
+-- then, only after a live change of a limit's rate in the calling JVM: 'renamed' and one
+-- argument per limit, the field name ("<units per microsecond>/<scale>") the limit had
+-- before the change, or '' when its rate did not change.
 --
 -- Tokens are counted in integer units chosen so that a microsecond refills a whole
 -- number of them: no rounding error builds up. Lua numbers are doubles, exact to 2^53;
@@ -25,6 +30,8 @@
 -- a limit this instance does not have is kept, refilled at its own rate, until it is
 -- full (a full bucket needs no state).
 -- It expires when every field would be full again, so an idle client leaves nothing.
+-- A settlement may leave a limit below empty (an overdraft, at most one capacity below):
+-- its units are then negative, and the next calls wait until it has refilled.
 --
 -- Returns { allowed (1 or 0), microseconds until the call would be allowed (0 when
 -- allowed, -1 when it costs more than a capacity), then per limit: whole tokens left,
@@ -43,8 +50,25 @@ if ARGV[1] == '' then
 else
 	now = tonumber(ARGV[1])
 end
-local cost = tonumber(ARGV[2])
-local count = (#ARGV - 2) / 3
+-- Settle mode (token budgets): see ARGV[2].
+local settle = string.sub(ARGV[2], 1, 1) == '~'
+local cost = tonumber(settle and string.sub(ARGV[2], 2) or ARGV[2])
+-- tiergate live changes (begin): the limits end where the names of renamed fields start.
+local limitArguments = #ARGV
+local renamed = {}
+for i = 3, #ARGV, 3 do
+	if ARGV[i] == 'renamed' then
+		limitArguments = i - 1
+		for j = i + 1, #ARGV do
+			if ARGV[j] ~= '' then
+				renamed[j - i] = ARGV[j]
+			end
+		end
+		break
+	end
+end
+local count = (limitArguments - 2) / 3
+-- tiergate live changes (end)
 
 local ids = {}
 local known = {}
@@ -71,7 +95,7 @@ local function parse(value)
 	local index = 0
 	for field in string.gmatch(value, '[^:]+') do
 		if index > 0 then
-			local id, refill, scale, units, full = string.match(field, '^((%d+)/(%d+)#?%d*)=(%d+)@(%d+)$')
+			local id, refill, scale, units, full = string.match(field, '^((%d+)/(%d+)#?%d*)=(-?%d+)@(%d+)$')
 			if not id or tonumber(scale) == 0 or tonumber(refill) == 0 or fields[id] then
 				return nil, nil, nil
 			end
@@ -126,12 +150,26 @@ for i = 1, count do
 	local full = tonumber(ARGV[3 * i]) * scale
 	local current = full
 	local previous = stored[ids[i]]
+	-- tiergate live changes (begin): a limit whose capacity or rate changed keeps its
+	-- tokens as a share of the new capacity; the field of its old rate is dropped.
+	if not previous and renamed[i] and stored[renamed[i]] then
+		previous = stored[renamed[i]]
+		known[renamed[i]] = true
+	end
+	if previous and (previous[2] ~= full or previous[3] ~= refill) then
+		current = math.floor(refilled(previous[1], previous[2], previous[3]) * full / previous[2])
+		previous = nil
+	end
+	-- tiergate live changes (end)
 	if previous then
 		current = refilled(previous[1], full, refill)
 	end
 	units[i] = current
 	local needed = cost * scale
-	if current < needed then
+	if settle then
+		-- Settle mode: no check; a refund stops at full, a charge one capacity below empty.
+		units[i] = math.max(-full, math.min(full, current - needed))
+	elseif current < needed then
 		allowed = 0
 		if needed > full then
 			wait = -1
@@ -150,7 +188,7 @@ for i = 1, count do
 	local scale = tonumber(ARGV[3 * i + 1])
 	local refill = tonumber(ARGV[3 * i + 2])
 	local full = tonumber(ARGV[3 * i]) * scale
-	if allowed == 1 then
+	if allowed == 1 and not settle then
 		units[i] = units[i] - cost * scale
 	end
 	local micros = math.ceil((full - units[i]) / refill)

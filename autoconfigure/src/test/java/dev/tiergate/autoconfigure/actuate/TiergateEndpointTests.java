@@ -4,14 +4,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 
+import dev.tiergate.autoconfigure.TiergateNamespace;
 import dev.tiergate.autoconfigure.cache.CacheTestApplication;
 import dev.tiergate.autoconfigure.cache.Catalog;
 import dev.tiergate.cache.TieredCache;
 import dev.tiergate.cache.TieredCaches;
 import dev.tiergate.ratelimit.RateLimiters;
 import dev.tiergate.ratelimit.TierRateLimiter;
+import dev.tiergate.ratelimit.redis.InstanceHeartbeat;
+import dev.tiergate.redis.GuardedRedis;
 import dev.tiergate.test.RedisProbe;
 import dev.tiergate.test.TestRedis;
 import org.junit.jupiter.api.AfterAll;
@@ -100,6 +104,23 @@ class TiergateEndpointTests {
 		assertThat(chat.path("limits").get(0).path("refillPeriod").asString()).isEqualTo("PT10S");
 		assertThat(chat.path("onRedisFailure").asString()).isEqualTo("LOCAL");
 		assertThat(rateLimits.path("tiers").path("admin").path("allowed").asLong()).isEqualTo(allowedBefore + 1);
+	}
+
+	@Test
+	void showsTheInstancesSeenAndTheShareOfTheLimitsThisOneEnforcesInAnOutage() {
+		String namespace = context.getBean(TiergateNamespace.class).rateLimits();
+		try (InstanceHeartbeat other = new InstanceHeartbeat(context.getBean(GuardedRedis.class), namespace,
+				Duration.ofSeconds(15), Clock.systemUTC())) {
+			other.start(Duration.ofMillis(100));
+			await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+				JsonNode rateLimits = JsonMapper.builder()
+					.build()
+					.readTree(send("GET", "/actuator/tiergate").body())
+					.path("rateLimits");
+				assertThat(rateLimits.path("instancesSeen").asInt()).isEqualTo(2);
+				assertThat(rateLimits.path("outageShare").asDouble()).isEqualTo(0.5);
+			});
+		}
 	}
 
 	@Test

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -20,6 +19,7 @@ import dev.tiergate.cache.TieredCaches;
 import dev.tiergate.test.ManualTicker;
 import dev.tiergate.test.RedisProbe;
 import dev.tiergate.test.RedisTopology;
+import dev.tiergate.test.TestThreads;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -263,7 +263,7 @@ abstract class AbstractTieredCacheableIntegrationTests {
 	@Test
 	void fiftyThreadsOnOneMissingKeyInvokeTheMethodOnce() throws Exception {
 		CountDownLatch gate = this.catalog.closeGate();
-		ExecutorService threads = Executors.newFixedThreadPool(50);
+		ExecutorService threads = TestThreads.pool(50);
 		try {
 			CountDownLatch started = new CountDownLatch(50);
 			List<Future<String>> results = new ArrayList<>();

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -153,12 +155,39 @@ class TieredCacheableReactiveIntegrationTests {
 	void aFluxThatFailsMidwayIsNotCached() {
 		this.contextRunner.run((context) -> {
 			ReactiveCatalog catalog = context.getBean(ReactiveCatalog.class);
-			// Collected before it is replayed: the error comes without the elements before it.
-			StepVerifier.create(catalog.reviews("broken")).verifyErrorMessage("stream broke");
-			StepVerifier.create(catalog.reviews("broken")).verifyErrorMessage("stream broke");
+			// Streamed to the subscriber that loads it: the elements before the error arrive too.
+			StepVerifier.create(catalog.reviews("broken")).expectNext("first").verifyErrorMessage("stream broke");
+			StepVerifier.create(catalog.reviews("broken")).expectNext("first").verifyErrorMessage("stream broke");
 			assertThat(catalog.invocations()).isEqualTo(2);
 			assertThat(new RedisProbe(TestRedis.shared())
 				.exists(context.getBean(TieredCaches.class).get("reviews").redisKey("broken"))).isFalse();
+		});
+	}
+
+	@Test
+	void aFluxStreamsToTheSubscriberThatLoadsItAndItsCancellationCancelsTheSourceAndLetsAJoinedSubscriberLoadAgain() {
+		this.contextRunner.run((context) -> {
+			ReactiveCatalog catalog = context.getBean(ReactiveCatalog.class);
+			Sinks.Many<String> tokens = Sinks.many().unicast().onBackpressureBuffer();
+			AtomicBoolean sourceCancelled = new AtomicBoolean();
+			catalog.streamWith(tokens.asFlux().doOnCancel(() -> sourceCancelled.set(true)));
+			List<String> streamed = new CopyOnWriteArrayList<>();
+			Disposable leader = catalog.stream("q").subscribe(streamed::add);
+			await().until(() -> catalog.invocations() == 1);
+			tokens.tryEmitNext("a");
+			await().atMost(WAIT).until(() -> streamed.equals(List.of("a")));
+			catalog.streamWith(Flux.just("x", "y"));
+			List<String> joined = new CopyOnWriteArrayList<>();
+			AtomicBoolean joinedCompleted = new AtomicBoolean();
+			catalog.stream("q").subscribe(joined::add, (ex) -> { }, () -> joinedCompleted.set(true));
+			assertThat(catalog.invocations()).as("joined the load").isEqualTo(1);
+			leader.dispose();
+			await().atMost(WAIT).until(sourceCancelled::get);
+			await().atMost(WAIT).until(joinedCompleted::get);
+			assertThat(joined).containsExactly("x", "y");
+			assertThat(catalog.invocations()).isEqualTo(2);
+			StepVerifier.create(catalog.stream("q")).expectNext("x", "y").verifyComplete();
+			assertThat(catalog.invocations()).as("the second load was cached, the cancelled one not").isEqualTo(2);
 		});
 	}
 
@@ -223,6 +252,8 @@ class TieredCacheableReactiveIntegrationTests {
 
 		private final AtomicReference<Mono<String>> slow = new AtomicReference<>(Mono.just("v"));
 
+		private final AtomicReference<Flux<String>> tokens = new AtomicReference<>(Flux.just("t"));
+
 		// Methods, not fields: the test holds the proxy, whose fields are not the target's.
 		public int invocations() {
 			return this.invocations.get();
@@ -245,6 +276,16 @@ class TieredCacheableReactiveIntegrationTests {
 				return Flux.just("first").concatWith(Flux.error(new IllegalStateException("stream broke")));
 			}
 			return Flux.just("good", "fine");
+		}
+
+		public void streamWith(Flux<String> tokens) {
+			this.tokens.set(tokens);
+		}
+
+		@TieredCacheable("streams")
+		public Flux<String> stream(String prompt) {
+			this.invocations.incrementAndGet();
+			return this.tokens.get();
 		}
 
 		@TieredCacheable("prices")

@@ -2,14 +2,18 @@ package dev.tiergate.autoconfigure.metrics;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.tiergate.observation.TiergateObservations;
 import dev.tiergate.ratelimit.ManualTimeMeter;
 import dev.tiergate.ratelimit.OnRedisFailure;
+import dev.tiergate.ratelimit.RateLimitDecision;
 import dev.tiergate.ratelimit.RateLimitDecision.Enforcement;
 import dev.tiergate.ratelimit.RateLimitDecision.Outcome;
 import dev.tiergate.ratelimit.RateLimitTier;
 import dev.tiergate.ratelimit.RateLimiters;
 import dev.tiergate.ratelimit.TierRateLimiter;
+import dev.tiergate.ratelimit.TokenBuckets;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +49,21 @@ class MicrometerRateLimitMetricsTests {
 		assertThat(chat.statistics().checks(Outcome.ALLOWED, Enforcement.DISTRIBUTED)).isZero();
 		assertThat(this.meters.getMeters()).allSatisfy((meter) -> assertThat(meter.getId().getTags().toString())
 			.doesNotContain("198.51.100.7"));
+	}
+
+	@Test
+	void theInstancesThisOneLastSawAreAGauge() {
+		TokenBuckets shared = (tier, clientKey, cost) -> RateLimitDecision.allowed(tier, Enforcement.DISTRIBUTED, 0,
+				tier.limits().get(0).capacity(), 0);
+		AtomicInteger instances = new AtomicInteger(3);
+		RateLimiters distributed = new RateLimiters(List.of(CHAT), shared, new ManualTimeMeter(), 1000,
+				TiergateObservations.NONE, instances::get, null);
+		SimpleMeterRegistry registry = new SimpleMeterRegistry();
+		new MicrometerRateLimitMetrics(distributed).bindTo(registry);
+		assertThat(registry.get("tiergate.ratelimit.instances").gauge().value()).isEqualTo(3);
+		instances.set(2);
+		assertThat(registry.get("tiergate.ratelimit.instances").gauge().value()).isEqualTo(2);
+		assertThat(this.meters.get("tiergate.ratelimit.instances").gauge().value()).as("without Redis").isOne();
 	}
 
 	private double count(String tier, String result) {

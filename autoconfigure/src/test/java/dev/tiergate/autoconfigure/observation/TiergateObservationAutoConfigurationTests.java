@@ -16,6 +16,7 @@ import dev.tiergate.cache.TieredCaches;
 import dev.tiergate.observation.TiergateObservations;
 import dev.tiergate.ratelimit.RateLimited;
 import dev.tiergate.test.TestRedis;
+import dev.tiergate.test.TestThreads;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.tracing.handler.DefaultTracingObservationHandler;
 import io.micrometer.tracing.test.simple.SimpleSpan;
@@ -112,10 +113,10 @@ class TiergateObservationAutoConfigurationTests {
 			this.contextRunner.withPropertyValues("tiergate.cache.caches.locked.lock=true").run((second) -> {
 				Catalog holder = first.getBean(Catalog.class);
 				CountDownLatch release = holder.hold();
-				CompletableFuture<String> holding = CompletableFuture.supplyAsync(() -> holder.locked("oven"));
+				CompletableFuture<String> holding = CompletableFuture.supplyAsync(() -> holder.locked("oven"), TestThreads.perTask());
 				holder.awaitHeld();
 				CompletableFuture<String> waiting = CompletableFuture
-					.supplyAsync(() -> second.getBean(Catalog.class).locked("oven"));
+					.supplyAsync(() -> second.getBean(Catalog.class).locked("oven"), TestThreads.perTask());
 				SimpleTracer tracer = second.getBean(SimpleTracer.class);
 				org.awaitility.Awaitility.await()
 					.atMost(java.time.Duration.ofSeconds(5))

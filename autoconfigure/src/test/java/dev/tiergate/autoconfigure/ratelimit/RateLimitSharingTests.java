@@ -5,12 +5,12 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.tiergate.ratelimit.RateLimitExceededException;
 import dev.tiergate.test.TestRedis;
+import dev.tiergate.test.TestThreads;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.WebApplicationType;
@@ -37,7 +37,7 @@ class RateLimitSharingTests {
 			List<ChatService> instances = List.of(first.getBean(ChatService.class), second.getBean(ChatService.class));
 			AtomicLong admitted = new AtomicLong();
 			AtomicLong rejected = new AtomicLong();
-			ExecutorService threads = Executors.newFixedThreadPool(32);
+			ExecutorService threads = TestThreads.pool(32);
 			CountDownLatch start = new CountDownLatch(1);
 			List<Future<?>> results = new ArrayList<>();
 			for (int t = 0; t < 32; t++) {

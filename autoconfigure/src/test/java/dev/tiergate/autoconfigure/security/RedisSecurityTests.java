@@ -42,7 +42,7 @@ class RedisSecurityTests {
 	private static final String[] MINIMAL_ACL = { "ACL", "SETUSER", "tiergate", "on", ">tiergate-Pa55word",
 			"resetkeys", "~catalog-it:*", "~{catalog-it:rl:*", "resetchannels", "&catalog-it:*", "-@all", "+get",
 			"+set", "+psetex", "+pttl", "+unlink", "+scan", "+eval", "+evalsha", "+time", "+publish", "+subscribe",
-			"+ping", "+hello", "+auth" };
+			"+ping", "+hello", "+auth", "+hget", "+hgetall", "+hset", "+hdel" };
 
 	private static final String WRONG_PASSWORD = "Wr0ng-Pa55word-Never-Logged";
 

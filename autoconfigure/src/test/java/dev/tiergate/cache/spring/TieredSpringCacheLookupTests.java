@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import dev.tiergate.cache.CacheLookups;
 import dev.tiergate.cache.TieredCacheSettings;
 import dev.tiergate.cache.TieredCaches;
+import dev.tiergate.test.TestThreads;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +53,7 @@ class TieredSpringCacheLookupTests {
 			loading.countDown();
 			release.await(5, TimeUnit.SECONDS);
 			return "value";
-		}));
+		}), TestThreads.perTask());
 		assertThat(loading.await(5, TimeUnit.SECONDS)).isTrue();
 		CompletableFuture<CacheLookups.Lookup> waiter = CompletableFuture.supplyAsync(() -> {
 			try (CacheLookups.Scope scope = CacheLookups.open((name) -> false)) {
@@ -60,7 +61,7 @@ class TieredSpringCacheLookupTests {
 				assertThat(value).isEqualTo("value");
 				return scope.lookup();
 			}
-		});
+		}, TestThreads.perTask());
 		// The waiter has joined the flight once it no longer finishes on its own.
 		await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(2)).until(() -> !waiter.isDone());
 		release.countDown();

@@ -13,7 +13,7 @@ import io.lettuce.core.RedisClient;
  * A {@link GuardedRedis} built by hand, as the auto-configuration would, for engine tests
  * against a real Redis.
  */
-final class TestGuardedRedis implements AutoCloseable {
+public final class TestGuardedRedis implements AutoCloseable {
 
 	private final RedisClient client;
 
@@ -21,15 +21,18 @@ final class TestGuardedRedis implements AutoCloseable {
 
 	private final GuardedRedis redis;
 
-	TestGuardedRedis(RedisEndpoint endpoint, Duration timeout) {
+	public TestGuardedRedis(RedisEndpoint endpoint, Duration timeout) {
+		this(endpoint, timeout, GuardedRedis.BreakerSettings.DEFAULTS);
+	}
+
+	public TestGuardedRedis(RedisEndpoint endpoint, Duration timeout, GuardedRedis.BreakerSettings breaker) {
 		this.client = RedisClient.create(endpoint.uri());
 		this.connector = new RedisConnector(this.client, timeout, Duration.ofMillis(100));
-		this.redis = new GuardedRedis(this.connector, new RedisHealthState(Clock.systemUTC()),
-				GuardedRedis.BreakerSettings.DEFAULTS);
+		this.redis = new GuardedRedis(this.connector, new RedisHealthState(Clock.systemUTC()), breaker);
 		this.connector.awaitConnection(Duration.ofSeconds(5));
 	}
 
-	GuardedRedis redis() {
+	public GuardedRedis redis() {
 		return this.redis;
 	}
 

@@ -23,7 +23,7 @@ public final class ClientAddressDnsProbe {
 				MockHttpServletRequest request = new MockHttpServletRequest();
 				request.setRemoteAddr("10.0.0.2");
 				request.addHeader(header, header.equals("Forwarded") ? "for=\"" + hop + "\"" : hop);
-				line.append(' ').append(header).append('=').append(address.of(request));
+				line.append(' ').append(header).append('=').append(address.of(ServletClientKeyResolvers.request(request)));
 			}
 			System.out.println(line);
 		}

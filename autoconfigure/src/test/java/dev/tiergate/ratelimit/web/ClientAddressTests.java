@@ -40,21 +40,21 @@ class ClientAddressTests {
 		MockHttpServletRequest request = request("198.51.100.7");
 		request.addHeader("X-Forwarded-For", "203.0.113.1");
 		request.addHeader("Forwarded", "for=203.0.113.2");
-		assertThat(direct.of(request)).isEqualTo("198.51.100.7");
+		assertThat(direct.of(ServletClientKeyResolvers.request(request))).isEqualTo("198.51.100.7");
 	}
 
 	@Test
 	void fromAnUntrustedPeerTheHeadersAreIgnored() {
 		MockHttpServletRequest request = request("198.51.100.7");
 		request.addHeader("X-Forwarded-For", "203.0.113.1, 10.0.0.5");
-		assertThat(this.behindProxies.of(request)).isEqualTo("198.51.100.7");
+		assertThat(this.behindProxies.of(ServletClientKeyResolvers.request(request))).isEqualTo("198.51.100.7");
 	}
 
 	@Test
 	void fromATrustedProxyTheRightmostUntrustedHopIsTheClientAndWhatItClaimsFurtherLeftIsIgnored() {
 		MockHttpServletRequest request = request("10.1.2.3");
 		request.addHeader("X-Forwarded-For", "1.1.1.1, 203.0.113.50, 10.9.9.9");
-		assertThat(this.behindProxies.of(request)).isEqualTo("203.0.113.50");
+		assertThat(this.behindProxies.of(ServletClientKeyResolvers.request(request))).isEqualTo("203.0.113.50");
 	}
 
 	@Test
@@ -62,7 +62,7 @@ class ClientAddressTests {
 		MockHttpServletRequest request = request("10.1.2.3");
 		request.addHeader("X-Forwarded-For", "203.0.113.60");
 		request.addHeader("X-Forwarded-For", "192.0.2.1");
-		assertThat(this.behindProxies.of(request)).isEqualTo("203.0.113.60");
+		assertThat(this.behindProxies.of(ServletClientKeyResolvers.request(request))).isEqualTo("203.0.113.60");
 	}
 
 	@Test
@@ -71,7 +71,7 @@ class ClientAddressTests {
 		MockHttpServletRequest request = request("10.1.2.3");
 		request.addHeader("X-Forwarded-For", "203.0.113.1");
 		request.addHeader("Forwarded", "for=198.51.100.1;proto=https, for=\"[2001:db8:cafe::17]:4711\", for=10.0.0.7:80");
-		assertThat(forwarded.of(request)).isEqualTo("2001:db8:cafe:0:0:0:0:17");
+		assertThat(forwarded.of(ServletClientKeyResolvers.request(request))).isEqualTo("2001:db8:cafe:0:0:0:0:17");
 	}
 
 	@Test
@@ -81,10 +81,10 @@ class ClientAddressTests {
 		MockHttpServletRequest request = request("10.1.2.3");
 		request.addHeader("X-Forwarded-For", "203.0.113.1");
 		request.addHeader("Forwarded", "for=198.51.100.1");
-		assertThat(both.of(request)).isEqualTo("198.51.100.1");
+		assertThat(both.of(ServletClientKeyResolvers.request(request))).isEqualTo("198.51.100.1");
 		request = request("10.1.2.3");
 		request.addHeader("X-Forwarded-For", "203.0.113.1");
-		assertThat(both.of(request)).isEqualTo("203.0.113.1");
+		assertThat(both.of(ServletClientKeyResolvers.request(request))).isEqualTo("203.0.113.1");
 	}
 
 	@Test
@@ -92,10 +92,10 @@ class ClientAddressTests {
 		MockHttpServletRequest request = request("10.1.2.3");
 		request.addHeader("Forwarded", "for=198.51.100.1");
 		request.addHeader("X-Real-IP", "198.51.100.2");
-		assertThat(this.behindProxies.of(request)).as("X-Forwarded-For only, by default").isEqualTo("10.1.2.3");
+		assertThat(this.behindProxies.of(ServletClientKeyResolvers.request(request))).as("X-Forwarded-For only, by default").isEqualTo("10.1.2.3");
 		ClientAddress realIp = new ClientAddress(PROXIES, List.of(ForwardedHeader.X_REAL_IP), 64);
 		request.addHeader("X-Forwarded-For", "198.51.100.3");
-		assertThat(realIp.of(request)).isEqualTo("198.51.100.2");
+		assertThat(realIp.of(ServletClientKeyResolvers.request(request))).isEqualTo("198.51.100.2");
 	}
 
 	/** Defect 11 of the 2026-12-02 review: 20 of 20 calls passed a 5-token tier. */
@@ -109,7 +109,7 @@ class ClientAddressTests {
 			MockHttpServletRequest request = request("10.0.0.2"); // the load balancer
 			request.addHeader("X-Forwarded-For", "203.0.113.9"); // written by the proxy: the real client
 			request.addHeader("Forwarded", "for=198.51.100." + i); // written by the client, passed through
-			lastKey = "ip:" + address.of(request);
+			lastKey = "ip:" + address.of(ServletClientKeyResolvers.request(request));
 			if (limiter.check(lastKey, 1).isAllowed()) {
 				allowed++;
 			}
@@ -128,7 +128,7 @@ class ClientAddressTests {
 		for (int i = 0; i < 20; i++) {
 			MockHttpServletRequest request = request("10.0.0.2");
 			request.addHeader("X-Forwarded-For", "203.0.113.9:" + (50000 + i));
-			lastKey = "ip:" + address.of(request);
+			lastKey = "ip:" + address.of(ServletClientKeyResolvers.request(request));
 			if (limiter.check(lastKey, 1).isAllowed()) {
 				allowed++;
 			}
@@ -141,14 +141,14 @@ class ClientAddressTests {
 	void portsAreStrippedFromEveryKindOfHop() {
 		ClientAddress full = new ClientAddress(PROXIES,
 				List.of(ForwardedHeader.X_FORWARDED_FOR, ForwardedHeader.FORWARDED, ForwardedHeader.X_REAL_IP), 128);
-		assertThat(full.of(request("10.1.2.3", "X-Forwarded-For", "1.2.3.4:5678"))).isEqualTo("1.2.3.4");
-		assertThat(full.of(request("10.1.2.3", "X-Forwarded-For", "[::1]:80"))).isEqualTo("0:0:0:0:0:0:0:1");
-		assertThat(full.of(request("10.1.2.3", "X-Forwarded-For", "[2001:db8::1]:443, 10.0.0.9:80")))
+		assertThat(full.of(ServletClientKeyResolvers.request(request("10.1.2.3", "X-Forwarded-For", "1.2.3.4:5678")))).isEqualTo("1.2.3.4");
+		assertThat(full.of(ServletClientKeyResolvers.request(request("10.1.2.3", "X-Forwarded-For", "[::1]:80")))).isEqualTo("0:0:0:0:0:0:0:1");
+		assertThat(full.of(ServletClientKeyResolvers.request(request("10.1.2.3", "X-Forwarded-For", "[2001:db8::1]:443, 10.0.0.9:80"))))
 			.isEqualTo("2001:db8:0:0:0:0:0:1");
-		assertThat(full.of(request("10.1.2.3", "Forwarded", "for=\"[2001:db8::1]:4711\"")))
+		assertThat(full.of(ServletClientKeyResolvers.request(request("10.1.2.3", "Forwarded", "for=\"[2001:db8::1]:4711\""))))
 			.isEqualTo("2001:db8:0:0:0:0:0:1");
-		assertThat(full.of(request("10.1.2.3", "Forwarded", "for=\"1.2.3.4:4711\""))).isEqualTo("1.2.3.4");
-		assertThat(full.of(request("10.1.2.3", "X-Real-IP", "1.2.3.4:5678"))).isEqualTo("1.2.3.4");
+		assertThat(full.of(ServletClientKeyResolvers.request(request("10.1.2.3", "Forwarded", "for=\"1.2.3.4:4711\"")))).isEqualTo("1.2.3.4");
+		assertThat(full.of(ServletClientKeyResolvers.request(request("10.1.2.3", "X-Real-IP", "1.2.3.4:5678")))).isEqualTo("1.2.3.4");
 	}
 
 	/** Defect 13: rotating addresses inside one /64 got a new bucket per request. */
@@ -159,23 +159,23 @@ class ClientAddressTests {
 		int allowed = 0;
 		for (int i = 1; i <= 20; i++) {
 			MockHttpServletRequest request = request("2001:db8:1:2::" + Integer.toHexString(i));
-			if (limiter.check("ip:" + address.of(request), 1).isAllowed()) {
+			if (limiter.check("ip:" + address.of(ServletClientKeyResolvers.request(request)), 1).isAllowed()) {
 				allowed++;
 			}
 		}
 		assertThat(allowed).isEqualTo(5);
-		assertThat(address.of(request("2001:db8:1:2:aaaa:bbbb:cccc:dddd"))).isEqualTo("2001:db8:1:2:0:0:0:0/64");
-		assertThat(address.of(request("2001:db8:1:3::1"))).as("the next /64").isEqualTo("2001:db8:1:3:0:0:0:0/64");
+		assertThat(address.of(ServletClientKeyResolvers.request(request("2001:db8:1:2:aaaa:bbbb:cccc:dddd")))).isEqualTo("2001:db8:1:2:0:0:0:0/64");
+		assertThat(address.of(ServletClientKeyResolvers.request(request("2001:db8:1:3::1")))).as("the next /64").isEqualTo("2001:db8:1:3:0:0:0:0/64");
 	}
 
 	@Test
 	void theIpv6PrefixLengthIsConfigurable() {
 		ClientAddress slash48 = new ClientAddress(TrustedProxies.NONE, List.of(ForwardedHeader.X_FORWARDED_FOR), 48);
-		assertThat(slash48.of(request("2001:db8:1:2::1"))).isEqualTo("2001:db8:1:0:0:0:0:0/48");
+		assertThat(slash48.of(ServletClientKeyResolvers.request(request("2001:db8:1:2::1")))).isEqualTo("2001:db8:1:0:0:0:0:0/48");
 		ClientAddress slash57 = new ClientAddress(TrustedProxies.NONE, List.of(ForwardedHeader.X_FORWARDED_FOR), 57);
-		assertThat(slash57.of(request("2001:db8:1:2ff::1"))).isEqualTo("2001:db8:1:280:0:0:0:0/57");
+		assertThat(slash57.of(ServletClientKeyResolvers.request(request("2001:db8:1:2ff::1")))).isEqualTo("2001:db8:1:280:0:0:0:0/57");
 		ClientAddress whole = new ClientAddress(TrustedProxies.NONE, List.of(ForwardedHeader.X_FORWARDED_FOR), 128);
-		assertThat(whole.of(request("2001:db8:1:2::1"))).isEqualTo("2001:db8:1:2:0:0:0:1");
+		assertThat(whole.of(ServletClientKeyResolvers.request(request("2001:db8:1:2::1")))).isEqualTo("2001:db8:1:2:0:0:0:1");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new ClientAddress(TrustedProxies.NONE, List.of(ForwardedHeader.X_FORWARDED_FOR), 0));
 		assertThatIllegalArgumentException()
@@ -186,9 +186,9 @@ class ClientAddressTests {
 	@Test
 	void anIpv4MappedIpv6AddressIsKeyedAsItsIpv4Address() {
 		ClientAddress direct = new ClientAddress(TrustedProxies.NONE);
-		assertThat(direct.of(request("::ffff:203.0.113.9"))).isEqualTo("203.0.113.9");
-		assertThat(direct.of(request("0:0:0:0:0:ffff:cb00:7109"))).isEqualTo("203.0.113.9");
-		assertThat(this.behindProxies.of(request("::ffff:10.1.2.3", "X-Forwarded-For", "198.51.100.4")))
+		assertThat(direct.of(ServletClientKeyResolvers.request(request("::ffff:203.0.113.9")))).isEqualTo("203.0.113.9");
+		assertThat(direct.of(ServletClientKeyResolvers.request(request("0:0:0:0:0:ffff:cb00:7109")))).isEqualTo("203.0.113.9");
+		assertThat(this.behindProxies.of(ServletClientKeyResolvers.request(request("::ffff:10.1.2.3", "X-Forwarded-For", "198.51.100.4"))))
 			.as("a mapped proxy address is the trusted IPv4 proxy")
 			.isEqualTo("198.51.100.4");
 	}
@@ -230,7 +230,7 @@ class ClientAddressTests {
 	void ipv6ProxiesAreMatchedByPrefix() {
 		MockHttpServletRequest request = request("2001:db8:1ff::1");
 		request.addHeader("X-Forwarded-For", "2001:db8:200::9, 2001:db8:100::2");
-		assertThat(this.behindProxies.of(request)).isEqualTo("2001:db8:200:0:0:0:0:0/64");
+		assertThat(this.behindProxies.of(ServletClientKeyResolvers.request(request))).isEqualTo("2001:db8:200:0:0:0:0:0/64");
 	}
 
 	@Test
@@ -250,23 +250,23 @@ class ClientAddressTests {
 	void whenEveryHopIsTrustedTheLeftmostIsTheClient() {
 		MockHttpServletRequest request = request("10.1.2.3");
 		request.addHeader("X-Forwarded-For", "10.0.0.1, 10.0.0.2");
-		assertThat(this.behindProxies.of(request)).isEqualTo("10.0.0.1");
+		assertThat(this.behindProxies.of(ServletClientKeyResolvers.request(request))).isEqualTo("10.0.0.1");
 	}
 
 	@Test
 	void somethingAProxyRecordedThatIsNoAddressIsUsedAsItIsAndNeverLookedUp() {
 		MockHttpServletRequest request = request("10.1.2.3");
 		request.addHeader("X-Forwarded-For", "localhost");
-		assertThat(this.behindProxies.of(request)).isEqualTo("localhost");
+		assertThat(this.behindProxies.of(ServletClientKeyResolvers.request(request))).isEqualTo("localhost");
 		request = request("10.1.2.3");
 		request.addHeader("Forwarded", "for=unknown");
-		assertThat(new ClientAddress(PROXIES, List.of(ForwardedHeader.FORWARDED), 64).of(request)).isEqualTo("unknown");
+		assertThat(new ClientAddress(PROXIES, List.of(ForwardedHeader.FORWARDED), 64).of(ServletClientKeyResolvers.request(request))).isEqualTo("unknown");
 	}
 
 	@Test
 	void equalAddressesWrittenDifferentlyAreOneClient() {
 		ClientAddress direct = new ClientAddress(TrustedProxies.NONE);
-		assertThat(direct.of(request("::1"))).isEqualTo(direct.of(request("0:0:0:0:0:0:0:1")));
+		assertThat(direct.of(ServletClientKeyResolvers.request(request("::1")))).isEqualTo(direct.of(ServletClientKeyResolvers.request(request("0:0:0:0:0:0:0:1"))));
 	}
 
 	@Test

@@ -32,9 +32,16 @@ public class Reviews {
 
 	private volatile @Nullable CountDownLatch gate;
 
+	private volatile @Nullable Thread lastInvokedOn;
+
 	public int invocations(String method) {
 		AtomicInteger count = this.invocations.get(method);
 		return (count != null) ? count.get() : 0;
+	}
+
+	/** The thread that last ran {@link #summaryLater}. */
+	public @Nullable Thread lastInvokedOn() {
+		return this.lastInvokedOn;
 	}
 
 	public void reset() {
@@ -138,6 +145,7 @@ public class Reviews {
 	@Cacheable("futures")
 	public CompletableFuture<Summary> summaryLater(long productId) {
 		count("summaryLater");
+		this.lastInvokedOn = Thread.currentThread();
 		return CompletableFuture.supplyAsync(() -> new Summary(productId, 1, BigDecimal.ONE));
 	}
 

@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,6 +26,7 @@ import dev.tiergate.test.RedisProbe;
 import dev.tiergate.test.RedisProcess;
 import dev.tiergate.test.RedisTopology;
 import dev.tiergate.test.TestRedis;
+import dev.tiergate.test.TestThreads;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -174,7 +174,7 @@ class SpringCacheableIntegrationTests {
 	private List<Future<Summary>> callConcurrently(String method, Call call) throws Exception {
 		CountDownLatch gate = new CountDownLatch(1);
 		reviews(first).holdSummaries(gate);
-		ExecutorService callers = Executors.newFixedThreadPool(4);
+		ExecutorService callers = TestThreads.pool(4);
 		try {
 			List<Future<Summary>> results = new ArrayList<>();
 			for (int i = 0; i < 4; i++) {
@@ -276,8 +276,12 @@ class SpringCacheableIntegrationTests {
 	void completableFuturesAreStoredAsTheirValues() {
 		Summary stored = reviews(first).summaryLater(1).join();
 		assertThat(reviews(first).summaryLater(1).join()).isEqualTo(stored);
+		// An asynchronous result is written to L2 without the caller waiting for Redis: the other
+		// instance finds it once the write is there.
+		awaitInL2("futures", 1L);
 		assertThat(reviews(second).summaryLater(1).join()).isEqualTo(stored);
 		Summary synced = reviews(first).summaryLaterSync(1).join();
+		awaitInL2("futures", "sync:1");
 		assertThat(reviews(second).summaryLaterSync(1).join()).isEqualTo(synced);
 		assertThat(reviews(first).invocations("summaryLater") + reviews(second).invocations("summaryLater")).isOne();
 		assertThat(reviews(first).invocations("summaryLaterSync") + reviews(second).invocations("summaryLaterSync"))
@@ -285,9 +289,19 @@ class SpringCacheableIntegrationTests {
 	}
 
 	@Test
+	void aFutureMethodMissedInL2RunsOffRedisIoThreads() {
+		// Spring invokes the method, and stores its value, on the thread that completes the lookup.
+		assertThat(reviews(first).summaryLater(5).join()).isNotNull();
+		assertThat(reviews(first).lastInvokedOn()).isNotNull()
+			.isNotInstanceOf(io.netty.util.concurrent.FastThreadLocalThread.class);
+	}
+
+	@Test
 	void monosAndFluxesAreStoredAsTheirElements() {
 		Summary stored = reviews(first).summaryMono(1).block();
 		List<Review> elements = reviews(first).reviewsFlux(1).collectList().block();
+		awaitInL2("monos", 1L);
+		awaitInL2("fluxes", 1L);
 		assertThat(reviews(second).summaryMono(1).block()).isEqualTo(stored);
 		assertThat(reviews(second).reviewsFlux(1).collectList().block()).isEqualTo(elements)
 			.allSatisfy((review) -> assertThat(review).isInstanceOf(Review.class));
@@ -371,6 +385,11 @@ class SpringCacheableIntegrationTests {
 
 	private static RecordingErrorHandler errors(ConfigurableApplicationContext context) {
 		return context.getBean(RecordingErrorHandler.class);
+	}
+
+	private static void awaitInL2(String cache, Object key) {
+		String redisKey = caches(first).get(cache).redisKey(key);
+		await().atMost(Duration.ofSeconds(5)).until(() -> probe.exists(redisKey));
 	}
 
 }
