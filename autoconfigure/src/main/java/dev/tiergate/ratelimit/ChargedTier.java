@@ -5,9 +5,14 @@ import org.jspecify.annotations.Nullable;
 /**
  * The tier whose tokens a rate-limit route already took for the request this thread is
  * handling, so that a {@code @RateLimited} method of that tier called while handling it
- * does not take them twice. Set by the route filter around the rest of its filter chain.
+ * does not take them twice. Set by the servlet route filter around the rest of its filter
+ * chain, on the thread; by the WebFlux one in the Reactor context, under
+ * {@link #CONTEXT_KEY}.
  */
 public final class ChargedTier {
+
+	/** The key, in the Reactor context of a WebFlux request, of the tier a route charged. */
+	public static final String CONTEXT_KEY = ChargedTier.class.getName();
 
 	private static final ThreadLocal<@Nullable String> current = new ThreadLocal<>();
 

@@ -31,12 +31,15 @@ class RegistrationTests {
 	}
 
 	@Test
-	void everyAutoConfigurationOfTheWebMvcSliceIsARegisteredAutoConfiguration() throws Exception {
+	void everyAutoConfigurationOfTheWebSlicesIsARegisteredAutoConfiguration() throws Exception {
 		List<String> registered = lines("META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports");
-		List<String> slice = lines(
+		List<String> mvc = lines(
 				"META-INF/spring/org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureWebMvc.imports");
-		assertThat(slice).isNotEmpty();
-		assertThat(registered).containsAll(slice);
+		List<String> webFlux = lines(
+				"META-INF/spring/org.springframework.boot.webflux.test.autoconfigure.AutoConfigureWebFlux.imports");
+		assertThat(mvc).isNotEmpty();
+		assertThat(registered).containsAll(mvc);
+		assertThat(webFlux).as("the same in both slices").isEqualTo(mvc);
 	}
 
 	@Test

@@ -26,9 +26,14 @@ import dev.tiergate.ratelimit.redis.InstanceHeartbeat;
 import dev.tiergate.ratelimit.redis.RedisConcurrencyLeases;
 import dev.tiergate.ratelimit.redis.RedisTierOverrides;
 import dev.tiergate.ratelimit.redis.RedisTokenBuckets;
+import dev.tiergate.ratelimit.web.ForwardedHeader;
 import dev.tiergate.ratelimit.web.RateLimitProblem;
 import dev.tiergate.ratelimit.web.RateLimitResponseHeaders;
 import dev.tiergate.ratelimit.web.RateLimitRouteFilter;
+import dev.tiergate.ratelimit.web.RateLimitRouteWebFilter;
+import dev.tiergate.ratelimit.web.RateLimitWebFilter;
+import dev.tiergate.ratelimit.web.ReactiveClientKeyResolvers;
+import dev.tiergate.ratelimit.web.ReactiveRateLimitResponseHeaders;
 import dev.tiergate.ratelimit.web.ServletClientKeyResolvers;
 import dev.tiergate.redis.GuardedRedis;
 import io.github.bucket4j.Bucket;
@@ -36,6 +41,7 @@ import io.github.bucket4j.TimeMeter;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -62,14 +68,15 @@ import org.springframework.context.expression.BeanFactoryResolver;
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
+import org.springframework.web.server.WebFilter;
 import org.springframework.web.servlet.DispatcherServlet;
 
 /**
  * Auto-configuration of rate limiting: the {@link RateLimiters} of the configured tiers,
  * and the advice that applies {@code @RateLimited}. Buckets live in Redis when a
- * {@link GuardedRedis} exists, in this JVM otherwise. In a servlet web application it
- * adds the rate-limit headers, the key resolvers that read the request, and the 429
- * answer.
+ * {@link GuardedRedis} exists, in this JVM otherwise. In a servlet or a WebFlux web
+ * application it adds the rate-limit headers, the key resolvers that read the request,
+ * the filter of the routes in configuration, and the 429 answer.
  */
 @AutoConfiguration(after = TiergateRedisAutoConfiguration.class,
 		afterName = { "org.springframework.boot.autoconfigure.aop.AopAutoConfiguration",
@@ -203,15 +210,7 @@ public final class RateLimitAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		ClientKeyResolvers rateLimitClientKeyResolvers(RateLimitProperties properties) {
-			RateLimitSettingsMapper.checkClientAddressProperties(properties);
-			try {
-				return ServletClientKeyResolvers.of(properties.getTrustedProxies(), properties.getForwardedHeaders(),
-						properties.getIpv6PrefixLength());
-			}
-			catch (IllegalArgumentException ex) {
-				throw RateLimitSettingsMapper.invalid("trusted-proxies", properties.getTrustedProxies(),
-						String.valueOf(ex.getMessage()));
-			}
+			return clientKeyResolvers(properties, ServletClientKeyResolvers::of);
 		}
 
 		@Bean
@@ -225,7 +224,7 @@ public final class RateLimitAutoConfiguration {
 		@Conditional(OnRateLimitRoutes.class)
 		RateLimitRouteFilter rateLimitRouteFilter(RateLimitProperties properties, RateLimiters rateLimiters,
 				ClientKeyResolvers clientKeyResolvers, ObjectProvider<RateLimitListener> listeners) {
-			return new RateLimitRouteFilter(RateLimitRoutesMapper.routes(properties, rateLimiters, clientKeyResolvers),
+			return new RateLimitRouteFilter(RateLimitRoutesMapper.routes(properties, rateLimiters, clientKeyResolvers, false),
 					listener(listeners), new RateLimitProblem(properties.getHeaders().isIetf()));
 		}
 
@@ -234,6 +233,70 @@ public final class RateLimitAutoConfiguration {
 		RateLimitExceptionHandler rateLimitExceptionHandler(RateLimitProperties properties) {
 			return new RateLimitExceptionHandler(new RateLimitProblem(properties.getHeaders().isIetf()));
 		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+	@ConditionalOnClass({ WebFilter.class, Mono.class })
+	static class ReactiveWebConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ClientKeyResolvers rateLimitClientKeyResolvers(RateLimitProperties properties) {
+			return clientKeyResolvers(properties, ReactiveClientKeyResolvers::of);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		ReactiveRateLimitResponseHeaders rateLimitResponseHeaders(RateLimitProperties properties) {
+			return new ReactiveRateLimitResponseHeaders(properties.getHeaders().isEnabled(),
+					properties.getHeaders().isIetf());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		RateLimitWebFilter rateLimitWebFilter(RateLimitProperties properties) {
+			return new RateLimitWebFilter(new RateLimitProblem(properties.getHeaders().isIetf()));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@Conditional(OnRateLimitRoutes.class)
+		RateLimitRouteWebFilter rateLimitRouteWebFilter(RateLimitProperties properties, RateLimiters rateLimiters,
+				ClientKeyResolvers clientKeyResolvers, ObjectProvider<RateLimitListener> listeners) {
+			return new RateLimitRouteWebFilter(
+					RateLimitRoutesMapper.routes(properties, rateLimiters, clientKeyResolvers, true),
+					listener(listeners), new RateLimitProblem(properties.getHeaders().isIetf()));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		RateLimitExceptionHandler rateLimitExceptionHandler(RateLimitProperties properties) {
+			return new RateLimitExceptionHandler(new RateLimitProblem(properties.getHeaders().isIetf()));
+		}
+
+	}
+
+	/** The key resolvers of a web application, reporting invalid trusted proxies with their property. */
+	static ClientKeyResolvers clientKeyResolvers(RateLimitProperties properties, RequestResolversFactory factory) {
+		RateLimitSettingsMapper.checkClientAddressProperties(properties);
+		try {
+			return factory.create(properties.getTrustedProxies(), properties.getForwardedHeaders(),
+					properties.getIpv6PrefixLength());
+		}
+		catch (IllegalArgumentException ex) {
+			throw RateLimitSettingsMapper.invalid("trusted-proxies", properties.getTrustedProxies(),
+					String.valueOf(ex.getMessage()));
+		}
+	}
+
+	/** How the servlet or the WebFlux key resolvers are made. */
+	@FunctionalInterface
+	interface RequestResolversFactory {
+
+		ClientKeyResolvers create(List<String> trustedProxies, List<ForwardedHeader> forwardedHeaders,
+				int ipv6PrefixLength);
 
 	}
 

@@ -7,6 +7,7 @@ import dev.tiergate.ratelimit.web.RateLimitResponseHeaders;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ControllerAdvice;
@@ -19,7 +20,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
  * the type {@code quota-exceeded} and {@code violated-policies}. The headers, {@code Retry-After} included, were
  * written when the call was rejected ({@link RateLimitResponseHeaders}).
  * <p>
- * It has the lowest precedence: an {@code @ExceptionHandler} for the exception in an
+ * It serves Spring MVC and WebFlux alike. It has the lowest precedence: an {@code @ExceptionHandler} for the exception in an
  * application's own {@code @ControllerAdvice} answers instead.
  */
 @ControllerAdvice
@@ -39,7 +40,11 @@ final class RateLimitExceptionHandler {
 	 */
 	@ExceptionHandler(RateLimitExceededException.class)
 	public ResponseEntity<ProblemDetail> rateLimitExceeded(RateLimitExceededException ex) {
-		return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).body(this.problem.of(ex.getDecision()));
+		// The type set here, not negotiated: WebFlux would write the problem to a client that
+		// accepts only text/event-stream as an event.
+		return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.body(this.problem.of(ex.getDecision()));
 	}
 
 }

@@ -13,7 +13,9 @@ import dev.tiergate.ratelimit.ClientKeyResolvers;
 import dev.tiergate.ratelimit.ClientKeySpec;
 import dev.tiergate.ratelimit.RateLimiters;
 import dev.tiergate.ratelimit.TierRateLimiter;
+import dev.tiergate.ratelimit.web.RateLimitRoute;
 import dev.tiergate.ratelimit.web.RateLimitRouteFilter;
+import dev.tiergate.ratelimit.web.RateLimitRouteWebFilter;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpMethod;
@@ -23,7 +25,7 @@ import org.springframework.web.util.pattern.PatternParseException;
 
 /**
  * Maps {@code tiergate.rate-limit.routes} to the routes of the
- * {@link RateLimitRouteFilter}, reporting each invalid value with its property, such as
+ * {@link RateLimitRouteFilter} or the {@link RateLimitRouteWebFilter}, reporting each invalid value with its property, such as
  * {@code tiergate.rate-limit.routes[0].tier}.
  */
 final class RateLimitRoutesMapper {
@@ -35,18 +37,24 @@ final class RateLimitRoutesMapper {
 	private RateLimitRoutesMapper() {
 	}
 
-	static List<RateLimitRouteFilter.Route> routes(RateLimitProperties properties, RateLimiters rateLimiters,
-			ClientKeyResolvers resolvers) {
-		List<RateLimitRouteFilter.Route> routes = new ArrayList<>();
+	/**
+	 * Maps the routes.
+	 * @param reactive whether a WebFlux filter applies them, which cannot hold the leases
+	 * of a tier with {@code max-concurrent} yet
+	 */
+	static List<RateLimitRoute> routes(RateLimitProperties properties, RateLimiters rateLimiters,
+			ClientKeyResolvers resolvers, boolean reactive) {
+		List<RateLimitRoute> routes = new ArrayList<>();
 		List<RateLimitProperties.Route> configured = properties.getRoutes();
 		for (int i = 0; i < configured.size(); i++) {
-			routes.add(route("routes[" + i + "].", configured.get(i), properties, rateLimiters, resolvers));
+			routes.add(route("routes[" + i + "].", configured.get(i), properties, rateLimiters, resolvers, reactive));
 		}
 		return routes;
 	}
 
-	private static RateLimitRouteFilter.Route route(String prefix, RateLimitProperties.Route route,
-			RateLimitProperties properties, RateLimiters rateLimiters, ClientKeyResolvers resolvers) {
+	private static RateLimitRoute route(String prefix, RateLimitProperties.Route route,
+			RateLimitProperties properties, RateLimiters rateLimiters, ClientKeyResolvers resolvers,
+			boolean reactive) {
 		PathPattern pattern = pattern(prefix + "path", route.getPath());
 		String tierName = route.getTier();
 		TierRateLimiter limiter = (tierName != null) ? rateLimiters.find(tierName) : null;
@@ -54,6 +62,11 @@ final class RateLimitRoutesMapper {
 			throw RateLimitSettingsMapper.invalid(prefix + "tier", tierName,
 					"must name a tier of tiergate.rate-limit.tiers " + properties.getTiers().keySet() + " but was "
 							+ ((tierName != null) ? "'" + tierName + "'" : "missing"));
+		}
+		if (reactive && limiter.limitsConcurrency()) {
+			throw RateLimitSettingsMapper.invalid(prefix + "tier", tierName, "names tier '" + tierName
+					+ "', which has max-concurrent; routes of a WebFlux application do not hold concurrency leases"
+					+ " yet: use a tier without max-concurrent");
 		}
 		long capacity = limiter.tier().smallestCapacity();
 		if (route.getCost() < 1 || route.getCost() > capacity) {
@@ -69,7 +82,7 @@ final class RateLimitRoutesMapper {
 			RateLimitProperties.Tier tier = properties.getTiers().get(tierName);
 			spec = (tier != null && tier.getKeyResolver() != null) ? tier.getKeyResolver() : properties.getKeyResolver();
 		}
-		return new RateLimitRouteFilter.Route(pattern, methods(prefix, route.getMethods()), limiter,
+		return new RateLimitRoute(pattern, methods(prefix, route.getMethods()), limiter,
 				resolvers.forSpec(spec), route.getCost());
 	}
 

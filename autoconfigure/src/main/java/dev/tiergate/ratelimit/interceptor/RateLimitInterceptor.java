@@ -154,7 +154,7 @@ final class RateLimitInterceptor extends AnnotatedMethodInterceptor<RateLimitOpe
 		RateLimitListener listener = this.listener.get();
 		RateLimitListener calledFor = listener.forCurrentCall();
 		Object result = invocation.proceed();
-		return ReactorRateLimit.limited(returnType, result, () -> {
+		return ReactorRateLimit.limited(returnType, result, operation.limiter().tier().name(), () -> {
 			String clientKey = (calledBy != null) ? calledBy : operation.clientKey(args, evaluation);
 			return start(operation, clientKey, (calledFor != listener) ? calledFor : listener.forCurrentCall(), cost);
 		});

@@ -2,6 +2,7 @@ package dev.tiergate.ratelimit.interceptor;
 
 import java.util.function.Supplier;
 
+import dev.tiergate.ratelimit.ChargedTier;
 import dev.tiergate.ratelimit.RateLimitDecision;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -28,11 +29,16 @@ final class ReactorRateLimit {
 	 * Returns the method's publisher behind the check.
 	 * @param returnType {@code Mono} or {@code Flux}
 	 * @param result the method's publisher
+	 * @param tier the name of the method's tier: a subscriber whose context says that a
+	 * WebFlux route charged it ({@link ChargedTier#CONTEXT_KEY}) is not checked again
 	 * @param check starts the check of one subscription; the subscriber's context is
 	 * visible to it through {@link SubscriberContext}
 	 */
-	static Object limited(Class<?> returnType, @Nullable Object result, Supplier<PendingCheck> check) {
+	static Object limited(Class<?> returnType, @Nullable Object result, String tier, Supplier<PendingCheck> check) {
 		Mono<RateLimitDecision> allowed = Mono.deferContextual((context) -> SubscriberContext.with(context, () -> {
+			if (tier.equals(context.getOrDefault(ChargedTier.CONTEXT_KEY, null))) {
+				return Mono.empty();
+			}
 			PendingCheck pending;
 			try {
 				pending = check.get();

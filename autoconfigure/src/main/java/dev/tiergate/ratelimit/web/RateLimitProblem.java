@@ -75,23 +75,34 @@ public final class RateLimitProblem {
 	 */
 	void write(RateLimitDecision decision, HttpServletRequest request, HttpServletResponse response)
 			throws IOException {
+		byte[] bytes = body(decision, request.getRequestURI());
+		response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
+		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+		response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+		response.setContentLength(bytes.length);
+		response.getOutputStream().write(bytes);
+	}
+
+	/**
+	 * Returns the problem of a rejected call as JSON, for a web filter of either stack that
+	 * answers outside the framework's own exception handling.
+	 * @param decision the decision that rejected the call
+	 * @param instance the request's path
+	 * @return the body, UTF-8
+	 */
+	byte[] body(RateLimitDecision decision, String instance) {
 		ProblemDetail problem = of(decision);
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("type", String.valueOf(problem.getType()));
 		body.put("title", problem.getTitle());
 		body.put("status", problem.getStatus());
 		body.put("detail", problem.getDetail());
-		body.put("instance", request.getRequestURI());
+		body.put("instance", instance);
 		Map<String, Object> properties = problem.getProperties();
 		if (properties != null) {
 			body.putAll(properties);
 		}
-		byte[] bytes = json.writeValueAsBytes(body);
-		response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value());
-		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-		response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-		response.setContentLength(bytes.length);
-		response.getOutputStream().write(bytes);
+		return json.writeValueAsBytes(body);
 	}
 
 }

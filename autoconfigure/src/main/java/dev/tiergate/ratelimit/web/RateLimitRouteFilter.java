@@ -2,11 +2,9 @@ package dev.tiergate.ratelimit.web;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Supplier;
 
 import dev.tiergate.ratelimit.ChargedTier;
-import dev.tiergate.ratelimit.ClientKeyResolver;
 import dev.tiergate.ratelimit.RateLimitDecision;
 import dev.tiergate.ratelimit.RateLimitListener;
 import dev.tiergate.ratelimit.TierRateLimiter;
@@ -24,7 +22,6 @@ import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ServletRequestPathUtils;
-import org.springframework.web.util.pattern.PathPattern;
 
 /**
  * Applies the rate-limit routes of configuration ({@code tiergate.rate-limit.routes}) to
@@ -45,7 +42,7 @@ public final class RateLimitRouteFilter extends OncePerRequestFilter implements 
 
 	private static final String NO_CLIENT = "none";
 
-	private final List<Route> routes;
+	private final List<RateLimitRoute> routes;
 
 	private final Supplier<RateLimitListener> listener;
 
@@ -58,7 +55,7 @@ public final class RateLimitRouteFilter extends OncePerRequestFilter implements 
 	 * first use
 	 * @param problem the 429 answer
 	 */
-	public RateLimitRouteFilter(List<Route> routes, Supplier<RateLimitListener> listener, RateLimitProblem problem) {
+	public RateLimitRouteFilter(List<RateLimitRoute> routes, Supplier<RateLimitListener> listener, RateLimitProblem problem) {
 		this.routes = List.copyOf(routes);
 		this.listener = SingletonSupplier.of(listener);
 		this.problem = problem;
@@ -72,7 +69,7 @@ public final class RateLimitRouteFilter extends OncePerRequestFilter implements 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		Route route = match(request);
+		RateLimitRoute route = match(request);
 		if (route == null) {
 			chain.doFilter(request, response);
 			return;
@@ -110,7 +107,7 @@ public final class RateLimitRouteFilter extends OncePerRequestFilter implements 
 		}
 	}
 
-	private void limitedChain(Route route, String clientKey, HttpServletRequest request,
+	private void limitedChain(RateLimitRoute route, String clientKey, HttpServletRequest request,
 			HttpServletResponse response, FilterChain chain) throws ServletException, IOException {
 		RateLimitDecision decision = route.limiter().check(clientKey, route.cost());
 		this.listener.get().onDecision(decision);
@@ -127,49 +124,13 @@ public final class RateLimitRouteFilter extends OncePerRequestFilter implements 
 		}
 	}
 
-	private @Nullable Route match(HttpServletRequest request) {
+	private @Nullable RateLimitRoute match(HttpServletRequest request) {
 		// The path MVC matches its handlers against: without the context path and path parameters.
 		RequestPath requestPath = ServletRequestPathUtils.hasParsedRequestPath(request)
 				? ServletRequestPathUtils.getParsedRequestPath(request)
 				: RequestPath.parse(request.getRequestURI(), request.getContextPath());
 		PathContainer path = requestPath.pathWithinApplication();
-		String method = request.getMethod();
-		for (Route route : this.routes) {
-			if (route.matches(method, path)) {
-				return route;
-			}
-		}
-		return null;
-	}
-
-	/**
-	 * One route, checked at startup.
-	 *
-	 * @param pattern the path pattern
-	 * @param methods the HTTP methods it applies to, upper case; empty for every method
-	 * @param limiter the limiter of its tier
-	 * @param keyResolver how its clients are told apart
-	 * @param cost the tokens a request takes, from 1 to the tier's smallest capacity
-	 */
-	public record Route(PathPattern pattern, Set<String> methods, TierRateLimiter limiter,
-			ClientKeyResolver keyResolver, long cost) {
-
-		/**
-		 * Creates a route.
-		 * @param pattern the path pattern
-		 * @param methods the HTTP methods, upper case, empty for all
-		 * @param limiter the limiter of its tier
-		 * @param keyResolver how its clients are told apart
-		 * @param cost the tokens a request takes
-		 */
-		public Route {
-			methods = Set.copyOf(methods);
-		}
-
-		boolean matches(String method, PathContainer path) {
-			return (this.methods.isEmpty() || this.methods.contains(method)) && this.pattern.matches(path);
-		}
-
+		return RateLimitRoute.first(this.routes, request.getMethod(), path);
 	}
 
 }

@@ -6,8 +6,6 @@ import java.util.Enumeration;
 import java.util.List;
 
 import dev.tiergate.ratelimit.ClientKeyResolver;
-import dev.tiergate.ratelimit.ClientKeyResolvers;
-import dev.tiergate.ratelimit.ClientKeySpec;
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
@@ -27,21 +25,15 @@ import org.springframework.util.ClassUtils;
  * Outside a request (a scheduled job, a message listener) the request-based resolvers
  * know no client and the call uses the bucket {@code "none"}.
  */
-public final class ServletClientKeyResolvers implements ClientKeyResolvers {
+public final class ServletClientKeyResolvers extends RequestClientKeyResolvers<HttpServletRequest> {
 
 	/** The longest header value used as a key: a client must not make the server hash megabytes. */
-	public static final int MAX_HEADER_LENGTH = 256;
+	public static final int MAX_HEADER_LENGTH = RequestClientKeyResolvers.MAX_HEADER_LENGTH;
 
 	/** The prefix length an IPv6 client is keyed by unless configured otherwise. */
 	public static final int DEFAULT_IPV6_PREFIX_LENGTH = ClientAddress.DEFAULT_IPV6_PREFIX_LENGTH;
 
-	private final ClientAddress clientAddress;
-
 	private final boolean springSecurity;
-
-	private final ClientKeyResolver ip = this::ip;
-
-	private final ClientKeyResolver user = this::user;
 
 	/**
 	 * Creates the resolvers, with a client address read from the forwarding headers of
@@ -58,8 +50,7 @@ public final class ServletClientKeyResolvers implements ClientKeyResolvers {
 	 */
 	public static ServletClientKeyResolvers of(List<String> trustedProxies, List<ForwardedHeader> forwardedHeaders,
 			int ipv6PrefixLength) {
-		return new ServletClientKeyResolvers(
-				new ClientAddress(TrustedProxies.of(trustedProxies), forwardedHeaders, ipv6PrefixLength));
+		return new ServletClientKeyResolvers(ClientAddress.of(trustedProxies, forwardedHeaders, ipv6PrefixLength));
 	}
 
 	/**
@@ -76,30 +67,19 @@ public final class ServletClientKeyResolvers implements ClientKeyResolvers {
 	 * @param clientAddress finds the client address of a request
 	 */
 	ServletClientKeyResolvers(ClientAddress clientAddress) {
-		this.clientAddress = clientAddress;
+		super(clientAddress);
 		this.springSecurity = ClassUtils.isPresent("org.springframework.security.core.context.SecurityContextHolder",
 				ServletClientKeyResolvers.class.getClassLoader());
 	}
 
 	@Override
-	public ClientKeyResolver forSpec(ClientKeySpec spec) {
-		if (spec instanceof ClientKeySpec.Header header) {
-			return header(header.name());
-		}
-		if (spec instanceof ClientKeySpec.Unknown) {
-			throw new IllegalArgumentException("Unknown key resolver '" + spec.text() + "'");
-		}
-		return (spec instanceof ClientKeySpec.Global) ? ClientKeyResolver.GLOBAL
-				: (spec instanceof ClientKeySpec.User) ? this.user : this.ip;
+	@Nullable HttpServletRequest currentRequest() {
+		return CurrentRequest.request();
 	}
 
-	private @Nullable String ip() {
-		HttpServletRequest request = CurrentRequest.request();
-		return (request != null) ? ip(request) : null;
-	}
-
-	private String ip(HttpServletRequest request) {
-		return "ip:" + this.clientAddress.of(request(request));
+	@Override
+	ClientAddress.Request addressView(HttpServletRequest request) {
+		return request(request);
 	}
 
 	/** A servlet request, as the client address reads it. */
@@ -121,31 +101,19 @@ public final class ServletClientKeyResolvers implements ClientKeyResolvers {
 		};
 	}
 
-	private @Nullable String user() {
-		HttpServletRequest request = CurrentRequest.request();
-		if (request == null) {
-			return null;
-		}
+	@Override
+	@Nullable String userName(HttpServletRequest request) {
 		String name = this.springSecurity ? SpringSecurityPrincipal.name() : null;
 		if (name == null) {
 			Principal principal = request.getUserPrincipal();
 			name = (principal != null) ? principal.getName() : null;
 		}
-		return (name != null) ? "user:" + name : ip(request);
+		return name;
 	}
 
-	private ClientKeyResolver header(String name) {
-		return () -> {
-			HttpServletRequest request = CurrentRequest.request();
-			if (request == null) {
-				return null;
-			}
-			String value = request.getHeader(name);
-			if (value == null || value.isBlank()) {
-				return ip(request);
-			}
-			return "header:" + ((value.length() <= MAX_HEADER_LENGTH) ? value : value.substring(0, MAX_HEADER_LENGTH));
-		};
+	@Override
+	@Nullable String header(HttpServletRequest request, String name) {
+		return request.getHeader(name);
 	}
 
 }

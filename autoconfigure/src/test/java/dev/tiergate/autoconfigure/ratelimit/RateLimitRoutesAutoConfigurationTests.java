@@ -2,11 +2,17 @@ package dev.tiergate.autoconfigure.ratelimit;
 
 import dev.tiergate.ratelimit.RateLimitTier;
 import dev.tiergate.ratelimit.RateLimiters;
+import dev.tiergate.ratelimit.web.RateLimitResponseHeaders;
 import dev.tiergate.ratelimit.web.RateLimitRouteFilter;
+import dev.tiergate.ratelimit.web.RateLimitRouteWebFilter;
+import dev.tiergate.ratelimit.web.RateLimitWebFilter;
+import dev.tiergate.ratelimit.web.ReactiveClientKeyResolvers;
+import dev.tiergate.ratelimit.web.ReactiveRateLimitResponseHeaders;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,6 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RateLimitRoutesAutoConfigurationTests {
 
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(RateLimitAutoConfiguration.class));
+
+	private final ReactiveWebApplicationContextRunner reactiveRunner = new ReactiveWebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(RateLimitAutoConfiguration.class));
 
 	@Test
@@ -85,6 +94,47 @@ class RateLimitRoutesAutoConfigurationTests {
 		failsNaming("tiergate.rate-limit.tiers.chat.unit", "tiergate.rate-limit.tiers.chat.capacity=5",
 				"tiergate.rate-limit.tiers.chat.refill-tokens=1", "tiergate.rate-limit.tiers.chat.refill-period=10s",
 				"tiergate.rate-limit.tiers.chat.unit=Bytes");
+	}
+
+	@Test
+	void aReactiveApplicationGetsTheWebFiltersAndNoServletFilter() {
+		this.reactiveRunner
+			.withPropertyValues("tiergate.rate-limit.routes[0].path=/api/llm/**", "tiergate.rate-limit.routes[0].tier=chat")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(RateLimitWebFilter.class)
+					.hasSingleBean(RateLimitRouteWebFilter.class)
+					.hasSingleBean(ReactiveClientKeyResolvers.class)
+					.hasSingleBean(ReactiveRateLimitResponseHeaders.class)
+					.doesNotHaveBean(RateLimitRouteFilter.class)
+					.doesNotHaveBean(RateLimitResponseHeaders.class);
+				assertThat(context.getBean(RateLimitWebFilter.class).getOrder()).isGreaterThan(-100);
+				assertThat(context.getBean(RateLimitRouteWebFilter.class).getOrder())
+					.isGreaterThan(context.getBean(RateLimitWebFilter.class).getOrder());
+			});
+		this.reactiveRunner.run((context) -> assertThat(context).hasSingleBean(RateLimitWebFilter.class)
+			.doesNotHaveBean(RateLimitRouteWebFilter.class));
+	}
+
+	@Test
+	void aReactiveRouteOfATierWithMaxConcurrentFailsNamingTheProperty() {
+		this.reactiveRunner
+			.withPropertyValues("tiergate.rate-limit.tiers.llm.capacity=5", "tiergate.rate-limit.tiers.llm.refill-tokens=1",
+					"tiergate.rate-limit.tiers.llm.refill-period=10s", "tiergate.rate-limit.tiers.llm.max-concurrent=2",
+					"tiergate.rate-limit.routes[0].path=/api/llm/**", "tiergate.rate-limit.routes[0].tier=llm")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageStartingWith("Property tiergate.rate-limit.routes[0].tier with value 'llm'")
+				.hasMessageContaining("max-concurrent"));
+	}
+
+	@Test
+	void invalidTrustedProxiesOfAReactiveApplicationFailNamingTheProperty() {
+		this.reactiveRunner.withPropertyValues("tiergate.rate-limit.trusted-proxies=10.0.0.0/99")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageStartingWith("Property tiergate.rate-limit.trusted-proxies with value "));
 	}
 
 	private void failsNaming(String property, String... properties) {

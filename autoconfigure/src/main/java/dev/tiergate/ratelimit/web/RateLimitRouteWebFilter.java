@@ -1,0 +1,101 @@
+package dev.tiergate.ratelimit.web;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+import dev.tiergate.ratelimit.ChargedTier;
+import dev.tiergate.ratelimit.RateLimitDecision;
+import dev.tiergate.ratelimit.RateLimitListener;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.core.Ordered;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.util.function.SingletonSupplier;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+
+/**
+ * Applies the rate-limit routes of configuration ({@code tiergate.rate-limit.routes}) to
+ * WebFlux requests, as {@link RateLimitRouteFilter} does to servlet ones: the first route
+ * whose path pattern and method match takes its tokens from its tier with one
+ * asynchronous check, with the key resolvers, headers, statistics and 429 problem of
+ * {@code @RateLimited}. A {@code @RateLimited} {@code Mono} or {@code Flux} of the same
+ * tier subscribed while the rest of the chain handles the request takes no tokens again
+ * ({@link ChargedTier#CONTEXT_KEY} in the Reactor context).
+ * <p>
+ * Its order, {@value #DEFAULT_ORDER}, runs it right after the {@link RateLimitWebFilter},
+ * which makes the request known to the key resolvers.
+ */
+public final class RateLimitRouteWebFilter implements WebFilter, Ordered {
+
+	/** Right after the {@link RateLimitWebFilter}. */
+	public static final int DEFAULT_ORDER = RateLimitWebFilter.DEFAULT_ORDER + 1;
+
+	private static final String NO_CLIENT = "none";
+
+	private final List<RateLimitRoute> routes;
+
+	private final Supplier<RateLimitListener> listener;
+
+	private final RateLimitProblem problem;
+
+	/**
+	 * Creates a filter.
+	 * @param routes the routes, the first match wins
+	 * @param listener told about every decision (the headers among others), resolved on
+	 * first use
+	 * @param problem the 429 answer
+	 */
+	public RateLimitRouteWebFilter(List<RateLimitRoute> routes, Supplier<RateLimitListener> listener,
+			RateLimitProblem problem) {
+		this.routes = List.copyOf(routes);
+		this.listener = SingletonSupplier.of(listener);
+		this.problem = problem;
+	}
+
+	@Override
+	public int getOrder() {
+		return DEFAULT_ORDER;
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+		ServerHttpRequest httpRequest = exchange.getRequest();
+		RateLimitRoute route = RateLimitRoute.first(this.routes, httpRequest.getMethod().name(),
+				httpRequest.getPath().pathWithinApplication());
+		if (route == null) {
+			return chain.filter(exchange);
+		}
+		ReactiveRateLimitRequest known = ReactiveRateLimitRequest.of(exchange);
+		ReactiveRateLimitRequest request = (known != null) ? known : new ReactiveRateLimitRequest(exchange, null);
+		return Mono.defer(() -> {
+			// The key resolvers and the header writer read the request bound to the thread.
+			Check check = request.bound(() -> {
+				String resolved = route.keyResolver().resolve();
+				String clientKey = (resolved != null) ? resolved : NO_CLIENT;
+				return new Check(route.limiter().checkAsync(clientKey, route.cost()).toCompletableFuture(),
+						this.listener.get().forCurrentCall());
+			});
+			Mono<RateLimitDecision> decided = Mono.fromFuture(check.decision(), true);
+			if (!check.decision().isDone()) {
+				// The reply came on Lettuce's I/O thread: the rest of the request must not run there.
+				decided = decided.publishOn(Schedulers.parallel());
+			}
+			return decided.flatMap((decision) -> {
+				check.listener().onDecision(decision);
+				if (!decision.isAllowed()) {
+					return RateLimitWebFilter.reject(exchange, decision, this.problem);
+				}
+				String tier = route.limiter().tier().name();
+				return chain.filter(exchange).contextWrite((context) -> context.put(ChargedTier.CONTEXT_KEY, tier));
+			});
+		});
+	}
+
+	private record Check(CompletableFuture<RateLimitDecision> decision, RateLimitListener listener) {
+	}
+
+}
