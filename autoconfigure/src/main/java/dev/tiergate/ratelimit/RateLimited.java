@@ -85,7 +85,9 @@ public @interface RateLimited {
 	 * of tokens (0 or more), and Redis that cannot be reached, are logged and counted
 	 * ({@code tiergate.ratelimit.settlements.failed}), and the estimate stands. Empty (the
 	 * default) means the estimate is the cost. The rate-limit headers describe the check
-	 * before the call.
+	 * before the call. For a {@code CompletableFuture}, {@code CompletionStage} or
+	 * {@code Mono} {@code #result} is the value it completes with, for a {@code Flux} the
+	 * list of its elements, settled when it completes; a cancelled one keeps its estimate.
 	 * @return the actual cost expression
 	 */
 	String actualCostExpression() default "";

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 import dev.tiergate.observation.TiergateObservations;
@@ -254,39 +255,77 @@ public final class TierRateLimiter {
 	 * @throws IllegalStateException if the tier has no concurrency limit
 	 */
 	public Lease acquire(String clientKey) {
+		ConcurrencyLeases leases = leases();
+		try {
+			return lease(leases, clientKey, leases.tryAcquire(this.configured, clientKey), false);
+		}
+		catch (RedisUnavailableException ex) {
+			return leaseInOutage(leases, clientKey, false);
+		}
+	}
+
+	/**
+	 * Takes a lease as {@link #acquire} does, without blocking: leases in Redis get one
+	 * asynchronous {@code EVALSHA}, and the lease releases itself without waiting when
+	 * closed. The stage completes on the thread that completes the attempt (Lettuce's I/O
+	 * thread or the timeout's for leases in Redis), as {@link #checkAsync}'s does.
+	 * @param clientKey the client
+	 * @return the lease to come; it never fails for an outage
+	 * @throws IllegalStateException if the tier has no concurrency limit
+	 */
+	public CompletionStage<Lease> acquireAsync(String clientKey) {
+		ConcurrencyLeases leases = leases();
+		CompletionStage<@Nullable String> taken;
+		try {
+			taken = leases.tryAcquireAsync(this.configured, clientKey);
+		}
+		catch (RuntimeException ex) {
+			taken = CompletableFuture.failedStage(ex);
+		}
+		return taken.handle((id, ex) -> {
+			if (ex == null) {
+				return lease(leases, clientKey, id, true);
+			}
+			Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
+			if (!(cause instanceof RedisUnavailableException)) {
+				throw (cause instanceof RuntimeException runtime) ? runtime : new CompletionException(cause);
+			}
+			return leaseInOutage(leases, clientKey, true);
+		});
+	}
+
+	private ConcurrencyLeases leases() {
 		ConcurrencyLeases leases = this.leases;
 		if (leases == null) {
 			throw new IllegalStateException("Tier '" + this.configured.name() + "' has no concurrency limit");
 		}
-		ConcurrencyLeases source = leases;
-		@Nullable String id;
-		try {
-			id = leases.tryAcquire(this.configured, clientKey);
+		return leases;
+	}
+
+	/** While Redis cannot be reached: as the tier's {@link OnRedisFailure} says. */
+	private Lease leaseInOutage(ConcurrencyLeases leases, String clientKey, boolean async) {
+		return switch (this.configured.onRedisFailure()) {
+			case LOCAL -> lease(this.localLeases, clientKey, this.localLeases.tryAcquire(this.configured, clientKey),
+					async);
+			case ALLOW -> new Lease(null, clientKey, null, null, async);
+			default -> lease(leases, clientKey, null, async);
+		};
+	}
+
+	/** The lease of an id taken from a source, or the (counted) refusal when none was taken. */
+	private Lease lease(ConcurrencyLeases source, String clientKey, @Nullable String id, boolean async) {
+		if (id != null) {
+			return new Lease(source, clientKey, id, null, async);
 		}
-		catch (RedisUnavailableException ex) {
-			switch (this.configured.onRedisFailure()) {
-				case LOCAL -> {
-					source = this.localLeases;
-					id = this.localLeases.tryAcquire(this.configured, clientKey);
-				}
-				case ALLOW -> {
-					return new Lease(null, clientKey, null, null);
-				}
-				default -> id = null;
-			}
+		Enforcement enforcement = (source == this.localLeases) ? Enforcement.LOCAL : Enforcement.DISTRIBUTED;
+		if (this.configured.mode() == RateLimitTier.Mode.SHADOW) {
+			// The call goes on without a lease: it holds no place among the client's calls.
+			this.statistics.record(Outcome.SHADOW_REJECTED, enforcement);
+			return new Lease(null, clientKey, null, null, async);
 		}
-		if (id == null) {
-			Enforcement enforcement = (source == this.localLeases) ? Enforcement.LOCAL : Enforcement.DISTRIBUTED;
-			if (this.configured.mode() == RateLimitTier.Mode.SHADOW) {
-				// The call goes on without a lease: it holds no place among the client's calls.
-				this.statistics.record(Outcome.SHADOW_REJECTED, enforcement);
-				return new Lease(null, clientKey, null, null);
-			}
-			this.statistics.record(Outcome.REJECTED, enforcement);
-			return new Lease(null, clientKey, null,
-					RateLimitDecision.rejectedForConcurrency(this.configured, enforcement, CONCURRENCY_RETRY_NANOS));
-		}
-		return new Lease(source, clientKey, id, null);
+		this.statistics.record(Outcome.REJECTED, enforcement);
+		return new Lease(null, clientKey, null,
+				RateLimitDecision.rejectedForConcurrency(this.configured, enforcement, CONCURRENCY_RETRY_NANOS), async);
 	}
 
 	/**
@@ -302,12 +341,19 @@ public final class TierRateLimiter {
 
 		private final @Nullable RateLimitDecision rejection;
 
+		/** Whether it was taken for an asynchronous call, whose end must not wait for Redis. */
+		private final boolean async;
+
+		/** An asynchronous call may end by several paths (completion, cancellation): one releases. */
+		private final AtomicBoolean closed = new AtomicBoolean();
+
 		private Lease(@Nullable ConcurrencyLeases source, String clientKey, @Nullable String id,
-				@Nullable RateLimitDecision rejection) {
+				@Nullable RateLimitDecision rejection, boolean async) {
 			this.source = source;
 			this.clientKey = clientKey;
 			this.id = id;
 			this.rejection = rejection;
+			this.async = async;
 		}
 
 		/**
@@ -320,12 +366,19 @@ public final class TierRateLimiter {
 		}
 
 		/**
-		 * Ends the lease, so that another call of the client may start. A lease in Redis
+		 * Ends the lease, so that another call of the client may start (once: closing it again
+		 * does nothing); a lease taken with
+		 * {@link #acquireAsync} is released without waiting for Redis. A lease in Redis
 		 * that cannot be released now expires after the tier's lease TTL.
 		 */
 		@Override
 		public void close() {
-			if (this.source == null || this.id == null) {
+			if (this.source == null || this.id == null || !this.closed.compareAndSet(false, true)) {
+				return;
+			}
+			if (this.async) {
+				// A failure is an outage GuardedRedis has logged; the lease expires on its own.
+				this.source.releaseAsync(TierRateLimiter.this.configured, this.clientKey, this.id);
 				return;
 			}
 			try {
@@ -369,6 +422,41 @@ public final class TierRateLimiter {
 		}
 		this.statistics.recordSettlement(tokens);
 		return true;
+	}
+
+	/**
+	 * Settles a call as {@link #settle} does, without blocking: for asynchronous calls,
+	 * whose results complete on threads that must not wait for Redis.
+	 * @param clientKey the client, as checked
+	 * @param reservation the decision that allowed the call
+	 * @param tokens the tokens to take, or when negative to give back; 0 does nothing
+	 * @return whether it was settled (or there was nothing to settle), to come; it never
+	 * fails
+	 */
+	public CompletionStage<Boolean> settleAsync(String clientKey, RateLimitDecision reservation, long tokens) {
+		if (tokens == 0 || reservation.isShadowRejected()) {
+			return CompletableFuture.completedFuture(true);
+		}
+		Target target = targetOf(reservation);
+		@Nullable TokenBuckets buckets = target.localBucketsOf(reservation);
+		if (buckets == null) {
+			return CompletableFuture.completedFuture(true);
+		}
+		CompletionStage<@Nullable Void> settled;
+		try {
+			settled = buckets.settleAsync(target.tier, clientKey, tokens);
+		}
+		catch (RuntimeException ex) {
+			settled = CompletableFuture.failedStage(ex);
+		}
+		return settled.handle((ignored, ex) -> {
+			if (ex != null) {
+				this.statistics.recordFailedSettlement();
+				return false;
+			}
+			this.statistics.recordSettlement(tokens);
+			return true;
+		});
 	}
 
 	/**

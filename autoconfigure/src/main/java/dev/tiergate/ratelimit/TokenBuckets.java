@@ -3,6 +3,8 @@ package dev.tiergate.ratelimit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Token buckets of rate-limit tiers: in Redis, shared by every instance of the
  * application, or in this JVM.
@@ -35,6 +37,27 @@ public interface TokenBuckets {
 	 */
 	default void settle(RateLimitTier tier, String clientKey, long tokens) {
 		// Decisions made without buckets (on-redis-failure allow or deny) took nothing.
+	}
+
+	/**
+	 * Settles a call as {@link #settle} does, without blocking the caller: for the calls
+	 * of asynchronous methods, whose results complete on threads that must not wait.
+	 * Buckets in this JVM settle at once.
+	 * @param tier the tier
+	 * @param clientKey the client, not yet hashed
+	 * @param tokens the tokens to take, or when negative to give back; never 0
+	 * @return completed once settled, failed with
+	 * {@link dev.tiergate.redis.RedisUnavailableException} when the buckets are in Redis and
+	 * it cannot be reached
+	 */
+	default CompletionStage<@Nullable Void> settleAsync(RateLimitTier tier, String clientKey, long tokens) {
+		try {
+			settle(tier, clientKey, tokens);
+			return CompletableFuture.completedFuture(null);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
 	}
 
 	/**

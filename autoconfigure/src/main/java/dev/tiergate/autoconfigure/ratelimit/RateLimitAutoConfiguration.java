@@ -224,7 +224,7 @@ public final class RateLimitAutoConfiguration {
 		@Conditional(OnRateLimitRoutes.class)
 		RateLimitRouteFilter rateLimitRouteFilter(RateLimitProperties properties, RateLimiters rateLimiters,
 				ClientKeyResolvers clientKeyResolvers, ObjectProvider<RateLimitListener> listeners) {
-			return new RateLimitRouteFilter(RateLimitRoutesMapper.routes(properties, rateLimiters, clientKeyResolvers, false),
+			return new RateLimitRouteFilter(RateLimitRoutesMapper.routes(properties, rateLimiters, clientKeyResolvers),
 					listener(listeners), new RateLimitProblem(properties.getHeaders().isIetf()));
 		}
 
@@ -266,7 +266,7 @@ public final class RateLimitAutoConfiguration {
 		RateLimitRouteWebFilter rateLimitRouteWebFilter(RateLimitProperties properties, RateLimiters rateLimiters,
 				ClientKeyResolvers clientKeyResolvers, ObjectProvider<RateLimitListener> listeners) {
 			return new RateLimitRouteWebFilter(
-					RateLimitRoutesMapper.routes(properties, rateLimiters, clientKeyResolvers, true),
+					RateLimitRoutesMapper.routes(properties, rateLimiters, clientKeyResolvers),
 					listener(listeners), new RateLimitProblem(properties.getHeaders().isIetf()));
 		}
 

@@ -37,24 +37,18 @@ final class RateLimitRoutesMapper {
 	private RateLimitRoutesMapper() {
 	}
 
-	/**
-	 * Maps the routes.
-	 * @param reactive whether a WebFlux filter applies them, which cannot hold the leases
-	 * of a tier with {@code max-concurrent} yet
-	 */
 	static List<RateLimitRoute> routes(RateLimitProperties properties, RateLimiters rateLimiters,
-			ClientKeyResolvers resolvers, boolean reactive) {
+			ClientKeyResolvers resolvers) {
 		List<RateLimitRoute> routes = new ArrayList<>();
 		List<RateLimitProperties.Route> configured = properties.getRoutes();
 		for (int i = 0; i < configured.size(); i++) {
-			routes.add(route("routes[" + i + "].", configured.get(i), properties, rateLimiters, resolvers, reactive));
+			routes.add(route("routes[" + i + "].", configured.get(i), properties, rateLimiters, resolvers));
 		}
 		return routes;
 	}
 
 	private static RateLimitRoute route(String prefix, RateLimitProperties.Route route,
-			RateLimitProperties properties, RateLimiters rateLimiters, ClientKeyResolvers resolvers,
-			boolean reactive) {
+			RateLimitProperties properties, RateLimiters rateLimiters, ClientKeyResolvers resolvers) {
 		PathPattern pattern = pattern(prefix + "path", route.getPath());
 		String tierName = route.getTier();
 		TierRateLimiter limiter = (tierName != null) ? rateLimiters.find(tierName) : null;
@@ -62,11 +56,6 @@ final class RateLimitRoutesMapper {
 			throw RateLimitSettingsMapper.invalid(prefix + "tier", tierName,
 					"must name a tier of tiergate.rate-limit.tiers " + properties.getTiers().keySet() + " but was "
 							+ ((tierName != null) ? "'" + tierName + "'" : "missing"));
-		}
-		if (reactive && limiter.limitsConcurrency()) {
-			throw RateLimitSettingsMapper.invalid(prefix + "tier", tierName, "names tier '" + tierName
-					+ "', which has max-concurrent; routes of a WebFlux application do not hold concurrency leases"
-					+ " yet: use a tier without max-concurrent");
 		}
 		long capacity = limiter.tier().smallestCapacity();
 		if (route.getCost() < 1 || route.getCost() > capacity) {

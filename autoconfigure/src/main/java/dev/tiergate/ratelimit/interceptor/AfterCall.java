@@ -2,6 +2,7 @@ package dev.tiergate.ratelimit.interceptor;
 
 import java.lang.reflect.Method;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -18,8 +19,10 @@ import org.jspecify.annotations.Nullable;
  * counted, and the estimate stands.
  * <p>
  * {@link #succeeded} and {@link #failed} are the hook for asynchronous results too: the
- * advice of a method returning a {@code CompletionStage} or a {@code Publisher} calls
- * them when the result completes, instead of when the method returns.
+ * advice of a method returning a {@code CompletionStage}, {@code Mono} or {@code Flux}
+ * calls them when the result completes (with the future's or the {@code Mono}'s value,
+ * the list of the {@code Flux}'s elements), and the settlement is then sent without
+ * waiting for its reply.
  */
 final class AfterCall {
 
@@ -37,13 +40,17 @@ final class AfterCall {
 
 	private final @Nullable MethodEvaluation evaluation;
 
+	/** Whether the call's result completes on a thread that must not wait for Redis. */
+	private final boolean async;
+
 	AfterCall(RateLimitOperation operation, String clientKey, RateLimitDecision reservation, long estimate,
-			@Nullable MethodEvaluation evaluation) {
+			@Nullable MethodEvaluation evaluation, boolean async) {
 		this.operation = operation;
 		this.clientKey = clientKey;
 		this.reservation = reservation;
 		this.estimate = estimate;
 		this.evaluation = evaluation;
+		this.async = async;
 	}
 
 	/**
@@ -54,6 +61,19 @@ final class AfterCall {
 	 */
 	static boolean isDeferred(Class<?> returnType) {
 		return CompletionStage.class.isAssignableFrom(returnType) || isPublisher(returnType);
+	}
+
+	/**
+	 * Returns whether the advice follows a method's calls to their end: a result of one of
+	 * these types is settled, and holds its lease, until it completes.
+	 * @param returnType the return type of the method
+	 * @return whether it is {@code CompletableFuture}, {@code CompletionStage}, {@code Mono}
+	 * or {@code Flux}
+	 */
+	static boolean isFollowed(Class<?> returnType) {
+		return returnType == CompletableFuture.class || returnType == CompletionStage.class
+				|| "reactor.core.publisher.Mono".equals(returnType.getName())
+				|| "reactor.core.publisher.Flux".equals(returnType.getName());
 	}
 
 	/** Without a compile-time dependency on Reactive Streams, which applications may not have. */
@@ -83,8 +103,11 @@ final class AfterCall {
 		}
 		long actual;
 		try {
-			this.evaluation.setResult(result);
-			actual = this.operation.actualCostOf(this.evaluation);
+			// Subscriptions of one publisher share the call's evaluation.
+			synchronized (this.evaluation) {
+				this.evaluation.setResult(result);
+				actual = this.operation.actualCostOf(this.evaluation);
+			}
 		}
 		catch (RuntimeException ex) {
 			this.operation.limiter().recordFailedSettlement();
@@ -117,7 +140,17 @@ final class AfterCall {
 	}
 
 	private void settle(long tokens) {
-		if (!this.operation.limiter().settle(this.clientKey, this.reservation, tokens) && logger.isDebugEnabled()) {
+		if (this.async) {
+			this.operation.limiter()
+				.settleAsync(this.clientKey, this.reservation, tokens)
+				.thenAccept((settled) -> logUnsettled(settled, tokens));
+			return;
+		}
+		logUnsettled(this.operation.limiter().settle(this.clientKey, this.reservation, tokens), tokens);
+	}
+
+	private void logUnsettled(boolean settled, long tokens) {
+		if (!settled && logger.isDebugEnabled()) {
 			logger.debug("Could not settle " + tokens + " token(s) of a call of " + this.operation.method().description()
 					+ ": Redis cannot be reached");
 		}

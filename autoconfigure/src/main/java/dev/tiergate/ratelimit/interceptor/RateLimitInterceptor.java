@@ -1,8 +1,10 @@
 package dev.tiergate.ratelimit.interceptor;
 
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import dev.tiergate.interceptor.AnnotatedMethodInterceptor;
@@ -25,7 +27,7 @@ import org.springframework.util.function.SingletonSupplier;
  * bucket is empty. A method returning {@code CompletableFuture} or
  * {@code CompletionStage} is checked without blocking and rejected with a failed future;
  * one returning {@code Mono} or {@code Flux} is checked at each subscription and rejected
- * with an error signal. A call whose key needs no SpEL evaluates none: the operation is looked
+ * with an error signal. Their leases and settlements follow the result to its end. A call whose key needs no SpEL evaluates none: the operation is looked
  * up by method and the key comes from an argument or the key resolver.
  */
 final class RateLimitInterceptor extends AnnotatedMethodInterceptor<RateLimitOperation> {
@@ -55,6 +57,13 @@ final class RateLimitInterceptor extends AnnotatedMethodInterceptor<RateLimitOpe
 			// A route of tiergate.rate-limit.routes took this tier's tokens (and lease) for the request.
 			return invocation.proceed();
 		}
+		Class<?> returnType = invocation.getMethod().getReturnType();
+		if (returnType == CompletableFuture.class || returnType == CompletionStage.class) {
+			return limitedFuture(invocation, operation, args, evaluation);
+		}
+		if (REACTOR_PRESENT && ReactorRateLimit.isPublisher(returnType)) {
+			return limitedPublisher(invocation, operation, args, evaluation, returnType);
+		}
 		if (!operation.limiter().limitsConcurrency()) {
 			return limited(invocation, operation, args, evaluation, null);
 		}
@@ -78,14 +87,6 @@ final class RateLimitInterceptor extends AnnotatedMethodInterceptor<RateLimitOpe
 			// A cost expression may make a call free: no tokens, no decision, no headers.
 			return invocation.proceed();
 		}
-		// Token budgets and concurrency limits are refused on asynchronous methods at startup.
-		Class<?> returnType = invocation.getMethod().getReturnType();
-		if (returnType == CompletableFuture.class || returnType == CompletionStage.class) {
-			return limitedFuture(invocation, operation, args, evaluation, cost);
-		}
-		if (REACTOR_PRESENT && ReactorRateLimit.isPublisher(returnType)) {
-			return limitedPublisher(invocation, operation, args, evaluation, cost, returnType);
-		}
 		String clientKey = (knownClientKey != null) ? knownClientKey : operation.clientKey(args, evaluation);
 		RateLimitDecision decision = operation.limiter().check(clientKey, cost);
 		this.listener.get().onDecision(decision);
@@ -95,7 +96,7 @@ final class RateLimitInterceptor extends AnnotatedMethodInterceptor<RateLimitOpe
 		if (operation.actualCostExpression() == null) {
 			return invocation.proceed();
 		}
-		AfterCall afterCall = new AfterCall(operation, clientKey, decision, cost, evaluation);
+		AfterCall afterCall = new AfterCall(operation, clientKey, decision, cost, evaluation, false);
 		Object result;
 		try {
 			result = invocation.proceed();
@@ -109,63 +110,122 @@ final class RateLimitInterceptor extends AnnotatedMethodInterceptor<RateLimitOpe
 	}
 
 	/**
-	 * A future: checked at the call, the method invoked only when allowed. A decision that
-	 * comes from Redis completes on Lettuce's I/O thread (or the timeout's), so the method
-	 * is then invoked on the common pool, as {@code CompletableFuture}'s own asynchronous
-	 * steps are, rather than stall Redis traffic.
+	 * A future: the lease (with {@code max-concurrent}) and the tokens taken at the call,
+	 * the method invoked only when allowed, the lease released and the tokens settled when
+	 * its future completes. A step answered by Redis completes on Lettuce's I/O thread (or
+	 * the timeout's), so what follows it then runs on the common pool, as
+	 * {@code CompletableFuture}'s own asynchronous steps do, rather than stall Redis
+	 * traffic. A future that is cancelled releases its lease and keeps its estimate.
 	 */
 	private Object limitedFuture(MethodInvocation invocation, RateLimitOperation operation, @Nullable Object[] args,
-			@Nullable MethodEvaluation evaluation, long cost) {
-		PendingCheck pending;
+			@Nullable MethodEvaluation evaluation) {
+		long cost = operation.costOf(evaluation);
+		String clientKey;
+		RateLimitListener listener;
 		try {
-			pending = start(operation, operation.clientKey(args, evaluation), this.listener.get().forCurrentCall(),
-					cost);
+			clientKey = operation.clientKey(args, evaluation);
+			listener = this.listener.get().forCurrentCall();
 		}
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
-		CompletableFuture<RateLimitDecision> decision = pending.decision();
-		if (decision.isDone() && !decision.isCompletedExceptionally()) {
+		TierRateLimiter limiter = operation.limiter();
+		if (!limiter.limitsConcurrency()) {
+			return tokensThenCall(invocation, operation, evaluation, clientKey, listener, cost);
+		}
+		return continued(limiter.acquireAsync(clientKey).toCompletableFuture(), (lease) -> {
+			RateLimitDecision rejection = lease.rejection();
+			if (rejection != null) {
+				listener.onDecision(rejection);
+				throw new RateLimitExceededException(rejection);
+			}
+			CompletableFuture<Object> call;
 			try {
-				pending.allowedOrThrow(decision.join());
+				call = tokensThenCall(invocation, operation, evaluation, clientKey, listener, cost);
 			}
-			catch (RateLimitExceededException ex) {
-				return CompletableFuture.failedFuture(ex);
+			catch (RuntimeException ex) {
+				lease.close();
+				throw ex;
 			}
+			call.whenComplete((value, ex) -> lease.close());
+			return call;
+		});
+	}
+
+	private static CompletableFuture<Object> tokensThenCall(MethodInvocation invocation, RateLimitOperation operation,
+			@Nullable MethodEvaluation evaluation, String clientKey, RateLimitListener listener, long cost) {
+		if (cost == 0) {
 			return proceedToStage(invocation);
 		}
-		return decision.thenComposeAsync((decided) -> {
+		PendingCheck pending;
+		try {
+			pending = new PendingCheck(operation.limiter().checkAsync(clientKey, cost).toCompletableFuture(),
+					listener);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		return continued(pending.decision(), (decided) -> {
 			pending.allowedOrThrow(decided);
-			return proceedToStage(invocation);
-		}, ForkJoinPool.commonPool());
+			CompletableFuture<Object> call = proceedToStage(invocation);
+			if (operation.actualCostExpression() != null) {
+				AfterCall afterCall = new AfterCall(operation, clientKey, decided, cost, evaluation, true);
+				call.whenComplete((value, ex) -> {
+					if (ex == null) {
+						afterCall.succeeded(value);
+					}
+					else if (!(ex instanceof CancellationException)) {
+						afterCall.failed();
+					}
+				});
+			}
+			return call;
+		});
+	}
+
+	/**
+	 * Runs the next step on the thread that completed a stage in this JVM, at once, else on
+	 * the common pool when the stage completes.
+	 */
+	private static <T> CompletableFuture<Object> continued(CompletableFuture<T> stage,
+			Function<T, CompletableFuture<Object>> next) {
+		if (stage.isDone() && !stage.isCompletedExceptionally()) {
+			try {
+				return next.apply(stage.join());
+			}
+			catch (RuntimeException ex) {
+				return CompletableFuture.failedFuture(ex);
+			}
+		}
+		return stage.thenComposeAsync(next, ForkJoinPool.commonPool());
 	}
 
 	/**
 	 * A {@code Mono} or {@code Flux}: the method is invoked at the call, as usual for a
-	 * publisher, and its publisher subscribed only after each subscription's check allowed
-	 * it. The client is the one the key resolver finds at the call (the servlet request
-	 * of a Spring MVC controller), else at the subscription, with the subscriber's Reactor
-	 * context visible through {@link SubscriberContext} (a WebFlux request).
+	 * publisher, and its publisher subscribed only after each subscription's checks allowed
+	 * it ({@link ReactorRateLimit}). The client is the one the key resolver finds at the
+	 * call (the servlet request of a Spring MVC controller), else at the subscription,
+	 * with the subscriber's Reactor context visible through {@link SubscriberContext} (a
+	 * WebFlux request).
 	 */
-	private Object limitedPublisher(MethodInvocation invocation, RateLimitOperation operation,
-			@Nullable Object[] args, @Nullable MethodEvaluation evaluation, long cost, Class<?> returnType)
+	private @Nullable Object limitedPublisher(MethodInvocation invocation, RateLimitOperation operation,
+			@Nullable Object[] args, @Nullable MethodEvaluation evaluation, Class<?> returnType)
 			throws Throwable {
+		long cost = operation.costOf(evaluation);
+		if (cost == 0 && !operation.limiter().limitsConcurrency()) {
+			return invocation.proceed();
+		}
 		String calledBy = operation.resolvedClientKey(args, evaluation);
 		RateLimitListener listener = this.listener.get();
 		RateLimitListener calledFor = listener.forCurrentCall();
 		Object result = invocation.proceed();
-		return ReactorRateLimit.limited(returnType, result, operation.limiter().tier().name(), () -> {
-			String clientKey = (calledBy != null) ? calledBy : operation.clientKey(args, evaluation);
-			return start(operation, clientKey, (calledFor != listener) ? calledFor : listener.forCurrentCall(), cost);
-		});
+		return ReactorRateLimit.limited(returnType, result, new ReactorRateLimit.Call(operation, cost,
+				() -> (calledBy != null) ? calledBy : operation.clientKey(args, evaluation),
+				() -> (calledFor != listener) ? calledFor : listener.forCurrentCall(), evaluation));
 	}
 
-	private static PendingCheck start(RateLimitOperation operation, String clientKey, RateLimitListener listener,
-			long cost) {
-		return new PendingCheck(operation.limiter().checkAsync(clientKey, cost).toCompletableFuture(), listener);
-	}
-
-	private static CompletableFuture<?> proceedToStage(MethodInvocation invocation) {
+	@SuppressWarnings("unchecked")
+	private static CompletableFuture<Object> proceedToStage(MethodInvocation invocation) {
 		Object result;
 		try {
 			result = invocation.proceed();
@@ -177,7 +237,7 @@ final class RateLimitInterceptor extends AnnotatedMethodInterceptor<RateLimitOpe
 			return CompletableFuture.failedFuture(
 					new IllegalStateException("The method returned null instead of a CompletableFuture"));
 		}
-		return ((CompletionStage<?>) result).toCompletableFuture();
+		return ((CompletionStage<Object>) result).toCompletableFuture();
 	}
 
 }

@@ -86,17 +86,14 @@ final class RateLimitOperationSource extends AnnotatedOperationSource<RateLimitO
 				annotation.costExpression(), BEFORE_INVOCATION);
 		Expression actualCostExpression = parseExpression(method, "@RateLimited", "actualCostExpression",
 				annotation.actualCostExpression(), ResultVariable.AVAILABLE);
-		if (actualCostExpression != null && AfterCall.isDeferred(method.method().getReturnType())) {
-			throw method.invalid("has an actualCostExpression but returns "
-					+ method.method().getReturnType().getSimpleName() + ", whose result is known only later",
-					"Settle token budgets on methods that return their result; asynchronous results are not settled"
-							+ " yet.");
-		}
-		if (limiter.limitsConcurrency() && AfterCall.isDeferred(method.method().getReturnType())) {
-			throw method.invalid("is limited by tier '" + tierName + "', which has max-concurrent, but returns "
-					+ method.method().getReturnType().getSimpleName() + ", whose call ends only later",
-					"Limit the concurrency of methods that return their result, or use a tier without"
-							+ " max-concurrent; asynchronous calls do not hold leases yet.");
+		Class<?> returnType = method.method().getReturnType();
+		if ((actualCostExpression != null || limiter.limitsConcurrency()) && AfterCall.isDeferred(returnType)
+				&& !AfterCall.isFollowed(returnType)) {
+			throw method.invalid("returns " + returnType.getSimpleName() + ", whose end tiergate cannot follow, but "
+					+ ((actualCostExpression != null) ? "has an actualCostExpression"
+							: "is limited by tier '" + tierName + "', which has max-concurrent"),
+					"Return CompletableFuture, CompletionStage, Mono or Flux, whose results are settled and hold"
+							+ " their lease until they complete.");
 		}
 		return new RateLimitOperation(method, limiter, this.keyResolvers.apply(tierName), key, annotation.cost(),
 				costExpression, actualCostExpression, annotation.refundOnError());

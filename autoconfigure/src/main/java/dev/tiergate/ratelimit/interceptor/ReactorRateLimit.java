@@ -1,20 +1,30 @@
 package dev.tiergate.ratelimit.interceptor;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
+import dev.tiergate.interceptor.MethodEvaluation;
 import dev.tiergate.ratelimit.ChargedTier;
 import dev.tiergate.ratelimit.RateLimitDecision;
+import dev.tiergate.ratelimit.RateLimitExceededException;
+import dev.tiergate.ratelimit.RateLimitListener;
+import dev.tiergate.ratelimit.TierRateLimiter;
 import org.jspecify.annotations.Nullable;
-import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * {@code @RateLimited} on a method returning {@code Mono} or {@code Flux}: the check runs
+ * {@code @RateLimited} on a method returning {@code Mono} or {@code Flux}: the checks run
  * when the returned publisher is subscribed, again at each subscription, and the
- * method's publisher is subscribed only when it was allowed; a rejection is an error
- * signal. Loaded only when Reactor is present.
+ * method's publisher is subscribed only when they allowed it; a rejection is an error
+ * signal. Per subscription, in this order: the lease of a tier with
+ * {@code max-concurrent} (held until the publisher completes, fails or is cancelled),
+ * the tokens, and once the publisher completed the settlement of an
+ * {@code actualCostExpression}. Nothing blocks: each step is one asynchronous Redis call.
+ * Loaded only when Reactor is present.
  */
 final class ReactorRateLimit {
 
@@ -26,41 +36,129 @@ final class ReactorRateLimit {
 	}
 
 	/**
-	 * Returns the method's publisher behind the check.
+	 * What the advice knows of one call, for the checks of its subscriptions.
+	 *
+	 * @param operation the method's operation
+	 * @param cost the tokens each subscription takes; 0 for none (a lease is still taken)
+	 * @param clientKey finds the client at a subscription, with the subscriber's context
+	 * visible through {@link SubscriberContext}
+	 * @param listener the listener bound to the caller, found at a subscription likewise
+	 * @param evaluation the call's evaluation, for the actual cost expression
+	 */
+	record Call(RateLimitOperation operation, long cost, Supplier<String> clientKey,
+			Supplier<RateLimitListener> listener, @Nullable MethodEvaluation evaluation) {
+	}
+
+	/**
+	 * Returns the method's publisher behind the checks.
 	 * @param returnType {@code Mono} or {@code Flux}
 	 * @param result the method's publisher
-	 * @param tier the name of the method's tier: a subscriber whose context says that a
-	 * WebFlux route charged it ({@link ChargedTier#CONTEXT_KEY}) is not checked again
-	 * @param check starts the check of one subscription; the subscriber's context is
-	 * visible to it through {@link SubscriberContext}
+	 * @param call the call: a subscriber whose context says that a WebFlux route charged
+	 * its tier ({@link ChargedTier#CONTEXT_KEY}) is not checked again
 	 */
-	static Object limited(Class<?> returnType, @Nullable Object result, String tier, Supplier<PendingCheck> check) {
-		Mono<RateLimitDecision> allowed = Mono.deferContextual((context) -> SubscriberContext.with(context, () -> {
+	static Object limited(Class<?> returnType, @Nullable Object result, Call call) {
+		String tier = call.operation().limiter().tier().name();
+		Mono<Permit> permit = Mono.deferContextual((context) -> SubscriberContext.with(context, () -> {
 			if (tier.equals(context.getOrDefault(ChargedTier.CONTEXT_KEY, null))) {
-				return Mono.empty();
+				return Mono.just(Permit.CHARGED);
 			}
-			PendingCheck pending;
 			try {
-				pending = check.get();
+				return permit(call, call.clientKey().get(), call.listener().get());
 			}
 			catch (RuntimeException ex) {
 				return Mono.error(ex);
 			}
-			Mono<RateLimitDecision> decided = Mono.fromFuture(pending.decision(), true);
-			if (!pending.decision().isDone()) {
-				// The reply from Redis came on Lettuce's I/O thread: the listener and the subscriber's work must not run there.
-				decided = decided.publishOn(Schedulers.parallel());
-			}
-			return decided.map(pending::allowedOrThrow);
 		}));
 		if (returnType == Mono.class) {
 			Mono<?> mono = (result != null) ? (Mono<?>) result
 					: Mono.error(new IllegalStateException("The method returned null instead of a Mono"));
-			return allowed.then(mono);
+			return permit.flatMap((allowed) -> allowed.watch(mono));
 		}
 		Flux<?> flux = (result != null) ? (Flux<?>) result
 				: Flux.error(new IllegalStateException("The method returned null instead of a Flux"));
-		return allowed.thenMany((Publisher<?>) flux);
+		return permit.flatMapMany((allowed) -> allowed.watch(flux));
+	}
+
+	private static Mono<Permit> permit(Call call, String clientKey, RateLimitListener listener) {
+		TierRateLimiter limiter = call.operation().limiter();
+		if (!limiter.limitsConcurrency()) {
+			return tokens(call, clientKey, listener, null);
+		}
+		// The lease first, as for other methods: a call refused for concurrency takes no tokens.
+		CompletableFuture<TierRateLimiter.Lease> acquiring = limiter.acquireAsync(clientKey).toCompletableFuture();
+		return continued(acquiring)
+			// Cancelled before the lease came: release it when it comes.
+			.doOnCancel(() -> acquiring.thenAccept(TierRateLimiter.Lease::close))
+			.flatMap((lease) -> {
+				RateLimitDecision rejection = lease.rejection();
+				if (rejection != null) {
+					listener.onDecision(rejection);
+					return Mono.error(new RateLimitExceededException(rejection));
+				}
+				return tokens(call, clientKey, listener, lease).doOnError((ex) -> lease.close())
+					.doOnCancel(lease::close);
+			});
+	}
+
+	private static Mono<Permit> tokens(Call call, String clientKey, RateLimitListener listener,
+			TierRateLimiter.@Nullable Lease lease) {
+		if (call.cost() == 0) {
+			return Mono.just(new Permit(lease, null));
+		}
+		PendingCheck pending = new PendingCheck(
+				call.operation().limiter().checkAsync(clientKey, call.cost()).toCompletableFuture(), listener);
+		RateLimitOperation operation = call.operation();
+		return continued(pending.decision()).map((decided) -> {
+			pending.allowedOrThrow(decided);
+			AfterCall afterCall = (operation.actualCostExpression() != null)
+					? new AfterCall(operation, clientKey, decided, call.cost(), call.evaluation(), true) : null;
+			return new Permit(lease, afterCall);
+		});
+	}
+
+	/**
+	 * A stage as a {@code Mono}: a reply from Redis completes on Lettuce's I/O thread, and
+	 * the listener and the subscriber's work must not run there.
+	 */
+	private static <T> Mono<T> continued(CompletableFuture<T> stage) {
+		Mono<T> mono = Mono.fromFuture(stage, true);
+		return stage.isDone() ? mono : mono.publishOn(Schedulers.parallel());
+	}
+
+	/**
+	 * What one allowed subscription still owes: its lease, released when the publisher
+	 * ends however it ends, and the settlement of its tokens.
+	 */
+	private record Permit(TierRateLimiter.@Nullable Lease lease, @Nullable AfterCall afterCall) {
+
+		/** A subscription a WebFlux route charged: nothing was taken, nothing is owed. */
+		static final Permit CHARGED = new Permit(null, null);
+
+		<T> Mono<T> watch(Mono<T> mono) {
+			Mono<T> watched = mono;
+			AfterCall afterCall = this.afterCall;
+			if (afterCall != null) {
+				// Cancelled, the call may have cost what it estimated: the estimate stands.
+				watched = watched.doOnSuccess(afterCall::succeeded).doOnError((ex) -> afterCall.failed());
+			}
+			TierRateLimiter.Lease lease = this.lease;
+			return (lease != null) ? watched.doFinally((signal) -> lease.close()) : watched;
+		}
+
+		<T> Flux<T> watch(Flux<T> flux) {
+			Flux<T> watched = flux;
+			AfterCall afterCall = this.afterCall;
+			if (afterCall != null) {
+				// #result is the list of the elements, as the cache sees a Flux.
+				List<T> elements = new ArrayList<>();
+				watched = watched.doOnNext(elements::add)
+					.doOnComplete(() -> afterCall.succeeded(elements))
+					.doOnError((ex) -> afterCall.failed());
+			}
+			TierRateLimiter.Lease lease = this.lease;
+			return (lease != null) ? watched.doFinally((signal) -> lease.close()) : watched;
+		}
+
 	}
 
 }

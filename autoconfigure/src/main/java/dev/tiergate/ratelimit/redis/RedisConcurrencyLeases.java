@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.tiergate.ratelimit.ConcurrencyLeases;
@@ -11,6 +12,7 @@ import dev.tiergate.ratelimit.RateLimitTier;
 import dev.tiergate.redis.GuardedRedis;
 import dev.tiergate.redis.RedisUnavailableException;
 import io.github.bucket4j.TimeMeter;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -52,18 +54,15 @@ public final class RedisConcurrencyLeases implements ConcurrencyLeases {
 
 	@Override
 	public @Nullable String tryAcquire(RateLimitTier tier, String clientKey) {
-		RateLimitTier.Concurrency concurrency = tier.concurrency();
-		if (concurrency == null) {
-			throw new IllegalArgumentException("Tier '" + tier.name() + "' has no concurrency limit");
-		}
-		String id = this.instance + ":" + this.calls.incrementAndGet();
-		byte[] key = key(tier.name(), clientKey);
-		byte[][] argv = { now(), ascii(concurrency.maxCalls()), ascii(concurrency.leaseTtl().toMillis()), ascii(id) };
-		List<Long> reply = this.redis.call((commands) -> this.script.run(commands, key, argv));
-		if (reply == null || reply.size() != 2) {
-			throw new RedisUnavailableException("Unexpected reply of the concurrency-lease script: " + reply, null);
-		}
-		return (reply.get(0) == 1) ? id : null;
+		Acquisition acquisition = new Acquisition(tier, clientKey);
+		return acquisition.leaseOf(this.redis.call(acquisition::send));
+	}
+
+	/** The same {@code EVALSHA}, sent through {@link GuardedRedis#callAsync}. */
+	@Override
+	public CompletionStage<@Nullable String> tryAcquireAsync(RateLimitTier tier, String clientKey) {
+		Acquisition acquisition = new Acquisition(tier, clientKey);
+		return this.redis.callAsync(acquisition::send).thenApply(acquisition::leaseOf);
 	}
 
 	@Override
@@ -71,6 +70,46 @@ public final class RedisConcurrencyLeases implements ConcurrencyLeases {
 		byte[] key = key(tier.name(), clientKey);
 		byte[] member = ascii(lease);
 		this.redis.call((commands) -> commands.zrem(key, member));
+	}
+
+	@Override
+	public CompletionStage<@Nullable Void> releaseAsync(RateLimitTier tier, String clientKey, String lease) {
+		byte[] key = key(tier.name(), clientKey);
+		byte[] member = ascii(lease);
+		return this.redis.callAsync((commands) -> commands.zrem(key, member)).thenApply((removed) -> null);
+	}
+
+	/** One call's attempt to take a lease: its id, and the script's arguments. */
+	private final class Acquisition {
+
+		private final String id = RedisConcurrencyLeases.this.instance + ":"
+				+ RedisConcurrencyLeases.this.calls.incrementAndGet();
+
+		private final byte[] key;
+
+		private final byte[][] argv;
+
+		Acquisition(RateLimitTier tier, String clientKey) {
+			RateLimitTier.Concurrency concurrency = tier.concurrency();
+			if (concurrency == null) {
+				throw new IllegalArgumentException("Tier '" + tier.name() + "' has no concurrency limit");
+			}
+			this.key = key(tier.name(), clientKey);
+			this.argv = new byte[][] { now(), ascii(concurrency.maxCalls()), ascii(concurrency.leaseTtl().toMillis()),
+					ascii(this.id) };
+		}
+
+		CompletionStage<List<Long>> send(RedisClusterAsyncCommands<byte[], byte[]> commands) {
+			return RedisConcurrencyLeases.this.script.run(commands, this.key, this.argv);
+		}
+
+		@Nullable String leaseOf(@Nullable List<Long> reply) {
+			if (reply == null || reply.size() != 2) {
+				throw new RedisUnavailableException("Unexpected reply of the concurrency-lease script: " + reply, null);
+			}
+			return (reply.get(0) == 1) ? this.id : null;
+		}
+
 	}
 
 	/**

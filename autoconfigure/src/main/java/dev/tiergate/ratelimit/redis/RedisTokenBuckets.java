@@ -103,10 +103,22 @@ public final class RedisTokenBuckets implements TokenBuckets {
 	/** One {@code EVALSHA} of the script in its settle mode (a cost starting with {@code ~}). */
 	@Override
 	public void settle(RateLimitTier tier, String clientKey, long tokens) {
-		TierArguments arguments = arguments(tier);
-		byte[] key = arguments.key(clientKey);
-		byte[][] argv = arguments.argv(now(), ("~" + tokens).getBytes(StandardCharsets.US_ASCII));
+		byte[] key = arguments(tier).key(clientKey);
+		byte[][] argv = settleArguments(tier, tokens);
 		this.redis.call((commands) -> this.script.run(commands, key, argv));
+	}
+
+	/** The same {@code EVALSHA}, sent through {@link GuardedRedis#callAsync}. */
+	@Override
+	public CompletionStage<@Nullable Void> settleAsync(RateLimitTier tier, String clientKey, long tokens) {
+		byte[] key = arguments(tier).key(clientKey);
+		byte[][] argv = settleArguments(tier, tokens);
+		return this.redis.<List<Long>>callAsync((commands) -> this.script.run(commands, key, argv))
+			.thenApply((reply) -> null);
+	}
+
+	private byte[][] settleArguments(RateLimitTier tier, long tokens) {
+		return arguments(tier).argv(now(), ("~" + tokens).getBytes(StandardCharsets.US_ASCII));
 	}
 
 	/** The arguments of a tier's limits, made again when a live change replaced the tier. */

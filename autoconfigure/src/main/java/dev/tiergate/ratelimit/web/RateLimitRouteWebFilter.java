@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import dev.tiergate.ratelimit.ChargedTier;
 import dev.tiergate.ratelimit.RateLimitDecision;
 import dev.tiergate.ratelimit.RateLimitListener;
+import dev.tiergate.ratelimit.TierRateLimiter;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -24,7 +25,9 @@ import org.springframework.web.server.WebFilterChain;
  * asynchronous check, with the key resolvers, headers, statistics and 429 problem of
  * {@code @RateLimited}. A {@code @RateLimited} {@code Mono} or {@code Flux} of the same
  * tier subscribed while the rest of the chain handles the request takes no tokens again
- * ({@link ChargedTier#CONTEXT_KEY} in the Reactor context).
+ * ({@link ChargedTier#CONTEXT_KEY} in the Reactor context). A route of a tier with
+ * {@code max-concurrent} takes a lease first, with one asynchronous call too, and holds it
+ * until the response is complete (a streamed one included) or the request is cancelled.
  * <p>
  * Its order, {@value #DEFAULT_ORDER}, runs it right after the {@link RateLimitWebFilter},
  * which makes the request known to the key resolvers.
@@ -75,27 +78,49 @@ public final class RateLimitRouteWebFilter implements WebFilter, Ordered {
 			// The key resolvers and the header writer read the request bound to the thread.
 			Check check = request.bound(() -> {
 				String resolved = route.keyResolver().resolve();
-				String clientKey = (resolved != null) ? resolved : NO_CLIENT;
-				return new Check(route.limiter().checkAsync(clientKey, route.cost()).toCompletableFuture(),
-						this.listener.get().forCurrentCall());
+				return new Check(route, (resolved != null) ? resolved : NO_CLIENT, this.listener.get().forCurrentCall());
 			});
-			Mono<RateLimitDecision> decided = Mono.fromFuture(check.decision(), true);
-			if (!check.decision().isDone()) {
-				// The reply came on Lettuce's I/O thread: the rest of the request must not run there.
-				decided = decided.publishOn(Schedulers.parallel());
+			TierRateLimiter limiter = route.limiter();
+			if (!limiter.limitsConcurrency()) {
+				return tokensThenChain(exchange, chain, check);
 			}
-			return decided.flatMap((decision) -> {
-				check.listener().onDecision(decision);
-				if (!decision.isAllowed()) {
-					return RateLimitWebFilter.reject(exchange, decision, this.problem);
-				}
-				String tier = route.limiter().tier().name();
-				return chain.filter(exchange).contextWrite((context) -> context.put(ChargedTier.CONTEXT_KEY, tier));
-			});
+			// The lease first, as for @RateLimited, held until the response is complete.
+			CompletableFuture<TierRateLimiter.Lease> acquiring = limiter.acquireAsync(check.clientKey())
+				.toCompletableFuture();
+			return continued(acquiring).doOnCancel(() -> acquiring.thenAccept(TierRateLimiter.Lease::close))
+				.flatMap((lease) -> {
+					RateLimitDecision rejection = lease.rejection();
+					if (rejection != null) {
+						check.listener().onDecision(rejection);
+						return RateLimitWebFilter.reject(exchange, rejection, this.problem);
+					}
+					return tokensThenChain(exchange, chain, check).doFinally((signal) -> lease.close());
+				});
 		});
 	}
 
-	private record Check(CompletableFuture<RateLimitDecision> decision, RateLimitListener listener) {
+	private Mono<Void> tokensThenChain(ServerWebExchange exchange, WebFilterChain chain, Check check) {
+		RateLimitRoute route = check.route();
+		CompletableFuture<RateLimitDecision> decision = route.limiter()
+			.checkAsync(check.clientKey(), route.cost())
+			.toCompletableFuture();
+		return continued(decision).flatMap((decided) -> {
+			check.listener().onDecision(decided);
+			if (!decided.isAllowed()) {
+				return RateLimitWebFilter.reject(exchange, decided, this.problem);
+			}
+			String tier = route.limiter().tier().name();
+			return chain.filter(exchange).contextWrite((context) -> context.put(ChargedTier.CONTEXT_KEY, tier));
+		});
+	}
+
+	/** A reply from Redis comes on Lettuce's I/O thread: the rest of the request must not run there. */
+	private static <T> Mono<T> continued(CompletableFuture<T> stage) {
+		Mono<T> mono = Mono.fromFuture(stage, true);
+		return stage.isDone() ? mono : mono.publishOn(Schedulers.parallel());
+	}
+
+	private record Check(RateLimitRoute route, String clientKey, RateLimitListener listener) {
 	}
 
 }

@@ -116,19 +116,6 @@ class RateLimitRoutesAutoConfigurationTests {
 	}
 
 	@Test
-	void aReactiveRouteOfATierWithMaxConcurrentFailsNamingTheProperty() {
-		this.reactiveRunner
-			.withPropertyValues("tiergate.rate-limit.tiers.llm.capacity=5", "tiergate.rate-limit.tiers.llm.refill-tokens=1",
-					"tiergate.rate-limit.tiers.llm.refill-period=10s", "tiergate.rate-limit.tiers.llm.max-concurrent=2",
-					"tiergate.rate-limit.routes[0].path=/api/llm/**", "tiergate.rate-limit.routes[0].tier=llm")
-			.run((context) -> assertThat(context).getFailure()
-				.rootCause()
-				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
-				.hasMessageStartingWith("Property tiergate.rate-limit.routes[0].tier with value 'llm'")
-				.hasMessageContaining("max-concurrent"));
-	}
-
-	@Test
 	void invalidTrustedProxiesOfAReactiveApplicationFailNamingTheProperty() {
 		this.reactiveRunner.withPropertyValues("tiergate.rate-limit.trusted-proxies=10.0.0.0/99")
 			.run((context) -> assertThat(context).getFailure()

@@ -1,8 +1,11 @@
 package dev.tiergate.autoconfigure.ratelimit;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import dev.tiergate.ratelimit.ManualTimeMeter;
@@ -12,12 +15,14 @@ import dev.tiergate.ratelimit.RateLimiters;
 import dev.tiergate.ratelimit.web.RateLimitProblem;
 import dev.tiergate.test.RedisTopology;
 import dev.tiergate.test.TestRedis;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -49,8 +54,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A WebFlux application on Reactor Netty, limited in the shared real Redis: annotated
  * {@code Mono} and {@code Flux} handlers, a functional endpoint, a route of
- * configuration, the {@code user} key from the reactive Spring Security principal and
- * the {@code ip} key behind a trusted proxy. Allowed and rejected responses carry the
+ * configuration (one with {@code max-concurrent}), the {@code user} key from the
+ * reactive Spring Security principal and the {@code ip} key behind a trusted proxy. Allowed and rejected responses carry the
  * headers; a rejection is the 429 problem with {@code Retry-After}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -68,7 +73,10 @@ class RateLimitedWebFluxTests {
 				"spring.application.name=rl-webflux-" + UUID.randomUUID(), "tiergate.rate-limit.headers.ietf=true",
 				"tiergate.rate-limit.key-resolver=header:X-Client", "tiergate.rate-limit.trusted-proxies=127.0.0.1,::1",
 				"tiergate.rate-limit.tiers.users.key-resolver=user", "tiergate.rate-limit.tiers.ips.key-resolver=ip",
-				"tiergate.rate-limit.routes[0].path=/routed/**", "tiergate.rate-limit.routes[0].tier=routed"));
+				"tiergate.rate-limit.routes[0].path=/routed/**", "tiergate.rate-limit.routes[0].tier=routed",
+				"tiergate.rate-limit.routes[1].path=/held/**", "tiergate.rate-limit.routes[1].tier=held",
+				"tiergate.rate-limit.tiers.held.capacity=100", "tiergate.rate-limit.tiers.held.refill-tokens=1",
+				"tiergate.rate-limit.tiers.held.refill-period=1s", "tiergate.rate-limit.tiers.held.max-concurrent=1"));
 		for (String tier : List.of("mono", "stream", "functional", "routed", "users", "ips")) {
 			String prefix = "tiergate.rate-limit.tiers." + tier + ".";
 			properties.addAll(List.of(prefix + "capacity=2", prefix + "refill-tokens=1", prefix + "refill-period=1h"));
@@ -180,6 +188,28 @@ class RateLimitedWebFluxTests {
 		assertRejected(get("/rx/ip", (headers) -> headers.set("X-Forwarded-For", client)), "ips", "/rx/ip");
 		assertThat(get("/rx/ip", (headers) -> headers.set("X-Forwarded-For", "198.51.100.250, " + client)).getStatus()
 			.value()).as("the proxy's own peer is the nearest untrusted address").isEqualTo(429);
+	}
+
+	@Test
+	void aRouteOfATierWithMaxConcurrentHoldsItsLeaseUntilTheResponseIsComplete() {
+		ReactiveController controller = this.context.getBean(ReactiveController.class);
+		String client = UUID.randomUUID().toString();
+		Sinks.One<String> answer = Sinks.one();
+		controller.holdNextAnswer(answer);
+		CompletableFuture<EntityExchangeResult<String>> first = CompletableFuture
+			.supplyAsync(() -> get("/held/answer", (headers) -> headers.set("X-Client", client)));
+		Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> answer.currentSubscriberCount() == 1);
+		EntityExchangeResult<String> second = get("/held/answer", (headers) -> headers.set("X-Client", client));
+		assertThat(second.getStatus().value()).as("one call at a time").isEqualTo(429);
+		assertThat(json.readTree(second.getResponseBody()).path("tier").asString()).isEqualTo("held");
+		assertThat(get("/held/answer", (headers) -> headers.set("X-Client", client + "-other")).getStatus().value())
+			.as("another client").isEqualTo(200);
+		answer.tryEmitValue("first");
+		assertThat(first).succeedsWithin(Duration.ofSeconds(5))
+			.satisfies((result) -> assertThat(result.getResponseBody()).isEqualTo("first"));
+		// The lease is released without waiting for Redis: shortly after the response.
+		Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> get("/held/answer",
+				(headers) -> headers.set("X-Client", client)).getStatus().value() == 200);
 	}
 
 	private EntityExchangeResult<String> get(String path, Consumer<HttpHeaders> headers) {
@@ -295,6 +325,19 @@ class RateLimitedWebFluxTests {
 		@GetMapping("/routed/annotated")
 		Mono<String> annotated() {
 			return Mono.just("annotated");
+		}
+
+		/** The answer of the next call of /held/answer; the calls after it are answered at once. */
+		private final AtomicReference<Sinks.One<String>> held = new AtomicReference<>();
+
+		void holdNextAnswer(Sinks.One<String> answer) {
+			this.held.set(answer);
+		}
+
+		@GetMapping("/held/answer")
+		Mono<String> heldAnswer() {
+			Sinks.One<String> answer = this.held.getAndSet(null);
+			return (answer != null) ? answer.asMono() : Mono.just("at once");
 		}
 
 		@GetMapping("/unrouted")

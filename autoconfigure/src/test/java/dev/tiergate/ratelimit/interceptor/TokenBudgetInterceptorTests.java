@@ -91,11 +91,13 @@ class TokenBudgetInterceptorTests {
 	}
 
 	@Test
-	void anActualCostExpressionOnAnAsynchronousResultFailsAtStartupNamingTheMethod() throws Exception {
+	void anActualCostExpressionOnAResultWhoseEndCannotBeFollowedFailsAtStartupNamingTheMethod() throws Exception {
 		assertThatExceptionOfType(TiergateConfigurationException.class)
 			.isThrownBy(() -> this.source.validate(Broken.class.getMethod("later"), Broken.class))
 			.withMessageContaining("Broken.later()")
-			.withMessageContaining("CompletableFuture");
+			.withMessageContaining("LaterResult")
+			.withMessageContaining("actualCostExpression");
+		this.source.validate(Llm.class.getMethod("ask", long.class, long.class), Llm.class);
 	}
 
 	private long remaining() {
@@ -148,6 +150,11 @@ class TokenBudgetInterceptorTests {
 
 	}
 
+	/** A future tiergate does not know: it could not tell when it completes. */
+	static class LaterResult extends CompletableFuture<Long> {
+
+	}
+
 	static class Broken {
 
 		@RateLimited(value = "llm-tokens", actualCostExpression = "#result.(")
@@ -156,8 +163,8 @@ class TokenBudgetInterceptorTests {
 		}
 
 		@RateLimited(value = "llm-tokens", actualCostExpression = "#result")
-		public CompletableFuture<Long> later() {
-			return CompletableFuture.completedFuture(1L);
+		public LaterResult later() {
+			return new LaterResult();
 		}
 
 	}
