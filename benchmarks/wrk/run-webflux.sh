@@ -3,9 +3,10 @@
 #
 # Starts dev.tiergate.benchmarks.webflux.WebFluxBenchmarkApplication (mvn -pl benchmarks -am
 # spring-boot:run; Reactor Netty, with a private redis-server of the test harness) on a free
-# port, then, ROUNDS times, runs wrk against three endpoints that answer a Mono of the same
+# port, then, ROUNDS times, runs wrk against four endpoints that answer a Mono of the same
 # body: /bench/plain (nothing else), /bench/cached (@TieredCacheable, an L1 hit) and
-# /bench/limited (@RateLimited, one script call in Redis per request). It fails if tiergate
+# /bench/limited (@RateLimited, one script call in Redis per request), and /bench/routed
+# (the same tier from a route in configuration, tiergate.rate-limit.routes). It fails if tiergate
 # stopped using Redis at any time (its figures would then be fallback figures). The table
 # goes to stdout and to benchmarks/target/wrk-webflux-result.md.
 #
@@ -21,7 +22,7 @@ result="$out/wrk-webflux-result.md"
 
 launch "benchmarks" "$log" "the WebFlux application"
 
-endpoints=(plain cached limited)
+endpoints=(plain cached limited routed)
 
 # Every endpoint ROUNDS times, interleaved so that a noisy moment hits all three;
 # "endpoint round rps p50 p90 p99 p999 max errors non2xx" per line.

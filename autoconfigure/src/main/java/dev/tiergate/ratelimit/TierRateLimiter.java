@@ -304,12 +304,46 @@ public final class TierRateLimiter {
 
 	/** While Redis cannot be reached: as the tier's {@link OnRedisFailure} says. */
 	private Lease leaseInOutage(ConcurrencyLeases leases, String clientKey, boolean async) {
-		return switch (this.configured.onRedisFailure()) {
+		Lease lease = switch (this.configured.onRedisFailure()) {
 			case LOCAL -> lease(this.localLeases, clientKey, this.localLeases.tryAcquire(this.configured, clientKey),
 					async);
 			case ALLOW -> new Lease(null, clientKey, null, null, async);
 			default -> lease(leases, clientKey, null, async);
 		};
+		lease.inOutage = true;
+		return lease;
+	}
+
+	/**
+	 * Takes tokens for a call that holds a lease of this tier, as {@link #check} does; a
+	 * call whose lease found Redis unreachable goes straight to the tier's fallback, so
+	 * that it waits for an unanswering Redis once, not once per step.
+	 * @param clientKey the client, as its key resolver or key expression gave it
+	 * @param cost the tokens to take, at least 1 and at most the tier's smallest capacity
+	 * @param lease the call's lease, not rejected
+	 * @return the decision
+	 */
+	public RateLimitDecision check(String clientKey, long cost, Lease lease) {
+		if (!lease.inOutage) {
+			return check(clientKey, cost);
+		}
+		RateLimitDecision decision = checkedTarget(clientKey, cost).tryConsumeInOutage(clientKey, cost);
+		this.statistics.record(decision.outcome(), decision.enforcement());
+		return decision;
+	}
+
+	/**
+	 * Takes tokens for a call that holds a lease of this tier without blocking, as
+	 * {@link #checkAsync} does, with the fallback of {@link #check(String, long, Lease)}.
+	 * @param clientKey the client, as its key resolver or key expression gave it
+	 * @param cost the tokens to take, at least 1 and at most the tier's smallest capacity
+	 * @param lease the call's lease, not rejected
+	 * @return the decision to come; it never fails for an outage
+	 */
+	public CompletionStage<RateLimitDecision> checkAsync(String clientKey, long cost, Lease lease) {
+		// In an outage the fallback decides in this JVM, at once.
+		return lease.inOutage ? CompletableFuture.completedFuture(check(clientKey, cost, lease))
+				: checkAsync(clientKey, cost);
 	}
 
 	/** The lease of an id taken from a source, or the (counted) refusal when none was taken. */
@@ -346,6 +380,9 @@ public final class TierRateLimiter {
 
 		/** An asynchronous call may end by several paths (completion, cancellation): one releases. */
 		private final AtomicBoolean closed = new AtomicBoolean();
+
+		/** Whether Redis could not be reached when it was taken: its call's tokens skip Redis too. */
+		private boolean inOutage;
 
 		private Lease(@Nullable ConcurrencyLeases source, String clientKey, @Nullable String id,
 				@Nullable RateLimitDecision rejection, boolean async) {
@@ -572,6 +609,11 @@ public final class TierRateLimiter {
 			this.fallback = fallback(tier, local, liveInstances);
 			this.local = local;
 			this.shadow = tier.mode() == RateLimitTier.Mode.SHADOW;
+		}
+
+		RateLimitDecision tryConsumeInOutage(String clientKey, long cost) {
+			RateLimitDecision decision = this.fallback.tryConsume(this.tier, clientKey, cost);
+			return this.shadow ? decision.shadowed() : decision;
 		}
 
 		/** A tier in shadow mode turns a refusal into a call that goes on, counted apart. */

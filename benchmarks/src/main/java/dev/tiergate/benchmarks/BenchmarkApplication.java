@@ -46,6 +46,9 @@ public class BenchmarkApplication {
 	 */
 	public static final String TIER = "bench";
 
+	/** {@link #TIER} in shadow mode: checked and counted, never refusing. */
+	public static final String SHADOW_TIER = "bench-shadow";
+
 	/** Capacity of {@link #TIER}. */
 	public static final long TIER_CAPACITY = 1_000_000_000_000L;
 
@@ -64,6 +67,10 @@ public class BenchmarkApplication {
 			"tiergate.rate-limit.tiers." + TIER + ".refill-tokens=" + TIER_REFILL_PER_HOUR,
 			"tiergate.rate-limit.tiers." + TIER + ".refill-period=1h",
 			"tiergate.rate-limit.tiers." + TIER + ".key-resolver=global",
+			"tiergate.rate-limit.tiers." + SHADOW_TIER + ".capacity=" + TIER_CAPACITY,
+			"tiergate.rate-limit.tiers." + SHADOW_TIER + ".refill-tokens=" + TIER_REFILL_PER_HOUR,
+			"tiergate.rate-limit.tiers." + SHADOW_TIER + ".refill-period=1h",
+			"tiergate.rate-limit.tiers." + SHADOW_TIER + ".mode=shadow",
 			// The instance heartbeat (4 commands every 5 s, off the measured thread) would be
 			// counted as commands of the calls measured.
 			"tiergate.rate-limit.fair-share.enabled=false" };

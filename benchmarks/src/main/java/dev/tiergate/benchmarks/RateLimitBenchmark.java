@@ -60,6 +60,11 @@ import org.springframework.context.ConfigurableApplicationContext;
  * time, {@code tryConsumeAndReturnRemaining(1)}: the floor of {@code tiergateLocal};</li>
  * <li>{@code tiergateRedis}: the same limiter in an application with Redis: one
  * {@code EVALSHA} of tiergate's token-bucket script per check;</li>
+ * <li>{@code tiergateRedisShadow}: the same check of a tier in shadow mode
+ * ({@code mode: shadow}), which must cost what the enforced check does;</li>
+ * <li>{@code tiergateRedisSettled}: a token budget whose actual cost differs from its
+ * estimate: the check, then the settlement the advice sends after the call
+ * ({@code TierRateLimiter.settle}): two {@code EVALSHA}, one more round trip;</li>
  * <li>{@code rawEvalsha}: the floor of {@code tiergateRedis}: the same token-bucket script
  * (the same bytes, so the same SHA-1), key and arguments that tiergate sends for the check,
  * as a plain synchronous {@code EVALSHA} of Lettuce on a connection of its own (shared by
@@ -129,6 +134,37 @@ public class RateLimitBenchmark {
 			checks.rejected++;
 		}
 		return decision;
+	}
+
+	/** The same check of a tier in shadow mode: it must cost what an enforced check does. */
+	@Benchmark
+	@BenchmarkMode(Mode.Throughput)
+	@OutputTimeUnit(TimeUnit.SECONDS)
+	public RateLimitDecision tiergateRedisShadow(Distributed redis, Checks checks) {
+		RateLimitDecision decision = redis.shadowLimiter.check(CLIENT, 1);
+		checks.count++;
+		if (!decision.isAllowed()) {
+			checks.rejected++;
+		}
+		return decision;
+	}
+
+	/**
+	 * A token budget whose actual cost differs from its estimate: the check of an estimate
+	 * of 2, then the settlement of 1 given back, as the advice does after the call. It
+	 * must add one round trip, no more.
+	 */
+	@Benchmark
+	@BenchmarkMode(Mode.Throughput)
+	@OutputTimeUnit(TimeUnit.SECONDS)
+	public boolean tiergateRedisSettled(Distributed redis, Checks checks) {
+		RateLimitDecision decision = redis.limiter.check(CLIENT, 2);
+		checks.count++;
+		if (!decision.isAllowed()) {
+			checks.rejected++;
+			return false;
+		}
+		return redis.limiter.settle(CLIENT, decision, -1);
 	}
 
 	/**
@@ -223,6 +259,8 @@ public class RateLimitBenchmark {
 
 		TierRateLimiter limiter;
 
+		TierRateLimiter shadowLimiter;
+
 		RedisClient client;
 
 		StatefulRedisConnection<byte[], byte[]> connection;
@@ -244,6 +282,7 @@ public class RateLimitBenchmark {
 			this.redis = TestRedis.startPrivate();
 			this.context = BenchmarkApplication.start(this.redis.endpoint());
 			this.limiter = this.context.getBean(RateLimiters.class).get(BenchmarkApplication.TIER);
+			this.shadowLimiter = this.context.getBean(RateLimiters.class).get(BenchmarkApplication.SHADOW_TIER);
 			this.client = RedisClient.create(this.redis.endpoint().uri());
 			this.connection = this.client.connect(ByteArrayCodec.INSTANCE);
 			ProxyManager<byte[]> buckets = Bucket4jLettuce.casBasedBuilder(this.connection)
@@ -302,8 +341,7 @@ public class RateLimitBenchmark {
 
 		@TearDown(Level.Iteration)
 		public void printCount(BenchmarkParams params) {
-			boolean tiergateScript = params.getBenchmark().endsWith(".tiergateRedis")
-					|| params.getBenchmark().endsWith(".rawEvalsha");
+			boolean tiergateScript = !params.getBenchmark().endsWith(".bucket4jLettuce");
 			System.out.println(count(tiergateScript)
 				.describe(params.getBenchmark() + " on " + params.getThreads() + " threads"));
 			BenchmarkApplication.checkRedisInUse(this.context);

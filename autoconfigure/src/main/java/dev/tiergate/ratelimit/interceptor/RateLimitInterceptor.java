@@ -65,7 +65,7 @@ final class RateLimitInterceptor extends AnnotatedMethodInterceptor<RateLimitOpe
 			return limitedPublisher(invocation, operation, args, evaluation, returnType);
 		}
 		if (!operation.limiter().limitsConcurrency()) {
-			return limited(invocation, operation, args, evaluation, null);
+			return limited(invocation, operation, args, evaluation, null, null);
 		}
 		// The lease first: a call refused for concurrency takes no tokens.
 		String clientKey = operation.clientKey(args, evaluation);
@@ -75,20 +75,21 @@ final class RateLimitInterceptor extends AnnotatedMethodInterceptor<RateLimitOpe
 				this.listener.get().onDecision(rejection);
 				throw new RateLimitExceededException(rejection);
 			}
-			return limited(invocation, operation, args, evaluation, clientKey);
+			return limited(invocation, operation, args, evaluation, clientKey, lease);
 		}
 	}
 
 	private @Nullable Object limited(MethodInvocation invocation, RateLimitOperation operation,
-			@Nullable Object[] args, @Nullable MethodEvaluation evaluation, @Nullable String knownClientKey)
-			throws Throwable {
+			@Nullable Object[] args, @Nullable MethodEvaluation evaluation, @Nullable String knownClientKey,
+			TierRateLimiter.@Nullable Lease lease) throws Throwable {
 		long cost = operation.costOf(evaluation);
 		if (cost == 0) {
 			// A cost expression may make a call free: no tokens, no decision, no headers.
 			return invocation.proceed();
 		}
 		String clientKey = (knownClientKey != null) ? knownClientKey : operation.clientKey(args, evaluation);
-		RateLimitDecision decision = operation.limiter().check(clientKey, cost);
+		RateLimitDecision decision = (lease != null) ? operation.limiter().check(clientKey, cost, lease)
+				: operation.limiter().check(clientKey, cost);
 		this.listener.get().onDecision(decision);
 		if (!decision.isAllowed()) {
 			throw new RateLimitExceededException(decision);
@@ -131,7 +132,7 @@ final class RateLimitInterceptor extends AnnotatedMethodInterceptor<RateLimitOpe
 		}
 		TierRateLimiter limiter = operation.limiter();
 		if (!limiter.limitsConcurrency()) {
-			return tokensThenCall(invocation, operation, evaluation, clientKey, listener, cost);
+			return tokensThenCall(invocation, operation, evaluation, clientKey, listener, cost, null);
 		}
 		return continued(limiter.acquireAsync(clientKey).toCompletableFuture(), (lease) -> {
 			RateLimitDecision rejection = lease.rejection();
@@ -141,7 +142,7 @@ final class RateLimitInterceptor extends AnnotatedMethodInterceptor<RateLimitOpe
 			}
 			CompletableFuture<Object> call;
 			try {
-				call = tokensThenCall(invocation, operation, evaluation, clientKey, listener, cost);
+				call = tokensThenCall(invocation, operation, evaluation, clientKey, listener, cost, lease);
 			}
 			catch (RuntimeException ex) {
 				lease.close();
@@ -153,14 +154,16 @@ final class RateLimitInterceptor extends AnnotatedMethodInterceptor<RateLimitOpe
 	}
 
 	private static CompletableFuture<Object> tokensThenCall(MethodInvocation invocation, RateLimitOperation operation,
-			@Nullable MethodEvaluation evaluation, String clientKey, RateLimitListener listener, long cost) {
+			@Nullable MethodEvaluation evaluation, String clientKey, RateLimitListener listener, long cost,
+			TierRateLimiter.@Nullable Lease lease) {
 		if (cost == 0) {
 			return proceedToStage(invocation);
 		}
 		PendingCheck pending;
 		try {
-			pending = new PendingCheck(operation.limiter().checkAsync(clientKey, cost).toCompletableFuture(),
-					listener);
+			TierRateLimiter limiter = operation.limiter();
+			pending = new PendingCheck(((lease != null) ? limiter.checkAsync(clientKey, cost, lease)
+					: limiter.checkAsync(clientKey, cost)).toCompletableFuture(), listener);
 		}
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);

@@ -105,8 +105,9 @@ final class ReactorRateLimit {
 		if (call.cost() == 0) {
 			return Mono.just(new Permit(lease, null));
 		}
-		PendingCheck pending = new PendingCheck(
-				call.operation().limiter().checkAsync(clientKey, call.cost()).toCompletableFuture(), listener);
+		TierRateLimiter limiter = call.operation().limiter();
+		PendingCheck pending = new PendingCheck(((lease != null) ? limiter.checkAsync(clientKey, call.cost(), lease)
+				: limiter.checkAsync(clientKey, call.cost())).toCompletableFuture(), listener);
 		RateLimitOperation operation = call.operation();
 		return continued(pending.decision()).map((decided) -> {
 			pending.allowedOrThrow(decided);

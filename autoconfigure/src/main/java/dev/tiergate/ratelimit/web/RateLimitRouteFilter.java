@@ -85,7 +85,7 @@ public final class RateLimitRouteFilter extends OncePerRequestFilter implements 
 			String clientKey = (resolved != null) ? resolved : NO_CLIENT;
 			TierRateLimiter limiter = route.limiter();
 			if (!limiter.limitsConcurrency()) {
-				limitedChain(route, clientKey, request, response, chain);
+				limitedChain(route, clientKey, null, request, response, chain);
 				return;
 			}
 			// The lease first, as for @RateLimited: a call refused for concurrency takes no tokens. It
@@ -97,7 +97,7 @@ public final class RateLimitRouteFilter extends OncePerRequestFilter implements 
 					this.problem.write(rejection, request, response);
 					return;
 				}
-				limitedChain(route, clientKey, request, response, chain);
+				limitedChain(route, clientKey, lease, request, response, chain);
 			}
 		}
 		finally {
@@ -107,9 +107,11 @@ public final class RateLimitRouteFilter extends OncePerRequestFilter implements 
 		}
 	}
 
-	private void limitedChain(RateLimitRoute route, String clientKey, HttpServletRequest request,
-			HttpServletResponse response, FilterChain chain) throws ServletException, IOException {
-		RateLimitDecision decision = route.limiter().check(clientKey, route.cost());
+	private void limitedChain(RateLimitRoute route, String clientKey, TierRateLimiter.@Nullable Lease lease,
+			HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		RateLimitDecision decision = (lease != null) ? route.limiter().check(clientKey, route.cost(), lease)
+				: route.limiter().check(clientKey, route.cost());
 		this.listener.get().onDecision(decision);
 		if (!decision.isAllowed()) {
 			this.problem.write(decision, request, response);

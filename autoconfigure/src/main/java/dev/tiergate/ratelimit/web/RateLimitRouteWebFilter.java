@@ -8,6 +8,7 @@ import dev.tiergate.ratelimit.ChargedTier;
 import dev.tiergate.ratelimit.RateLimitDecision;
 import dev.tiergate.ratelimit.RateLimitListener;
 import dev.tiergate.ratelimit.TierRateLimiter;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -82,7 +83,7 @@ public final class RateLimitRouteWebFilter implements WebFilter, Ordered {
 			});
 			TierRateLimiter limiter = route.limiter();
 			if (!limiter.limitsConcurrency()) {
-				return tokensThenChain(exchange, chain, check);
+				return tokensThenChain(exchange, chain, check, null);
 			}
 			// The lease first, as for @RateLimited, held until the response is complete.
 			CompletableFuture<TierRateLimiter.Lease> acquiring = limiter.acquireAsync(check.clientKey())
@@ -94,16 +95,18 @@ public final class RateLimitRouteWebFilter implements WebFilter, Ordered {
 						check.listener().onDecision(rejection);
 						return RateLimitWebFilter.reject(exchange, rejection, this.problem);
 					}
-					return tokensThenChain(exchange, chain, check).doFinally((signal) -> lease.close());
+					return tokensThenChain(exchange, chain, check, lease).doFinally((signal) -> lease.close());
 				});
 		});
 	}
 
-	private Mono<Void> tokensThenChain(ServerWebExchange exchange, WebFilterChain chain, Check check) {
+	private Mono<Void> tokensThenChain(ServerWebExchange exchange, WebFilterChain chain, Check check,
+			TierRateLimiter.@Nullable Lease lease) {
 		RateLimitRoute route = check.route();
-		CompletableFuture<RateLimitDecision> decision = route.limiter()
-			.checkAsync(check.clientKey(), route.cost())
-			.toCompletableFuture();
+		TierRateLimiter limiter = route.limiter();
+		CompletableFuture<RateLimitDecision> decision = ((lease != null)
+				? limiter.checkAsync(check.clientKey(), route.cost(), lease)
+				: limiter.checkAsync(check.clientKey(), route.cost())).toCompletableFuture();
 		return continued(decision).flatMap((decided) -> {
 			check.listener().onDecision(decided);
 			if (!decided.isAllowed()) {

@@ -13,10 +13,11 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Three endpoints that answer a {@code Mono} of the same small body: one does nothing
+ * Four endpoints that answer a {@code Mono} of the same small body: one does nothing
  * else, one is served from tiergate's L1 ({@code @TieredCacheable}), one is rate limited
  * ({@code @RateLimited}) with the tier {@value WebFluxBenchmarkApplication#TIER}, so large
- * that no request is ever rejected. Their difference in requests per second is what each
+ * that no request is ever rejected, and one is limited by a route of that tier in
+ * configuration. Their difference in requests per second is what each
  * annotation costs a reactive request.
  */
 @RestController
@@ -56,6 +57,17 @@ public class WebFluxLoadTestController {
 	@GetMapping("/limited")
 	@RateLimited(WebFluxBenchmarkApplication.TIER)
 	public Mono<Answer> limited(@RequestParam(defaultValue = "1") long id) {
+		return Mono.just(answer(id));
+	}
+
+	/**
+	 * Limited by the route of configuration ({@code tiergate.rate-limit.routes}) of the
+	 * same tier as {@code /bench/limited}: the route's {@code WebFilter} checks it.
+	 * @param id the requested id
+	 * @return the answer
+	 */
+	@GetMapping("/routed")
+	public Mono<Answer> routed(@RequestParam(defaultValue = "1") long id) {
 		return Mono.just(answer(id));
 	}
 
