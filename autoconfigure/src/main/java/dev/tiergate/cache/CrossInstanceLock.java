@@ -2,7 +2,11 @@ package dev.tiergate.cache;
 
 import java.lang.reflect.Type;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -90,6 +94,87 @@ final class CrossInstanceLock {
 			}
 		}
 		return L2Read.MISS;
+	}
+
+	/** Takes the lease as {@link #acquire} does, without blocking. */
+	CompletableFuture<Acquisition> acquireAsync(String lockKey) {
+		return this.store.tryLockAsync(lockKey, this.token, this.lease).toCompletableFuture().handle((taken, ex) -> {
+			if (ex != null) {
+				this.failures.redisFailed(unwrapped(ex));
+				return Acquisition.UNAVAILABLE;
+			}
+			return Boolean.TRUE.equals(taken) ? Acquisition.ACQUIRED : Acquisition.HELD_ELSEWHERE;
+		});
+	}
+
+	/** Gives the lease back without waiting; one that cannot be given back expires by itself. */
+	void releaseAsync(String lockKey) {
+		this.store.unlockAsync(lockKey, this.token).whenComplete((released, ex) -> {
+			if (ex != null) {
+				this.failures.redisFailed(unwrapped(ex));
+			}
+		});
+	}
+
+	/**
+	 * Waits for the holder's value as {@link #awaitHolder} does, without blocking: each
+	 * poll is scheduled on an executor after the poll interval, and its reads are
+	 * asynchronous.
+	 * @param executor where the polls start, never Redis' I/O thread
+	 */
+	CompletableFuture<L2Read> awaitHolderAsync(String redisKey, String lockKey, Type valueType, L2Tier l2,
+			Executor executor) {
+		CompletableFuture<L2Read> awaited = new CompletableFuture<>();
+		poll(awaited, this.ticker.read() + this.wait.toNanos(), redisKey, lockKey, valueType, l2, executor);
+		return awaited;
+	}
+
+	private void poll(CompletableFuture<L2Read> awaited, long deadline, String redisKey, String lockKey,
+			Type valueType, L2Tier l2, Executor executor) {
+		if (this.ticker.read() - deadline >= 0) {
+			awaited.complete(L2Read.MISS);
+			return;
+		}
+		Executor later = CompletableFuture.delayedExecutor(POLL_NANOS, TimeUnit.NANOSECONDS, executor);
+		CompletableFuture.runAsync(() -> { }, later)
+			.thenCompose((ignored) -> l2.readAsync(redisKey, valueType))
+			.thenCompose((read) -> (read instanceof L2Read.Hit || read == L2Read.UNAVAILABLE)
+					? CompletableFuture.completedFuture(Optional.of(read)) : afterMiss(redisKey, lockKey, valueType, l2))
+			.whenComplete((read, ex) -> {
+				if (ex != null) {
+					this.failures.redisFailed(unwrapped(ex));
+					awaited.complete(L2Read.UNAVAILABLE);
+				}
+				else if (read.isPresent()) {
+					awaited.complete(read.get());
+				}
+				else {
+					poll(awaited, deadline, redisKey, lockKey, valueType, l2, executor);
+				}
+			});
+	}
+
+	/** After a poll that missed: the answer once the lease is gone, nothing while it is held. */
+	private CompletableFuture<Optional<L2Read>> afterMiss(String redisKey, String lockKey, Type valueType,
+			L2Tier l2) {
+		return this.store.existsAsync(lockKey).toCompletableFuture().handle((held, ex) -> {
+			if (ex != null) {
+				this.failures.redisFailed(unwrapped(ex));
+				return CompletableFuture.completedFuture(Optional.of(L2Read.UNAVAILABLE));
+			}
+			if (Boolean.TRUE.equals(held)) {
+				return CompletableFuture.completedFuture(Optional.<L2Read>empty());
+			}
+			// The holder may have stored its value and let go since the read before.
+			return l2.readAsync(redisKey, valueType)
+				.thenApply((last) -> Optional.of((last instanceof L2Read.Hit || last == L2Read.UNAVAILABLE) ? last
+						: L2Read.MISS));
+		}).thenCompose((next) -> next);
+	}
+
+	private static RuntimeException unwrapped(Throwable ex) {
+		Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
+		return (cause instanceof RuntimeException runtime) ? runtime : new CompletionException(cause);
 	}
 
 	enum Acquisition {

@@ -99,6 +99,39 @@ public interface L2Store {
 		return answered(() -> generation(key));
 	}
 
+	/**
+	 * Takes a lease on a key, as {@link #tryLock} does, without blocking the caller.
+	 * @param key the lock key
+	 * @param token identifies the holder
+	 * @param lease how long the lease lasts at most
+	 * @return whether the lease was taken
+	 */
+	default CompletionStage<Boolean> tryLockAsync(String key, String token, Duration lease) {
+		return answered(() -> tryLock(key, token, lease));
+	}
+
+	/**
+	 * Gives a lease back, as {@link #unlock} does, without blocking the caller.
+	 * @param key the lock key
+	 * @param token the holder's token
+	 * @return completes once it is given back
+	 */
+	default CompletionStage<?> unlockAsync(String key, String token) {
+		return answered(() -> {
+			unlock(key, token);
+			return key;
+		});
+	}
+
+	/**
+	 * Returns whether a key exists, as {@link #exists} does, without blocking the caller.
+	 * @param key the full key
+	 * @return whether it exists
+	 */
+	default CompletionStage<Boolean> existsAsync(String key) {
+		return answered(() -> exists(key));
+	}
+
 	private static <T> CompletionStage<T> answered(Supplier<T> call) {
 		try {
 			return CompletableFuture.completedFuture(call.get());

@@ -312,8 +312,9 @@ public final class TieredCache {
 	 * caller. Each caller gets a future of its own: cancelling it leaves the shared load
 	 * alone. The loader's failure reaches every caller of that load and is not cached
 	 * (a stale L2 value answers for it, if any). The loaded value goes to L2 without
-	 * waiting for Redis. The cross-instance {@code lock} is not taken: waiting for another
-	 * instance would block.
+	 * waiting for Redis. With the cross-instance {@code lock}, a miss takes the lease or
+	 * waits for its holder's value as {@link #get} does, by polls scheduled on the
+	 * asynchronous executor instead of a blocked thread.
 	 * <p>
 	 * Continuations after an L2 reply run on the thread that completes it; the loader,
 	 * when it runs after one, runs on the executor of
@@ -373,8 +374,41 @@ public final class TieredCache {
 						() -> refresh(key, redisKey, valueType, blocking, storable)));
 				return CompletableFuture.completedFuture(value);
 			}
-			return loadAndStoreAsync(key, redisKey, valueType, loader, storable, stamp, read != L2Read.UNAVAILABLE,
-					(read instanceof L2Read.Stale stale) ? stale : null, this.asyncExecutor);
+			L2Read.Stale stale = (read instanceof L2Read.Stale s) ? s : null;
+			CrossInstanceLock lock = this.lock;
+			if (read == L2Read.UNAVAILABLE || lock == null) {
+				return loadAndStoreAsync(key, redisKey, valueType, loader, storable, stamp, read != L2Read.UNAVAILABLE,
+						stale, this.asyncExecutor);
+			}
+			return lockedLoadAsync(lock, l2, key, redisKey, valueType, loader, storable, stamp, stale);
+		});
+	}
+
+	/**
+	 * A miss of a cache with the cross-instance {@code lock}, as {@code readThrough} does it,
+	 * without blocking: the lease taken, or the holder's value awaited by polls scheduled on
+	 * the asynchronous executor, each one asynchronous read.
+	 */
+	private CompletableFuture<@Nullable Object> lockedLoadAsync(CrossInstanceLock lock, L2Tier l2, Object key,
+			String redisKey, Type valueType, Supplier<? extends CompletionStage<?>> loader,
+			Predicate<@Nullable Object> storable, L1Tier.Stamp stamp, L2Read.@Nullable Stale stale) {
+		String lockKey = entryLockKey(redisKey);
+		return lock.acquireAsync(lockKey).thenCompose((acquisition) -> switch (acquisition) {
+			case ACQUIRED -> loadAndStoreAsync(key, redisKey, valueType, loader, storable, stamp, true, stale,
+					this.asyncExecutor)
+				.whenComplete((value, ex) -> lock.releaseAsync(lockKey));
+			case UNAVAILABLE -> loadAndStoreAsync(key, redisKey, valueType, loader, storable, stamp, false, stale,
+					this.asyncExecutor);
+			case HELD_ELSEWHERE -> lock.awaitHolderAsync(redisKey, lockKey, valueType, l2, this.asyncExecutor)
+				.thenCompose((awaited) -> {
+					if (awaited instanceof L2Read.Hit hit) {
+						// Just written by the holder: no refresh is due; none may run on this thread anyway.
+						return CompletableFuture.completedFuture(hit(key, redisKey, valueType, () -> joined(loader),
+								storable, stamp, new L2Read.Hit(hit.value(), false)));
+					}
+					return loadAndStoreAsync(key, redisKey, valueType, loader, storable, stamp,
+							awaited != L2Read.UNAVAILABLE, stale, this.asyncExecutor);
+				});
 		});
 	}
 

@@ -103,9 +103,6 @@ final class TieredCacheOperationSource extends AnnotatedOperationSource<CacheOpe
 		if (storing != null) {
 			checkValueType(method, storing.cache(), valueType);
 		}
-		if (async != null && cacheableOperation != null) {
-			checkAsyncSettings(method, cacheableOperation.cache());
-		}
 		List<CacheOperation.Evict> evicts = declared.get(TieredCacheEvict.class)
 			.stream()
 			.map((evict) -> evict(method, evict))
@@ -187,20 +184,6 @@ final class TieredCacheOperationSource extends AnnotatedOperationSource<CacheOpe
 		if (value == Object.class) {
 			throw method.invalid("returns " + returnType + ", so values read back from Redis could not be bound"
 					+ " to the type the method returned", "Declare the type of the values the method returns.");
-		}
-	}
-
-	/**
-	 * Refuses the settings an asynchronous read cannot follow: waiting for another
-	 * instance's lock would block a thread.
-	 */
-	private static void checkAsyncSettings(AnnotatedMethod method, TieredCache cache) {
-		if (cache.settings().lock()) {
-			throw method.invalid("returns an asynchronous type and reads through cache '" + cache.name()
-					+ "', which has the cross-instance lock enabled; an asynchronous read cannot wait for another"
-					+ " instance's load without blocking a thread",
-					"Set tiergate.cache.caches." + cache.name() + ".lock=false (or tiergate.cache.lock=false), or"
-							+ " return the value itself.");
 		}
 	}
 

@@ -189,6 +189,25 @@ public final class LettuceL2Store implements L2Store {
 	}
 
 	@Override
+	public CompletionStage<Boolean> tryLockAsync(String key, String token, Duration lease) {
+		return this.redis
+			.callAsync((commands) -> commands.set(bytes(key), bytes(token), SetArgs.Builder.nx().px(lease.toMillis())))
+			.thenApply("OK"::equals);
+	}
+
+	@Override
+	public CompletionStage<?> unlockAsync(String key, String token) {
+		return this.redis.callAsync((commands) -> commands.eval(UNLOCK_SCRIPT, ScriptOutputType.INTEGER,
+				new byte[][] { bytes(key) }, bytes(token)));
+	}
+
+	@Override
+	public CompletionStage<Boolean> existsAsync(String key) {
+		return this.redis.callAsync((commands) -> commands.exists(bytes(key)))
+			.thenApply((count) -> count != null && count > 0);
+	}
+
+	@Override
 	public long deleteByPrefix(String keyPrefix) {
 		return this.redis.scanPrefix(keyPrefix, (keys) -> {
 			Long unlinked = this.redis.call((commands) -> commands.unlink(keys.toArray(new byte[0][])));

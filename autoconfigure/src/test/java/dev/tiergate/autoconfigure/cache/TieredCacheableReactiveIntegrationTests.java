@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 
 import dev.tiergate.autoconfigure.redis.TiergateRedisAutoConfiguration;
 import dev.tiergate.cache.TieredCacheEvict;
@@ -221,13 +222,52 @@ class TieredCacheableReactiveIntegrationTests {
 	}
 
 	@Test
-	void anAsynchronousMethodOnACacheWithTheLockFailsStartupNamingTheProperty() {
-		this.contextRunner.withPropertyValues("tiergate.cache.caches.products.lock=true")
-			.run((context) -> assertThat(TieredCacheableTypesIntegrationTests.failure(context))
-				.hasMessageContaining("ReactiveCatalog.product(String)")
-				.hasMessageContaining("cross-instance lock")
-				.satisfies((ex) -> assertThat(((dev.tiergate.TiergateConfigurationException) ex).getAction())
-					.contains("tiergate.cache.caches.products.lock=false")));
+	void withTheLockAnotherInstanceWaitsForTheHoldersValueWithoutBlockingAndDoesNotLoad() {
+		withLockedInstances((holder, waiter) -> {
+			Sinks.One<String> answer = Sinks.one();
+			holder.answerWith(answer.asMono());
+			waiter.answerWith(Mono.just("the waiter's own load"));
+			AtomicReference<String> held = new AtomicReference<>();
+			holder.slow("q").subscribe(held::set);
+			// Its method runs once it holds the lease.
+			await().atMost(WAIT).until(() -> holder.invocations() == 1);
+			AtomicReference<String> waited = new AtomicReference<>();
+			waiter.slow("q").subscribe(waited::set);
+			assertThat(waited.get()).as("subscribing did not wait for the holder").isNull();
+			answer.tryEmitValue("answer");
+			await().atMost(WAIT).until(() -> "answer".equals(waited.get()));
+			assertThat(held.get()).isEqualTo("answer");
+			assertThat(waiter.invocations()).as("the waiter took the holder's value from L2").isZero();
+		});
+	}
+
+	@Test
+	void withTheLockAWaiterWhoseHolderFailedLoadsItselfOnceTheLeaseIsGone() {
+		withLockedInstances((holder, waiter) -> {
+			Sinks.One<String> answer = Sinks.one();
+			holder.answerWith(answer.asMono());
+			waiter.answerWith(Mono.just("the waiter's own load"));
+			AtomicReference<Throwable> failed = new AtomicReference<>();
+			holder.slow("q").subscribe((value) -> { }, failed::set);
+			await().atMost(WAIT).until(() -> holder.invocations() == 1);
+			AtomicReference<String> waited = new AtomicReference<>();
+			waiter.slow("q").subscribe(waited::set);
+			answer.tryEmitError(new IllegalStateException("the model is down"));
+			await().atMost(WAIT).until(() -> "the waiter's own load".equals(waited.get()));
+			assertThat(failed.get()).hasMessage("the model is down");
+			assertThat(waiter.invocations()).isOne();
+		});
+	}
+
+	/** Two instances whose cache "answers" has the cross-instance lock: the first to miss holds it. */
+	private void withLockedInstances(BiConsumer<ReactiveCatalog, ReactiveCatalog> test) {
+		ApplicationContextRunner locked = this.contextRunner
+			.withPropertyValues("tiergate.cache.caches.answers.lock=true");
+		locked.run((holderContext) -> locked.run((waiterContext) -> {
+			awaitConnected(holderContext);
+			awaitConnected(waiterContext);
+			test.accept(holderContext.getBean(ReactiveCatalog.class), waiterContext.getBean(ReactiveCatalog.class));
+		}));
 	}
 
 	/** A loaded machine may take longer than the connect timeout: a call before that would go without L2. */
