@@ -394,9 +394,9 @@ public final class TieredCache {
 			Predicate<@Nullable Object> storable, L1Tier.Stamp stamp, L2Read.@Nullable Stale stale) {
 		String lockKey = entryLockKey(redisKey);
 		return lock.acquireAsync(lockKey).thenCompose((acquisition) -> switch (acquisition) {
+			// Let go once the value is in L2: a waiter that sees the lease gone reads it there.
 			case ACQUIRED -> loadAndStoreAsync(key, redisKey, valueType, loader, storable, stamp, true, stale,
-					this.asyncExecutor)
-				.whenComplete((value, ex) -> lock.releaseAsync(lockKey));
+					this.asyncExecutor, () -> lock.releaseAsync(lockKey));
 			case UNAVAILABLE -> loadAndStoreAsync(key, redisKey, valueType, loader, storable, stamp, false, stale,
 					this.asyncExecutor);
 			case HELD_ELSEWHERE -> lock.awaitHolderAsync(redisKey, lockKey, valueType, l2, this.asyncExecutor)
@@ -419,10 +419,25 @@ public final class TieredCache {
 	private CompletableFuture<@Nullable Object> loadAndStoreAsync(Object key, @Nullable String redisKey,
 			Type valueType, Supplier<? extends CompletionStage<?>> loader, Predicate<@Nullable Object> storable,
 			L1Tier.Stamp stamp, boolean useL2, L2Read.@Nullable Stale stale, @Nullable Executor executor) {
+		return loadAndStoreAsync(key, redisKey, valueType, loader, storable, stamp, useL2, stale, executor, null);
+	}
+
+	/**
+	 * As above.
+	 * @param afterWrite run once the value is in L2 (or nothing is written, or the loader
+	 * failed)
+	 */
+	private CompletableFuture<@Nullable Object> loadAndStoreAsync(Object key, @Nullable String redisKey,
+			Type valueType, Supplier<? extends CompletionStage<?>> loader, Predicate<@Nullable Object> storable,
+			L1Tier.Stamp stamp, boolean useL2, L2Read.@Nullable Stale stale, @Nullable Executor executor,
+			@Nullable Runnable afterWrite) {
 		return invokeAsync(loader, executor).handle((value, ex) -> {
 			if (ex == null) {
-				store(key, redisKey, value, valueType, storable, stamp, useL2, true);
+				store(key, redisKey, value, valueType, storable, stamp, useL2, true, afterWrite);
 				return value;
+			}
+			if (afterWrite != null) {
+				afterWrite.run();
 			}
 			if (stale == null) {
 				throw (ex instanceof CompletionException completion) ? completion : new CompletionException(ex);
@@ -742,19 +757,37 @@ public final class TieredCache {
 	 */
 	private boolean store(Object key, @Nullable String redisKey, @Nullable Object value, Type valueType,
 			Predicate<@Nullable Object> storable, L1Tier.Stamp stamp, boolean useL2, boolean async) {
+		return store(key, redisKey, value, valueType, storable, stamp, useL2, async, null);
+	}
+
+	/**
+	 * Stores a loaded value in L1 and, when asked, L2.
+	 * @param async whether the L2 write is sent without waiting for it
+	 * @param afterWrite run once the asynchronous L2 write has completed, or at once when
+	 * nothing is written asynchronously: the lock's holder lets go only then, so that a
+	 * waiter that sees the lease gone finds the value
+	 */
+	private boolean store(Object key, @Nullable String redisKey, @Nullable Object value, Type valueType,
+			Predicate<@Nullable Object> storable, L1Tier.Stamp stamp, boolean useL2, boolean async,
+			@Nullable Runnable afterWrite) {
+		Runnable then = (afterWrite != null) ? afterWrite : () -> { };
 		if ((value == null && !this.settings.cacheNulls()) || !storable.test(value)
 				|| !this.l1.unchangedSince(key, redisKey, stamp)) {
+			then.run();
 			return false;
 		}
 		boolean written = false;
+		boolean writing = false;
 		L2Tier l2 = this.l2;
 		if (useL2 && l2 != null && redisKey != null) {
 			byte[] bytes = l2.encode(value, valueType);
 			if (bytes != null && async) {
+				writing = true;
 				l2.writeAsync(redisKey, bytes).whenComplete((done, ex) -> {
 					if (ex != null) {
 						this.failures.redisFailed(runtime(ex));
 					}
+					then.run();
 				});
 			}
 			else if (bytes != null) {
@@ -769,6 +802,9 @@ public final class TieredCache {
 		}
 		this.l1.fill(key, (value != null) ? value : L1Tier.NULL, redisKey, stamp);
 		CacheLookups.record(name(), CacheLookups.Lookup.STORED);
+		if (!writing) {
+			then.run();
+		}
 		return written;
 	}
 

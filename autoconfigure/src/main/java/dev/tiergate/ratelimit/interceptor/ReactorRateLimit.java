@@ -3,6 +3,7 @@ package dev.tiergate.ratelimit.interceptor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 import dev.tiergate.interceptor.MethodEvaluation;
@@ -27,6 +28,8 @@ import reactor.core.scheduler.Schedulers;
  * Loaded only when Reactor is present.
  */
 final class ReactorRateLimit {
+
+	private static final Executor PARALLEL = (task) -> Schedulers.parallel().schedule(task);
 
 	private ReactorRateLimit() {
 	}
@@ -62,8 +65,10 @@ final class ReactorRateLimit {
 			if (tier.equals(context.getOrDefault(ChargedTier.CONTEXT_KEY, null))) {
 				return Mono.just(Permit.CHARGED);
 			}
+			Executor given = context.getOrDefault(SubscriberContext.CONTINUATION_KEY, null);
+			Executor continuation = (given != null) ? given : PARALLEL;
 			try {
-				return permit(call, call.clientKey().get(), call.listener().get());
+				return permit(call, call.clientKey().get(), call.listener().get(), continuation);
 			}
 			catch (RuntimeException ex) {
 				return Mono.error(ex);
@@ -79,14 +84,15 @@ final class ReactorRateLimit {
 		return permit.flatMapMany((allowed) -> allowed.watch(flux));
 	}
 
-	private static Mono<Permit> permit(Call call, String clientKey, RateLimitListener listener) {
+	private static Mono<Permit> permit(Call call, String clientKey, RateLimitListener listener,
+			Executor continuation) {
 		TierRateLimiter limiter = call.operation().limiter();
 		if (!limiter.limitsConcurrency()) {
-			return tokens(call, clientKey, listener, null);
+			return tokens(call, clientKey, listener, null, continuation);
 		}
 		// The lease first, as for other methods: a call refused for concurrency takes no tokens.
 		CompletableFuture<TierRateLimiter.Lease> acquiring = limiter.acquireAsync(clientKey).toCompletableFuture();
-		return continued(acquiring)
+		return continued(acquiring, continuation)
 			// Cancelled before the lease came: release it when it comes.
 			.doOnCancel(() -> acquiring.thenAccept(TierRateLimiter.Lease::close))
 			.flatMap((lease) -> {
@@ -95,13 +101,13 @@ final class ReactorRateLimit {
 					listener.onDecision(rejection);
 					return Mono.error(new RateLimitExceededException(rejection));
 				}
-				return tokens(call, clientKey, listener, lease).doOnError((ex) -> lease.close())
+				return tokens(call, clientKey, listener, lease, continuation).doOnError((ex) -> lease.close())
 					.doOnCancel(lease::close);
 			});
 	}
 
 	private static Mono<Permit> tokens(Call call, String clientKey, RateLimitListener listener,
-			TierRateLimiter.@Nullable Lease lease) {
+			TierRateLimiter.@Nullable Lease lease, Executor continuation) {
 		if (call.cost() == 0) {
 			return Mono.just(new Permit(lease, null));
 		}
@@ -109,7 +115,7 @@ final class ReactorRateLimit {
 		PendingCheck pending = new PendingCheck(((lease != null) ? limiter.checkAsync(clientKey, call.cost(), lease)
 				: limiter.checkAsync(clientKey, call.cost())).toCompletableFuture(), listener);
 		RateLimitOperation operation = call.operation();
-		return continued(pending.decision()).map((decided) -> {
+		return continued(pending.decision(), continuation).map((decided) -> {
 			pending.allowedOrThrow(decided);
 			AfterCall afterCall = (operation.actualCostExpression() != null)
 					? new AfterCall(operation, clientKey, decided, call.cost(), call.evaluation(), true) : null;
@@ -119,11 +125,14 @@ final class ReactorRateLimit {
 
 	/**
 	 * A stage as a {@code Mono}: a reply from Redis completes on Lettuce's I/O thread, and
-	 * the listener and the subscriber's work must not run there.
+	 * the listener and the subscriber's work must not run there, but on the subscriber's
+	 * {@linkplain SubscriberContext#CONTINUATION_KEY continuation}.
 	 */
-	private static <T> Mono<T> continued(CompletableFuture<T> stage) {
-		Mono<T> mono = Mono.fromFuture(stage, true);
-		return stage.isDone() ? mono : mono.publishOn(Schedulers.parallel());
+	private static <T> Mono<T> continued(CompletableFuture<T> stage, Executor continuation) {
+		if (stage.isDone()) {
+			return Mono.fromFuture(stage, true);
+		}
+		return Mono.fromFuture(stage.whenCompleteAsync((value, ex) -> { }, continuation), true);
 	}
 
 	/**

@@ -13,6 +13,13 @@ import reactor.util.context.ContextView;
  */
 public final class SubscriberContext {
 
+	/**
+	 * The key of an {@link java.util.concurrent.Executor} in a subscriber's context: where a
+	 * check continues after a reply from Redis (a WebFlux request's event loop). Without
+	 * one, Reactor's {@code parallel} scheduler.
+	 */
+	public static final String CONTINUATION_KEY = SubscriberContext.class.getName() + ".continuation";
+
 	private static final ThreadLocal<@Nullable ContextView> CURRENT = new ThreadLocal<>();
 
 	private SubscriberContext() {

@@ -2,6 +2,7 @@ package dev.tiergate.ratelimit.web;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 import dev.tiergate.ratelimit.ChargedTier;
@@ -10,7 +11,6 @@ import dev.tiergate.ratelimit.RateLimitListener;
 import dev.tiergate.ratelimit.TierRateLimiter;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import org.springframework.core.Ordered;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -82,32 +82,34 @@ public final class RateLimitRouteWebFilter implements WebFilter, Ordered {
 				return new Check(route, (resolved != null) ? resolved : NO_CLIENT, this.listener.get().forCurrentCall());
 			});
 			TierRateLimiter limiter = route.limiter();
+			Executor continuation = request.continuation();
 			if (!limiter.limitsConcurrency()) {
-				return tokensThenChain(exchange, chain, check, null);
+				return tokensThenChain(exchange, chain, check, null, continuation);
 			}
 			// The lease first, as for @RateLimited, held until the response is complete.
 			CompletableFuture<TierRateLimiter.Lease> acquiring = limiter.acquireAsync(check.clientKey())
 				.toCompletableFuture();
-			return continued(acquiring).doOnCancel(() -> acquiring.thenAccept(TierRateLimiter.Lease::close))
+			return continued(acquiring, continuation).doOnCancel(() -> acquiring.thenAccept(TierRateLimiter.Lease::close))
 				.flatMap((lease) -> {
 					RateLimitDecision rejection = lease.rejection();
 					if (rejection != null) {
 						check.listener().onDecision(rejection);
 						return RateLimitWebFilter.reject(exchange, rejection, this.problem);
 					}
-					return tokensThenChain(exchange, chain, check, lease).doFinally((signal) -> lease.close());
+					return tokensThenChain(exchange, chain, check, lease, continuation)
+						.doFinally((signal) -> lease.close());
 				});
 		});
 	}
 
 	private Mono<Void> tokensThenChain(ServerWebExchange exchange, WebFilterChain chain, Check check,
-			TierRateLimiter.@Nullable Lease lease) {
+			TierRateLimiter.@Nullable Lease lease, Executor continuation) {
 		RateLimitRoute route = check.route();
 		TierRateLimiter limiter = route.limiter();
 		CompletableFuture<RateLimitDecision> decision = ((lease != null)
 				? limiter.checkAsync(check.clientKey(), route.cost(), lease)
 				: limiter.checkAsync(check.clientKey(), route.cost())).toCompletableFuture();
-		return continued(decision).flatMap((decided) -> {
+		return continued(decision, continuation).flatMap((decided) -> {
 			check.listener().onDecision(decided);
 			if (!decided.isAllowed()) {
 				return RateLimitWebFilter.reject(exchange, decided, this.problem);
@@ -117,10 +119,15 @@ public final class RateLimitRouteWebFilter implements WebFilter, Ordered {
 		});
 	}
 
-	/** A reply from Redis comes on Lettuce's I/O thread: the rest of the request must not run there. */
-	private static <T> Mono<T> continued(CompletableFuture<T> stage) {
-		Mono<T> mono = Mono.fromFuture(stage, true);
-		return stage.isDone() ? mono : mono.publishOn(Schedulers.parallel());
+	/**
+	 * A reply from Redis comes on Lettuce's I/O thread: the rest of the request must not run
+	 * there, and continues where the request says.
+	 */
+	private static <T> Mono<T> continued(CompletableFuture<T> stage, Executor continuation) {
+		if (stage.isDone()) {
+			return Mono.fromFuture(stage, true);
+		}
+		return Mono.fromFuture(stage.whenCompleteAsync((value, ex) -> { }, continuation), true);
 	}
 
 	private record Check(RateLimitRoute route, String clientKey, RateLimitListener listener) {

@@ -1,13 +1,18 @@
 package dev.tiergate.ratelimit.web;
 
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 import dev.tiergate.ratelimit.RateLimitDecision;
 import dev.tiergate.ratelimit.interceptor.SubscriberContext;
 import org.jspecify.annotations.Nullable;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.Connection;
 import reactor.util.context.ContextView;
 
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
@@ -26,15 +31,48 @@ final class ReactiveRateLimitRequest {
 
 	private static final ThreadLocal<@Nullable ReactiveRateLimitRequest> bound = new ThreadLocal<>();
 
+	private static final boolean REACTOR_NETTY_PRESENT = ClassUtils.isPresent("reactor.netty.Connection",
+			ReactiveRateLimitRequest.class.getClassLoader());
+
+	private static final Executor PARALLEL = (task) -> Schedulers.parallel().schedule(task);
+
 	private final ServerWebExchange exchange;
 
 	private final @Nullable String userName;
 
 	private volatile @Nullable RateLimitDecision reported;
 
+	private final Executor continuation;
+
 	ReactiveRateLimitRequest(ServerWebExchange exchange, @Nullable String userName) {
 		this.exchange = exchange;
 		this.userName = userName;
+		this.continuation = continuationOf(exchange);
+	}
+
+	/**
+	 * Where the request continues after a reply from Redis, which arrives on Lettuce's I/O
+	 * thread: on Reactor Netty the event loop of its connection, where WebFlux would have
+	 * run it anyway (no hand-over to write the response); elsewhere Reactor's
+	 * {@code parallel} scheduler.
+	 */
+	Executor continuation() {
+		return this.continuation;
+	}
+
+	private static Executor continuationOf(ServerWebExchange exchange) {
+		if (!REACTOR_NETTY_PRESENT) {
+			return PARALLEL;
+		}
+		Object nativeRequest;
+		try {
+			nativeRequest = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
+		}
+		catch (IllegalArgumentException | IllegalStateException ex) {
+			// A request of a test's mock server, or a decorator that hides the native one.
+			return PARALLEL;
+		}
+		return (nativeRequest instanceof Connection connection) ? connection.channel().eventLoop() : PARALLEL;
 	}
 
 	/**
