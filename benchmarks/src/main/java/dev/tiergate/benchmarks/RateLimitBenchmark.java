@@ -128,12 +128,7 @@ public class RateLimitBenchmark {
 	@BenchmarkMode(Mode.Throughput)
 	@OutputTimeUnit(TimeUnit.SECONDS)
 	public RateLimitDecision tiergateRedis(Distributed redis, Checks checks) {
-		RateLimitDecision decision = redis.limiter.check(CLIENT, 1);
-		checks.count++;
-		if (!decision.isAllowed()) {
-			checks.rejected++;
-		}
-		return decision;
+		return checks.counted(redis.limiter.check(CLIENT, 1));
 	}
 
 	/** The same check of a tier in shadow mode: it must cost what an enforced check does. */
@@ -141,12 +136,7 @@ public class RateLimitBenchmark {
 	@BenchmarkMode(Mode.Throughput)
 	@OutputTimeUnit(TimeUnit.SECONDS)
 	public RateLimitDecision tiergateRedisShadow(Distributed redis, Checks checks) {
-		RateLimitDecision decision = redis.shadowLimiter.check(CLIENT, 1);
-		checks.count++;
-		if (!decision.isAllowed()) {
-			checks.rejected++;
-		}
-		return decision;
+		return checks.counted(redis.shadowLimiter.check(CLIENT, 1));
 	}
 
 	/**
@@ -158,13 +148,8 @@ public class RateLimitBenchmark {
 	@BenchmarkMode(Mode.Throughput)
 	@OutputTimeUnit(TimeUnit.SECONDS)
 	public boolean tiergateRedisSettled(Distributed redis, Checks checks) {
-		RateLimitDecision decision = redis.limiter.check(CLIENT, 2);
-		checks.count++;
-		if (!decision.isAllowed()) {
-			checks.rejected++;
-			return false;
-		}
-		return redis.limiter.settle(CLIENT, decision, -1);
+		RateLimitDecision decision = checks.counted(redis.limiter.check(CLIENT, 2));
+		return decision.isAllowed() && redis.limiter.settle(CLIENT, decision, -1);
 	}
 
 	/**
@@ -390,6 +375,15 @@ public class RateLimitBenchmark {
 		@Setup
 		public void register(Distributed redis) {
 			redis.commandCount.register(this);
+		}
+
+		/** Counts a check of tiergate's limiter, and its rejection. */
+		RateLimitDecision counted(RateLimitDecision decision) {
+			this.count++;
+			if (!decision.isAllowed()) {
+				this.rejected++;
+			}
+			return decision;
 		}
 
 	}

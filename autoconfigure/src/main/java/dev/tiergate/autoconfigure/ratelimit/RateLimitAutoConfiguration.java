@@ -142,6 +142,15 @@ public final class RateLimitAutoConfiguration {
 		});
 	}
 
+	/** The 429 answer of annotated controllers, in Spring MVC and WebFlux alike. */
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnWebApplication
+	@ConditionalOnClass(name = "org.springframework.web.bind.annotation.ControllerAdvice")
+	RateLimitExceptionHandler rateLimitExceptionHandler(RateLimitProperties properties) {
+		return new RateLimitExceptionHandler(new RateLimitProblem(properties.getHeaders().isIetf()));
+	}
+
 	static Supplier<RateLimitListener> listener(ObjectProvider<RateLimitListener> listeners) {
 		return () -> RateLimitListener.all(listeners.orderedStream().toList());
 	}
@@ -228,12 +237,6 @@ public final class RateLimitAutoConfiguration {
 					listener(listeners), new RateLimitProblem(properties.getHeaders().isIetf()));
 		}
 
-		@Bean
-		@ConditionalOnMissingBean
-		RateLimitExceptionHandler rateLimitExceptionHandler(RateLimitProperties properties) {
-			return new RateLimitExceptionHandler(new RateLimitProblem(properties.getHeaders().isIetf()));
-		}
-
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -268,12 +271,6 @@ public final class RateLimitAutoConfiguration {
 			return new RateLimitRouteWebFilter(
 					RateLimitRoutesMapper.routes(properties, rateLimiters, clientKeyResolvers),
 					listener(listeners), new RateLimitProblem(properties.getHeaders().isIetf()));
-		}
-
-		@Bean
-		@ConditionalOnMissingBean
-		RateLimitExceptionHandler rateLimitExceptionHandler(RateLimitProperties properties) {
-			return new RateLimitExceptionHandler(new RateLimitProblem(properties.getHeaders().isIetf()));
 		}
 
 	}

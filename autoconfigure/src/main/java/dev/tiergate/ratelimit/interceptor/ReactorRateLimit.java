@@ -15,7 +15,6 @@ import dev.tiergate.ratelimit.TierRateLimiter;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * {@code @RateLimited} on a method returning {@code Mono} or {@code Flux}: the checks run
@@ -28,8 +27,6 @@ import reactor.core.scheduler.Schedulers;
  * Loaded only when Reactor is present.
  */
 final class ReactorRateLimit {
-
-	private static final Executor PARALLEL = (task) -> Schedulers.parallel().schedule(task);
 
 	private ReactorRateLimit() {
 	}
@@ -63,12 +60,11 @@ final class ReactorRateLimit {
 		String tier = call.operation().limiter().tier().name();
 		Mono<Permit> permit = Mono.deferContextual((context) -> SubscriberContext.with(context, () -> {
 			if (tier.equals(context.getOrDefault(ChargedTier.CONTEXT_KEY, null))) {
-				return Mono.just(Permit.CHARGED);
+				return Mono.just(Permit.NOTHING_OWED);
 			}
-			Executor given = context.getOrDefault(SubscriberContext.CONTINUATION_KEY, null);
-			Executor continuation = (given != null) ? given : PARALLEL;
 			try {
-				return permit(call, call.clientKey().get(), call.listener().get(), continuation);
+				return permit(call, call.clientKey().get(), call.listener().get(),
+						SubscriberContext.continuationOf(context));
 			}
 			catch (RuntimeException ex) {
 				return Mono.error(ex);
@@ -92,7 +88,7 @@ final class ReactorRateLimit {
 		}
 		// The lease first, as for other methods: a call refused for concurrency takes no tokens.
 		CompletableFuture<TierRateLimiter.Lease> acquiring = limiter.acquireAsync(clientKey).toCompletableFuture();
-		return continued(acquiring, continuation)
+		return SubscriberContext.continued(acquiring, continuation)
 			// Cancelled before the lease came: release it when it comes.
 			.doOnCancel(() -> acquiring.thenAccept(TierRateLimiter.Lease::close))
 			.flatMap((lease) -> {
@@ -109,30 +105,18 @@ final class ReactorRateLimit {
 	private static Mono<Permit> tokens(Call call, String clientKey, RateLimitListener listener,
 			TierRateLimiter.@Nullable Lease lease, Executor continuation) {
 		if (call.cost() == 0) {
-			return Mono.just(new Permit(lease, null));
+			return Mono.just(Permit.of(lease, null));
 		}
 		TierRateLimiter limiter = call.operation().limiter();
 		PendingCheck pending = new PendingCheck(((lease != null) ? limiter.checkAsync(clientKey, call.cost(), lease)
 				: limiter.checkAsync(clientKey, call.cost())).toCompletableFuture(), listener);
 		RateLimitOperation operation = call.operation();
-		return continued(pending.decision(), continuation).map((decided) -> {
+		return SubscriberContext.continued(pending.decision(), continuation).map((decided) -> {
 			pending.allowedOrThrow(decided);
 			AfterCall afterCall = (operation.actualCostExpression() != null)
 					? new AfterCall(operation, clientKey, decided, call.cost(), call.evaluation(), true) : null;
-			return new Permit(lease, afterCall);
+			return Permit.of(lease, afterCall);
 		});
-	}
-
-	/**
-	 * A stage as a {@code Mono}: a reply from Redis completes on Lettuce's I/O thread, and
-	 * the listener and the subscriber's work must not run there, but on the subscriber's
-	 * {@linkplain SubscriberContext#CONTINUATION_KEY continuation}.
-	 */
-	private static <T> Mono<T> continued(CompletableFuture<T> stage, Executor continuation) {
-		if (stage.isDone()) {
-			return Mono.fromFuture(stage, true);
-		}
-		return Mono.fromFuture(stage.whenCompleteAsync((value, ex) -> { }, continuation), true);
 	}
 
 	/**
@@ -141,8 +125,12 @@ final class ReactorRateLimit {
 	 */
 	private record Permit(TierRateLimiter.@Nullable Lease lease, @Nullable AfterCall afterCall) {
 
-		/** A subscription a WebFlux route charged: nothing was taken, nothing is owed. */
-		static final Permit CHARGED = new Permit(null, null);
+		/** Nothing owed: no lease, no settlement (a WebFlux route charged the call, or a plain check). */
+		static final Permit NOTHING_OWED = new Permit(null, null);
+
+		static Permit of(TierRateLimiter.@Nullable Lease lease, @Nullable AfterCall afterCall) {
+			return (lease == null && afterCall == null) ? NOTHING_OWED : new Permit(lease, afterCall);
+		}
 
 		<T> Mono<T> watch(Mono<T> mono) {
 			Mono<T> watched = mono;

@@ -1,8 +1,12 @@
 package dev.tiergate.ratelimit.interceptor;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.context.ContextView;
 
 /**
@@ -20,9 +24,40 @@ public final class SubscriberContext {
 	 */
 	public static final String CONTINUATION_KEY = SubscriberContext.class.getName() + ".continuation";
 
+	/** Where a check continues when the subscriber's context names nowhere. */
+	public static final Executor PARALLEL = (task) -> Schedulers.parallel().schedule(task);
+
 	private static final ThreadLocal<@Nullable ContextView> CURRENT = new ThreadLocal<>();
 
 	private SubscriberContext() {
+	}
+
+	/**
+	 * Returns where a check continues for a subscriber: its context's
+	 * {@link #CONTINUATION_KEY}, else {@link #PARALLEL}.
+	 * @param context the subscriber's context
+	 * @return the executor
+	 */
+	public static Executor continuationOf(ContextView context) {
+		Executor given = context.getOrDefault(CONTINUATION_KEY, null);
+		return (given != null) ? given : PARALLEL;
+	}
+
+	/**
+	 * Returns a stage of a check as a {@code Mono} that signals on a continuation: a reply
+	 * from Redis completes on Lettuce's I/O thread, where neither tiergate's listeners nor
+	 * the subscriber's work may run. A stage already complete (a decision made in this JVM)
+	 * signals on the subscribing thread.
+	 * @param <T> the stage's value type
+	 * @param stage the stage
+	 * @param continuation where to signal once the stage completes later
+	 * @return the {@code Mono}; cancelling it leaves the stage alone
+	 */
+	public static <T> Mono<T> continued(CompletableFuture<T> stage, Executor continuation) {
+		if (stage.isDone()) {
+			return Mono.fromFuture(stage, true);
+		}
+		return Mono.fromFuture(stage.whenCompleteAsync((value, ex) -> { }, continuation), true);
 	}
 
 	/**

@@ -9,6 +9,7 @@ import dev.tiergate.ratelimit.ChargedTier;
 import dev.tiergate.ratelimit.RateLimitDecision;
 import dev.tiergate.ratelimit.RateLimitListener;
 import dev.tiergate.ratelimit.TierRateLimiter;
+import dev.tiergate.ratelimit.interceptor.SubscriberContext;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
@@ -89,7 +90,7 @@ public final class RateLimitRouteWebFilter implements WebFilter, Ordered {
 			// The lease first, as for @RateLimited, held until the response is complete.
 			CompletableFuture<TierRateLimiter.Lease> acquiring = limiter.acquireAsync(check.clientKey())
 				.toCompletableFuture();
-			return continued(acquiring, continuation).doOnCancel(() -> acquiring.thenAccept(TierRateLimiter.Lease::close))
+			return SubscriberContext.continued(acquiring, continuation).doOnCancel(() -> acquiring.thenAccept(TierRateLimiter.Lease::close))
 				.flatMap((lease) -> {
 					RateLimitDecision rejection = lease.rejection();
 					if (rejection != null) {
@@ -109,7 +110,7 @@ public final class RateLimitRouteWebFilter implements WebFilter, Ordered {
 		CompletableFuture<RateLimitDecision> decision = ((lease != null)
 				? limiter.checkAsync(check.clientKey(), route.cost(), lease)
 				: limiter.checkAsync(check.clientKey(), route.cost())).toCompletableFuture();
-		return continued(decision, continuation).flatMap((decided) -> {
+		return SubscriberContext.continued(decision, continuation).flatMap((decided) -> {
 			check.listener().onDecision(decided);
 			if (!decided.isAllowed()) {
 				return RateLimitWebFilter.reject(exchange, decided, this.problem);
@@ -117,17 +118,6 @@ public final class RateLimitRouteWebFilter implements WebFilter, Ordered {
 			String tier = route.limiter().tier().name();
 			return chain.filter(exchange).contextWrite((context) -> context.put(ChargedTier.CONTEXT_KEY, tier));
 		});
-	}
-
-	/**
-	 * A reply from Redis comes on Lettuce's I/O thread: the rest of the request must not run
-	 * there, and continues where the request says.
-	 */
-	private static <T> Mono<T> continued(CompletableFuture<T> stage, Executor continuation) {
-		if (stage.isDone()) {
-			return Mono.fromFuture(stage, true);
-		}
-		return Mono.fromFuture(stage.whenCompleteAsync((value, ex) -> { }, continuation), true);
 	}
 
 	private record Check(RateLimitRoute route, String clientKey, RateLimitListener listener) {

@@ -68,7 +68,7 @@ public final class RateLimitWebFilter implements WebFilter, Ordered {
 					.onErrorResume(RateLimitExceededException.class,
 							(ex) -> reject(exchange, ex.getDecision(), this.problem))
 					.contextWrite((context) -> context.put(ReactiveRateLimitRequest.KEY, request)
-						.put(SubscriberContext.CONTINUATION_KEY, request.continuation()));
+						.put(SubscriberContext.CONTINUATION_KEY, request));
 			});
 	}
 

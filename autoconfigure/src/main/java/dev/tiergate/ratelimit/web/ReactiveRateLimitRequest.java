@@ -6,7 +6,6 @@ import java.util.function.Supplier;
 import dev.tiergate.ratelimit.RateLimitDecision;
 import dev.tiergate.ratelimit.interceptor.SubscriberContext;
 import org.jspecify.annotations.Nullable;
-import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 import reactor.util.context.ContextView;
 
@@ -24,7 +23,7 @@ import org.springframework.web.server.ServerWebExchange;
  * ({@link SubscriberContext}); the route filter binds it to the thread while it checks.
  * Loaded only in reactive web applications.
  */
-final class ReactiveRateLimitRequest {
+final class ReactiveRateLimitRequest implements Executor {
 
 	/** Its key in the Reactor context and in the exchange's attributes. */
 	static final String KEY = ReactiveRateLimitRequest.class.getName();
@@ -34,7 +33,6 @@ final class ReactiveRateLimitRequest {
 	private static final boolean REACTOR_NETTY_PRESENT = ClassUtils.isPresent("reactor.netty.Connection",
 			ReactiveRateLimitRequest.class.getClassLoader());
 
-	private static final Executor PARALLEL = (task) -> Schedulers.parallel().schedule(task);
 
 	private final ServerWebExchange exchange;
 
@@ -42,12 +40,12 @@ final class ReactiveRateLimitRequest {
 
 	private volatile @Nullable RateLimitDecision reported;
 
-	private final Executor continuation;
+	/** Found on first use: the filter makes every request known, most are never checked. */
+	private @Nullable Executor continuation;
 
 	ReactiveRateLimitRequest(ServerWebExchange exchange, @Nullable String userName) {
 		this.exchange = exchange;
 		this.userName = userName;
-		this.continuation = continuationOf(exchange);
 	}
 
 	/**
@@ -57,12 +55,28 @@ final class ReactiveRateLimitRequest {
 	 * {@code parallel} scheduler.
 	 */
 	Executor continuation() {
-		return this.continuation;
+		Executor continuation = this.continuation;
+		if (continuation == null) {
+			// Racing threads find the same executor.
+			continuation = continuationOf(this.exchange);
+			this.continuation = continuation;
+		}
+		return continuation;
+	}
+
+	/**
+	 * Runs a task where the request continues: the request is the executor the
+	 * {@link RateLimitWebFilter} puts in the Reactor context
+	 * ({@link SubscriberContext#CONTINUATION_KEY}), which finds it only when a check needs it.
+	 */
+	@Override
+	public void execute(Runnable task) {
+		continuation().execute(task);
 	}
 
 	private static Executor continuationOf(ServerWebExchange exchange) {
 		if (!REACTOR_NETTY_PRESENT) {
-			return PARALLEL;
+			return SubscriberContext.PARALLEL;
 		}
 		Object nativeRequest;
 		try {
@@ -70,9 +84,9 @@ final class ReactiveRateLimitRequest {
 		}
 		catch (IllegalArgumentException | IllegalStateException ex) {
 			// A request of a test's mock server, or a decorator that hides the native one.
-			return PARALLEL;
+			return SubscriberContext.PARALLEL;
 		}
-		return (nativeRequest instanceof Connection connection) ? connection.channel().eventLoop() : PARALLEL;
+		return (nativeRequest instanceof Connection connection) ? connection.channel().eventLoop() : SubscriberContext.PARALLEL;
 	}
 
 	/**
